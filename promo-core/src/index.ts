@@ -1,0 +1,10 @@
+/**
+ * @kassa/promo-core: the one pricing code path of Kassa (hub, kiosk and cloud).
+ * Pure functions, no I/O. Everything public is exported from here.
+ */
+export * from './money';
+
+// promotions engine (spec/promotions.md)
+// catalog and barcodes (spec/store.md §1.2, §1.9)
+// tax engine (spec/store.md §4)
+// basket pricing pipeline and receipts (spec/store.md §5)
