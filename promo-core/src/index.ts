@@ -6,5 +6,6 @@ export * from './money';
 
 // promotions engine (spec/promotions.md)
 // catalog and barcodes (spec/store.md §1.2, §1.9)
+export * from './catalog';
 // tax engine (spec/store.md §4)
 // basket pricing pipeline and receipts (spec/store.md §5)

@@ -1,0 +1,3 @@
+/** Catalogue model, schemas and the constant-time code index (spec/store.md §1.2). */
+export * from './schema';
+export * from './catalog-index';
