@@ -7,5 +7,7 @@ export * from './money';
 // promotions engine (spec/promotions.md)
 // catalog and barcodes (spec/store.md §1.2, §1.9)
 export * from './catalog';
+export * from './barcodes';
 // tax engine (spec/store.md §4)
 // basket pricing pipeline and receipts (spec/store.md §5)
+export * from './pricing';

@@ -1,0 +1,3 @@
+/** Barcode resolution (spec/store.md §1.9). */
+export * from './types';
+export * from './gtin';

@@ -1,0 +1,115 @@
+/**
+ * Barcode resolution types (spec/store.md §1.9) and the store's barcode configuration schema.
+ */
+import { z } from 'zod';
+import type { Item } from '../catalog/schema';
+
+export const SYMBOLOGIES = ['EAN13', 'EAN8', 'UPCA', 'UPCE', 'GS1_128', 'DATAMATRIX', 'ITF'] as const;
+export type Symbology = (typeof SYMBOLOGIES)[number];
+
+/**
+ * A retailer's layout for in-store variable-measure EAN-13 codes (GS1 prefixes 02 and 20–29):
+ * prefix + item reference + [price check digit] + value + EAN check digit = 13 digits.
+ */
+export const variableMeasureLayoutSchema = z
+  .object({
+    prefix: z.string().regex(/^(02|2\d)\d*$/, 'a GS1 restricted-circulation prefix (02 or 20–29)'),
+    item_digits: z.number().int().min(1).max(10),
+    value_kind: z.enum(['weight_g', 'price_minor']),
+    value_digits: z.number().int().min(1).max(10),
+    /** A price/weight check digit sits between the item reference and the value (GS1 §7.9.4). */
+    price_check_digit: z.boolean().default(false),
+  })
+  .superRefine((l, ctx) => {
+    const total = l.prefix.length + l.item_digits + (l.price_check_digit ? 1 : 0) + l.value_digits + 1;
+    if (total !== 13) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `prefix + item_digits + check + value_digits + 1 must be 13 digits, got ${total}`,
+      });
+    }
+  });
+export type VariableMeasureLayout = z.output<typeof variableMeasureLayoutSchema>;
+
+export const barcodeConfigSchema = z.object({
+  variable_measure_layouts: z.array(variableMeasureLayoutSchema).default([]),
+  /** Regular expressions (source text) that identify staff badges; such scans are not items (§1.9 rule 2). */
+  staff_badge_patterns: z.array(z.string().min(1)).default([]),
+  /** Also match `retailer_product_id` after barcodes (store option, §1.9 rule 6). */
+  match_retailer_product_id: z.boolean().default(false),
+  /** Try reduce-to-clear markdown labels (§1.9 rule 3). */
+  reduce_to_clear: z.boolean().default(true),
+});
+export type BarcodeConfigInput = z.input<typeof barcodeConfigSchema>;
+export type BarcodeConfig = z.output<typeof barcodeConfigSchema>;
+
+export type ScanErrorCode =
+  'UNKNOWN_BARCODE' | 'BAD_CHECK_DIGIT' | 'EXPIRED' | 'MALFORMED' | 'STAFF_BADGE_SCANNED' | 'CHOICE_REQUIRED';
+
+export interface ScanError {
+  code: ScanErrorCode;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** Which §1.9 rule resolved the code. */
+export type ScanRule =
+  | 'reduce_to_clear'
+  | 'variable_measure'
+  | 'gs1_element_string'
+  | 'catalog_identifier'
+  | 'exact'
+  | 'additional_barcode'
+  | 'retailer_product_id'
+  | 'gtin_normalised'
+  | 'upce_expanded'
+  | 'itf_suffix';
+
+export interface Markdown {
+  kind: 'percent_off' | 'absolute_price';
+  /** Percent in basis points for percent_off; the new unit price in minor units for absolute_price. */
+  value: bigint;
+  /** The item's selling price before the markdown. */
+  original_price: bigint;
+}
+
+/** A scan resolved to one item, with whatever the code itself carried. */
+export interface ScanResolution {
+  item: Item;
+  rule: ScanRule;
+  /** The sanitised code that was resolved. */
+  code: string;
+  /** The catalogue code it matched (e.g. the GTIN inside a GS1 element string). */
+  matched_code: string;
+  symbology: Symbology | null;
+  /** Counted units the scan stands for (1 unless the code says otherwise). */
+  quantity: number;
+  /** Grams (or millilitres) embedded in the code, for weighed items. */
+  weight_g: number | null;
+  /** Per-unit price in minor units after anything the code says (markdown); null = catalogue price. */
+  unit_price: bigint | null;
+  /** Line price in minor units when the code fixes it (price-embedded, weight × price per kg, AI 392n). */
+  line_price: bigint | null;
+  markdown: Markdown | null;
+  /** ISO date (YYYY-MM-DD) from AI 17. */
+  expiry: string | null;
+  batch: string | null;
+  requires_verification: boolean;
+  minimum_age_required: number | null;
+}
+
+/** §1.9 rule 5: one code, several items; the shopper picks. */
+export interface ScanChoice {
+  code: string;
+  items: Item[];
+}
+
+export type ScanOutcome =
+  { ok: true; resolution: ScanResolution } | { ok: false; error: ScanError; choice?: ScanChoice };
+
+export interface ScanContext {
+  /** The instant the scan is judged at (expiry), ISO-8601. Pure code reads no clock. */
+  now: string;
+  /** IANA zone of the store; expiry dates are store-local calendar dates. Default UTC. */
+  timezone?: string;
+}
