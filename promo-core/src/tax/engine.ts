@@ -1,0 +1,302 @@
+/**
+ * The tax engine (spec/store.md §4.3): per line and level a 4-dp ledger, breakup rows keyed by
+ * (retailer_tax_level_id, rate), rounding to minor units per the store's mode and unit, totals.
+ */
+import { roundDiv, sum } from '../money';
+import { TaxError } from './errors';
+import { amountToMinor, apportion, ledgerToMinor, ledgerUnitsPerMinor } from './rounding';
+import {
+  DEFAULT_TAX_ROUNDING,
+  type TaxBreakupRow,
+  type TaxExemption,
+  type TaxInput,
+  type TaxLevel,
+  type TaxLevelLedger,
+  type TaxLineInput,
+  type TaxLineKind,
+  type TaxLineResult,
+  type TaxResult,
+  type TaxRounding,
+} from './types';
+
+/** 100 % in `ratePpm` units. */
+export const PERCENT_100_PPM = 1_000_000n;
+
+/** "20.00" for whole basis points, "6.2500"-style only when the 3rd/4th decimals are used. */
+export function formatTaxPercent(ratePpm: bigint): string {
+  const s = (ratePpm / 100n).toString().padStart(3, '0');
+  const twoDp = `${s.slice(0, -2)}.${s.slice(-2)}`;
+  if (ratePpm % 100n === 0n) return twoDp;
+  const f = ratePpm.toString().padStart(5, '0');
+  return `${f.slice(0, -4)}.${f.slice(-4)}`;
+}
+
+export function isExempt(exemption: TaxExemption | null | undefined, taxCode: string | null): boolean {
+  if (!exemption) return false;
+  if (exemption.exemptTaxCodes === 'ALL') return true;
+  return taxCode !== null && exemption.exemptTaxCodes.includes(taxCode);
+}
+
+/** Groups a table by code, refusing a duplicated (code, level) pair (spec §1.2 unique key). */
+export function indexTaxTable(table: readonly TaxLevel[]): Map<string, TaxLevel[]> {
+  const byCode = new Map<string, TaxLevel[]>();
+  for (const level of table) {
+    const levels = byCode.get(level.taxCode) ?? [];
+    if (levels.some((l) => l.retailerTaxLevelId === level.retailerTaxLevelId)) {
+      throw new TaxError(
+        'TAX_TABLE_DUPLICATE_LEVEL',
+        `tax code ${level.taxCode} lists level ${level.retailerTaxLevelId} twice`,
+        { taxCode: level.taxCode, retailerTaxLevelId: level.retailerTaxLevelId },
+      );
+    }
+    if (level.ratePpm < 0n) {
+      throw new TaxError(
+        'TAX_INPUT_INVALID',
+        `negative rate for ${level.taxCode}/${level.retailerTaxLevelId}`,
+        {
+          taxCode: level.taxCode,
+        },
+      );
+    }
+    levels.push(level);
+    byCode.set(level.taxCode, levels);
+  }
+  return byCode;
+}
+
+interface ResolvedLine {
+  input: TaxLineInput;
+  kind: TaxLineKind;
+  taxCode: string | null;
+  levels: TaxLevel[];
+}
+
+function resolveLevels(line: TaxLineInput, input: TaxInput, table: Map<string, TaxLevel[]>): ResolvedLine {
+  const kind = line.kind ?? 'item';
+  if (line.ratePpm !== undefined) {
+    if (line.ratePpm < 0n) {
+      throw new TaxError('TAX_INPUT_INVALID', `line ${line.lineId} has a negative rate`, {
+        lineId: line.lineId,
+      });
+    }
+    const lvl = input.itemRateLevel ?? { retailerTaxLevelId: 'VAT', taxLevel: 'VAT' };
+    const taxCode = line.taxCode ?? null;
+    return {
+      input: line,
+      kind,
+      taxCode,
+      levels: [{ taxCode: taxCode ?? '', ...lvl, ratePpm: line.ratePpm }],
+    };
+  }
+  const special = kind === 'item' ? undefined : input.codesForSpecialLines?.[kind];
+  // Spec §4.1: donations default to 0 %; they never fall back to the store's default goods code.
+  if (kind === 'donation' && !line.taxCode && !special)
+    return { input: line, kind, taxCode: null, levels: [] };
+  const taxCode = line.taxCode || special || input.defaultTaxCode || null;
+  if (taxCode === null) {
+    throw new TaxError(
+      'TAX_CODE_MISSING',
+      `line ${line.lineId} has no tax code and the store has no default`,
+      {
+        lineId: line.lineId,
+      },
+    );
+  }
+  const levels = table.get(taxCode);
+  if (!levels) {
+    throw new TaxError(
+      'TAX_CODE_UNKNOWN',
+      `tax code ${taxCode} of line ${line.lineId} is not in the tax table`,
+      {
+        lineId: line.lineId,
+        taxCode,
+      },
+    );
+  }
+  return { input: line, kind, taxCode, levels };
+}
+
+/** Spec §4.3 step 3: exact, then 4 dp half-up (the ledger rounding is half-up whatever the mode). */
+function ledgerForLine(
+  r: ResolvedLine,
+  pricesIncludeTax: boolean,
+  exemption: TaxExemption | null,
+): { levels: TaxLevelLedger[]; tax4: bigint; net4: bigint; gross4: bigint } {
+  const exempt = isExempt(exemption, r.taxCode);
+  const a = r.input.amount4;
+  const rates = r.levels.map((l) => (exempt ? 0n : l.ratePpm));
+  const combined = sum(rates);
+  const levels = r.levels.map((l, i): TaxLevelLedger => {
+    const rate = rates[i]!;
+    // Inclusive: net = A·100/(100+P) and tax_L = net·p_L/100, i.e. A·p_L/(100+P) in one division,
+    // so several levels never over-collect (spec §4.3 step 3).
+    const tax4 = pricesIncludeTax
+      ? roundDiv(a * rate, PERCENT_100_PPM + combined)
+      : roundDiv(a * rate, PERCENT_100_PPM);
+    return {
+      taxCode: l.taxCode,
+      taxLevel: l.taxLevel,
+      retailerTaxLevelId: l.retailerTaxLevelId,
+      ratePpm: rate,
+      tableRatePpm: l.ratePpm,
+      exempt,
+      tax4,
+    };
+  });
+  const tax4 = sum(levels.map((l) => l.tax4));
+  return pricesIncludeTax
+    ? { levels, tax4, net4: a - tax4, gross4: a }
+    : { levels, tax4, net4: a, gross4: a + tax4 };
+}
+
+/**
+ * Computes tax for a priced basket. Throws `TaxError` for a line without a usable tax code
+ * (spec §4.3 step 2: never tax silently at 0) or an inconsistent table.
+ */
+export function computeTax(input: TaxInput): TaxResult {
+  const rounding = input.rounding ?? DEFAULT_TAX_ROUNDING;
+  const exponent = input.currencyExponent ?? 2;
+  const perMinor = ledgerUnitsPerMinor(exponent);
+  const exemption = input.exemption ?? null;
+  const table = indexTaxTable(input.taxTable);
+  const ids = new Set<string>();
+  for (const l of input.lines) {
+    if (ids.has(l.lineId)) {
+      throw new TaxError('TAX_INPUT_INVALID', `line id ${l.lineId} appears twice`, { lineId: l.lineId });
+    }
+    ids.add(l.lineId);
+  }
+
+  const ledger = input.lines.map((line): LedgerLine => {
+    const resolved = resolveLevels(line, input, table);
+    return {
+      lineId: line.lineId,
+      taxCode: resolved.taxCode,
+      kind: resolved.kind,
+      amount4: line.amount4,
+      ...ledgerForLine(resolved, input.pricesIncludeTax, exemption),
+    };
+  });
+  const summary = summariseLedger(ledger, input.pricesIncludeTax, rounding, perMinor);
+  return {
+    pricesIncludeTax: input.pricesIncludeTax,
+    rounding,
+    currencyExponent: exponent,
+    exemption,
+    ...summary,
+  };
+}
+
+/** A line of the 4-dp ledger before rounding: what `computeTax` and `reverseTax` both produce. */
+export type LedgerLine = Omit<TaxLineResult, 'taxMinor' | 'grossMinor' | 'netMinor'>;
+
+export interface LedgerSummary {
+  lines: TaxLineResult[];
+  breakup: TaxBreakupRow[];
+  totalAmount4: bigint;
+  totalTax4: bigint;
+  totalTax: bigint;
+  totalExclTax: bigint;
+  totalAfterTax: bigint;
+}
+
+/**
+ * Breakup rows (spec §4.3 step 4), rounding (step 5) and totals (step 6) over a ledger. Rows are
+ * keyed by (retailer_tax_level_id, applied rate) in order of first appearance.
+ */
+export function summariseLedger(
+  ledger: readonly LedgerLine[],
+  pricesIncludeTax: boolean,
+  rounding: TaxRounding,
+  perMinor: bigint,
+): LedgerSummary {
+  const rows = new Map<string, TaxBreakupRow & { members: Array<{ line: number; level: number }> }>();
+  ledger.forEach((c, li) => {
+    c.levels.forEach((lv, vi) => {
+      const key = `${lv.retailerTaxLevelId}\u0000${lv.ratePpm}`;
+      let row = rows.get(key);
+      if (!row) {
+        row = {
+          retailerTaxLevelId: lv.retailerTaxLevelId,
+          taxLevel: lv.taxLevel,
+          ratePpm: lv.ratePpm,
+          taxPercent: formatTaxPercent(lv.ratePpm),
+          taxableAmount4: 0n,
+          taxableBasis: pricesIncludeTax ? 'gross' : 'net',
+          net4: 0n,
+          tax4: 0n,
+          taxMinor: 0n,
+          taxableMinor: 0n,
+          exempt: true,
+          members: [],
+        };
+        rows.set(key, row);
+      }
+      row.taxableAmount4 += c.amount4;
+      row.net4 += c.net4;
+      row.tax4 += lv.tax4;
+      row.exempt &&= lv.exempt;
+      row.members.push({ line: li, level: vi });
+    });
+  });
+  const rowList = [...rows.values()];
+
+  const mode = rounding.mode;
+  let totalTax: bigint;
+  let lineShares: bigint[];
+  const lineTax4 = ledger.map((c) => c.tax4);
+  switch (rounding.unit) {
+    case 'breakup_row': {
+      for (const row of rowList) row.taxMinor = ledgerToMinor(row.tax4, perMinor, mode);
+      totalTax = sum(rowList.map((r) => r.taxMinor));
+      lineShares = apportion(totalTax, lineTax4, perMinor);
+      break;
+    }
+    case 'line': {
+      const rounded = ledger.map((c) => c.levels.map((lv) => ledgerToMinor(lv.tax4, perMinor, mode)));
+      for (const row of rowList) row.taxMinor = sum(row.members.map((m) => rounded[m.line]![m.level]!));
+      lineShares = rounded.map((r) => sum(r));
+      totalTax = sum(lineShares);
+      break;
+    }
+    case 'basket': {
+      totalTax = ledgerToMinor(sum(lineTax4), perMinor, mode);
+      // Rows are shown on receipts, so they must add up to the one rounded total.
+      const shares = apportion(
+        totalTax,
+        rowList.map((r) => r.tax4),
+        perMinor,
+      );
+      rowList.forEach((r, i) => (r.taxMinor = shares[i]!));
+      lineShares = apportion(totalTax, lineTax4, perMinor);
+      break;
+    }
+  }
+  for (const row of rowList) row.taxableMinor = amountToMinor(row.taxableAmount4, perMinor);
+
+  const totalAmount4 = sum(ledger.map((l) => l.amount4));
+  const totalAmount = amountToMinor(totalAmount4, perMinor);
+  const totalAfterTax = pricesIncludeTax ? totalAmount : totalAmount + totalTax;
+  const totalExclTax = pricesIncludeTax ? totalAmount - totalTax : totalAmount;
+
+  const lines = ledger.map((c, i): TaxLineResult => {
+    const taxMinor = lineShares[i]!;
+    const amountMinor = amountToMinor(c.amount4, perMinor);
+    return {
+      ...c,
+      taxMinor,
+      grossMinor: pricesIncludeTax ? amountMinor : amountMinor + taxMinor,
+      netMinor: pricesIncludeTax ? amountMinor - taxMinor : amountMinor,
+    };
+  });
+
+  return {
+    lines,
+    breakup: rowList.map(({ members: _members, ...row }) => row),
+    totalAmount4,
+    totalTax4: sum(lineTax4),
+    totalTax,
+    totalExclTax,
+    totalAfterTax,
+  };
+}
