@@ -9,5 +9,6 @@ export * from './money';
 export * from './catalog';
 export * from './barcodes';
 // tax engine (spec/store.md §4)
+export * from './tax';
 // basket pricing pipeline and receipts (spec/store.md §5)
 export * from './pricing';
