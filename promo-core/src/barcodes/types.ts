@@ -21,6 +21,12 @@ export const variableMeasureLayoutSchema = z
     price_check_digit: z.boolean().default(false),
   })
   .superRefine((l, ctx) => {
+    if (l.price_check_digit && l.value_digits !== 4 && l.value_digits !== 5) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a price check digit is defined for 4- or 5-digit values only',
+      });
+    }
     const total = l.prefix.length + l.item_digits + (l.price_check_digit ? 1 : 0) + l.value_digits + 1;
     if (total !== 13) {
       ctx.addIssue({
@@ -73,6 +79,9 @@ export interface Markdown {
   original_price: bigint;
 }
 
+/** Where the resolved line price comes from. */
+export type ScanPriceSource = 'catalog' | 'markdown' | 'weight' | 'price_embedded';
+
 /** A scan resolved to one item, with whatever the code itself carried. */
 export interface ScanResolution {
   item: Item;
@@ -82,14 +91,18 @@ export interface ScanResolution {
   /** The catalogue code it matched (e.g. the GTIN inside a GS1 element string). */
   matched_code: string;
   symbology: Symbology | null;
-  /** Counted units the scan stands for (1 unless the code says otherwise). */
+  /**
+   * Counted units for counted items (1 per scan); for a weight-embedded code the grams, as
+   * spec §1.9 rule 4 says ("weight → quantity in grams"). `weight_g` carries the grams too.
+   */
   quantity: number;
   /** Grams (or millilitres) embedded in the code, for weighed items. */
   weight_g: number | null;
-  /** Per-unit price in minor units after anything the code says (markdown); null = catalogue price. */
-  unit_price: bigint | null;
-  /** Line price in minor units when the code fixes it (price-embedded, weight × price per kg, AI 392n). */
-  line_price: bigint | null;
+  /** Unit price in minor units: per kg/l for weighed lines, per unit otherwise, after any markdown. */
+  unit_price: bigint;
+  /** Line price in minor units for this scan (unit price × 1, weight × price per kg, or the embedded price). */
+  line_price: bigint;
+  price_source: ScanPriceSource;
   markdown: Markdown | null;
   /** ISO date (YYYY-MM-DD) from AI 17. */
   expiry: string | null;
