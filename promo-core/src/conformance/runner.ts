@@ -34,7 +34,9 @@ export function runFile(file: string): CaseResult[] {
     return [{ id: file, passed: false, diff: [`cannot read or parse: ${(err as Error).message}`] }];
   }
   const suiteName =
-    doc && typeof doc === 'object' && 'suite' in doc ? String((doc as { suite: unknown }).suite) : 'promotions';
+    doc && typeof doc === 'object' && 'suite' in doc
+      ? String((doc as { suite: unknown }).suite)
+      : 'promotions';
   const suite = SUITES[suiteName];
   if (!suite) return [{ id: file, passed: false, diff: [`unknown suite "${suiteName}"`] }];
   try {

@@ -1,0 +1,201 @@
+/** Candidate selection (spec §5): store, activity, dates, days, happy hour, nodes, qualifiers. */
+import type { EvaluateRequest, Program } from './request';
+import type { PromotionSet } from './promotion-set';
+import { parsePromotion } from './validation';
+import type { Candidate, Promotion, SpecialPromoInfo, Unit } from './types';
+import { matchingNode } from './matching';
+
+export interface Diagnostic {
+  code: string;
+  promo_id?: string;
+  message: string;
+}
+
+/** Local weekday (0 = Monday) and minutes-of-day×60+seconds of an instant in a timezone. */
+export function localClock(epochMs: number, timezone: string): { weekday: number; secondOfDay: number } {
+  const offset = /^UTC([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(timezone);
+  if (timezone === 'UTC' || offset) {
+    const minutes = offset
+      ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0))
+      : 0;
+    const d = new Date(epochMs + minutes * 60000);
+    return {
+      weekday: (d.getUTCDay() + 6) % 7,
+      secondOfDay: d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds(),
+    };
+  }
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(epochMs));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '0';
+  const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  return {
+    weekday: days.indexOf(get('weekday')),
+    secondOfDay: Number(get('hour')) * 3600 + Number(get('minute')) * 60 + Number(get('second')),
+  };
+}
+
+export function isValidTimezone(tz: string): boolean {
+  if (tz === 'UTC' || /^UTC[+-]\d{1,2}(:?\d{2})?$/.test(tz)) return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function inTime(p: Promotion, t: number, tz: string): boolean {
+  if (p.onTheFly) return true;
+  if (t < p.start || t > p.end) return false;
+  const now = localClock(t, tz);
+  if (p.activeDays[now.weekday] !== '1') return false;
+  if (p.isHappyHour) {
+    const from = localClock(p.start, tz).secondOfDay;
+    const to = localClock(p.end, tz).secondOfDay;
+    const s = now.secondOfDay;
+    if (from <= to ? s < from || s > to : s < from && s > to) return false;
+  }
+  return true;
+}
+
+interface Unlock {
+  program: Program;
+  programIndex: number;
+  input: string | null;
+  qualifierId: string;
+  limit: number | null;
+}
+
+function findUnlock(p: Promotion, programs: Program[]): Unlock | null {
+  if (p.qualifiers.length === 0) return null;
+  const ids = new Set(p.qualifiers.map((q) => q.groupQualifierId));
+  for (let pi = 0; pi < programs.length; pi++) {
+    const program = programs[pi]!;
+    for (const gq of program.group_qualifiers) {
+      for (const id of gq.qualifier_ids) {
+        if (ids.has(id)) {
+          return {
+            program,
+            programIndex: pi,
+            input: gq.input,
+            qualifierId: id,
+            limit: gq.max_application_limit ?? null,
+          };
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** On-the-fly promotions from qualifiers' `promo_override` (§5.4). */
+export function onTheFlyPromotions(
+  req: EvaluateRequest,
+  programs: Program[],
+  diagnostics: Diagnostic[],
+): Promotion[] {
+  const out: Promotion[] = [];
+  let n = 0;
+  programs.forEach((program) => {
+    program.group_qualifiers.forEach((gq) => {
+      if (gq.promo_override === null || gq.promo_override === undefined) return;
+      const id = `otf-${program.program_name}-${gq.input ?? ''}-${n++}`;
+      const raw: Record<string, unknown> = {
+        ...(gq.promo_override as Record<string, unknown>),
+        id,
+        stores: [req.store_id],
+        availability: 's',
+        special_promo_info: gq.qualifier_ids.map((q) => ({
+          group_qualifier_id: q,
+          description: program.program_title,
+        })),
+      };
+      const { promotion, issues } = parsePromotion(
+        raw,
+        `special_promos.${program.program_name}.promo_override`,
+      );
+      if (!promotion) {
+        diagnostics.push({
+          code: 'INVALID_PROMO_OVERRIDE',
+          promo_id: id,
+          message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+        });
+        return;
+      }
+      promotion.onTheFly = true;
+      out.push(promotion);
+    });
+  });
+  return out;
+}
+
+export function selectCandidates(
+  req: EvaluateRequest,
+  set: PromotionSet,
+  units: readonly Unit[],
+  programs: Program[],
+  evaluationMs: number,
+  timezone: string,
+  diagnostics: Diagnostic[],
+): Candidate[] {
+  const skus = new Set<string>();
+  const cats = new Set<string>();
+  for (const u of units) {
+    skus.add(u.sku);
+    for (const c of u.categoryKeys) cats.add(c);
+  }
+  const pool = [...set.lookup(skus, cats), ...onTheFlyPromotions(req, programs, diagnostics)];
+  const out: Candidate[] = [];
+  for (const p of pool) {
+    if (!p.stores.some((s) => s.store === req.store_id && !s.softDelete)) continue;
+    if (!p.isActive) continue;
+    if (!inTime(p, evaluationMs, timezone)) continue;
+    if (!p.groups.some((g) => units.some((u) => matchingNode(g, u) !== null))) continue;
+    let limit = p.maxApplicationLimit;
+    let special: SpecialPromoInfo | null = null;
+    let programIndex: number | null = null;
+    const unlock = findUnlock(p, programs);
+    if (p.availability === 's') {
+      if (!unlock) continue;
+      if (unlock.limit !== null) limit = unlock.limit;
+      if (limit === 0) {
+        diagnostics.push({
+          code: 'DISABLED_BY_QUALIFIER',
+          promo_id: p.id,
+          message: 'qualifier max_application_limit is 0',
+        });
+        continue;
+      }
+    }
+    if (unlock && p.availability === 's') {
+      programIndex = unlock.programIndex;
+      special = {
+        program_name: unlock.program.program_name,
+        program_title: unlock.program.program_title,
+        input: unlock.input,
+        qualifier_id: unlock.qualifierId,
+        description: p.qualifiers.find((q) => q.groupQualifierId === unlock.qualifierId)?.description ?? null,
+      };
+    }
+    out.push({ promo: p, limit, special, programIndex });
+  }
+  return out;
+}
+
+/** §9.3: priority ascending, null last, then id. */
+export function priorityOrder(a: Candidate, b: Candidate): number {
+  const pa = a.promo.evaluatePriority;
+  const pb = b.promo.evaluatePriority;
+  if (pa !== pb) {
+    if (pa === null) return 1;
+    if (pb === null) return -1;
+    return pa - pb;
+  }
+  return a.promo.id < b.promo.id ? -1 : a.promo.id > b.promo.id ? 1 : 0;
+}

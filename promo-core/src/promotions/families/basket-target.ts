@@ -1,0 +1,48 @@
+/** Basket Threshold with Discounted Target — `t` (spec §8.6). */
+import { equalSplit, priceBase, sortUnits, targetsFor } from '../primitives';
+import type { Plan, PlannedSet, SuggestionInfo } from '../state';
+import { emptyPlan } from '../state';
+import type { FamilyContext } from './context';
+
+export function planBasketTarget(ctx: FamilyContext): Plan {
+  const { p, st, limit, m } = ctx;
+  const ti = p.groups.findIndex((g) => g.name === p.targetGroupName);
+  const ri = ti === 0 ? 1 : 0;
+  const T = p.groups[ri]!.min;
+  const Nt = Number(p.groups[ti]!.min);
+  const Q = m.groups[ri]!;
+  if (Q.length === 0 && m.groups[ti]!.length === 0) return emptyPlan();
+  let S = 0n;
+  for (const u of Q) S += priceBase(p, st, u);
+  if (S < T) return emptyPlan({ missingAmount: T - S });
+  const kmax = T > 0n ? Math.min(limit, Number(S / T)) : limit;
+
+  const G = sortUnits(
+    p,
+    st,
+    m.groups[ti]!.filter((u) => p.applyOnDiscountedItems || st.cum[u] === 0n),
+    p.discountedSelection,
+  );
+  const pattern =
+    p.strategy === 'e' || p.discountType === 'p'
+      ? new Array<bigint>(Nt).fill(p.discountValue)
+      : equalSplit(p.discountValue, Nt);
+  const sets: PlannedSet[] = [];
+  let pos = 0;
+  while (sets.length < kmax && pos + Nt <= G.length) {
+    const chosen = G.slice(pos, pos + Nt);
+    pos += Nt;
+    const targets = targetsFor(p, st, chosen, pattern);
+    if (targets) sets.push({ targets, requisites: [] });
+  }
+  if (sets.length > 0) {
+    const targetUnits = new Set(sets.flatMap((s) => s.targets.map((t) => t.u)));
+    sets[sets.length - 1]!.requisites = Q.filter((u) => !targetUnits.has(u));
+  }
+  let suggestion: SuggestionInfo | null = null;
+  const done = BigInt(sets.length);
+  if (p.discountType === 'p' && p.discountValue === 10000n && sets.length < limit && S - done * T >= T) {
+    suggestion = { missingQty: Nt, freeItemMissing: true };
+  }
+  return { sets, suggestion, consumes: false, delegatedToEasy: false };
+}

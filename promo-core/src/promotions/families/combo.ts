@@ -1,0 +1,75 @@
+/** Combo — `c` (spec §8.3): one unit block per group, pooled in group order, proportional split. */
+import { perUnitValues, priceBase, sortUnits, targetsFor } from '../primitives';
+import type { Plan, PlannedSet, SuggestionInfo } from '../state';
+import type { FamilyContext } from './context';
+import { availableMembers } from './context';
+
+export function planCombo(ctx: FamilyContext): Plan {
+  const { p, st, limit } = ctx;
+  const lists = p.groups.map((_, gi) => sortUnits(p, st, availableMembers(ctx, gi), p.discountedSelection));
+  const mins = p.groups.map((g) => Number(g.min));
+  const taken = new Set<number>(); // used or skipped
+  const sets: PlannedSet[] = [];
+  while (sets.length < limit) {
+    const pool: number[] = [];
+    const inPool = new Set<number>();
+    let complete = true;
+    for (let gi = 0; gi < lists.length; gi++) {
+      let got = 0;
+      for (const u of lists[gi]!) {
+        if (got === mins[gi]) break;
+        if (taken.has(u) || inPool.has(u)) continue;
+        pool.push(u);
+        inPool.add(u);
+        got++;
+      }
+      if (got < mins[gi]!) {
+        complete = false;
+        break;
+      }
+    }
+    if (!complete) break;
+    const xs = perUnitValues(
+      p,
+      'P',
+      pool.map((u) => priceBase(p, st, u)),
+    );
+    const targets = xs && targetsFor(p, st, pool, xs);
+    for (const u of pool) taken.add(u);
+    if (targets) sets.push({ targets, requisites: [] });
+  }
+  return {
+    sets,
+    suggestion: shortfall(lists, mins, taken, sets.length, limit),
+    consumes: true,
+    delegatedToEasy: false,
+  };
+}
+
+/** Units still needed over the groups that are short of the next set (§10). */
+export function shortfall(
+  lists: number[][],
+  mins: number[],
+  taken: Set<number>,
+  committed: number,
+  limit: number,
+): SuggestionInfo | null {
+  if (committed >= limit) return null;
+  let missing = 0;
+  let leftAny = false;
+  const claimed = new Set<number>();
+  lists.forEach((list, gi) => {
+    let free = 0;
+    for (const u of list) {
+      if (taken.has(u) || claimed.has(u)) continue;
+      if (free < mins[gi]!) {
+        claimed.add(u);
+        free++;
+      }
+    }
+    if (free > 0) leftAny = true;
+    missing += Math.max(0, mins[gi]! - free);
+  });
+  if (missing === 0 || (committed > 0 && !leftAny) || lists.every((l) => l.length === 0)) return null;
+  return { missingQty: missing };
+}

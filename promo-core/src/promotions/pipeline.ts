@@ -1,0 +1,242 @@
+/** The evaluation pipeline (spec §9): layers, the four clusters, priority and best discount. */
+import type { Diagnostic } from './candidates';
+import { priorityOrder } from './candidates';
+import { planPromotion } from './families';
+import type { Membership } from './matching';
+import { hasAllNode, membership } from './matching';
+import type { ClusterSolution, OptimiserOptions, Planner } from './optimiser';
+import { marginalValueOrder, runOrder, solveBySearch, solveLikeOriginal } from './optimiser';
+import type { Plan, SuggestionInfo } from './state';
+import { EvalState, planDiscount } from './state';
+import type { Candidate, TenantFlags, Unit } from './types';
+import { BASKET_FAMILIES } from './types';
+
+export interface ClusterReport {
+  layer: number;
+  kind: 'item' | 'basket';
+  promoIds: string[];
+  method: ClusterSolution['method'] | 'single' | 'best_single';
+  provenOptimal: boolean;
+  statesExplored: number;
+  discount: bigint;
+  originalAlgorithm: 'permutations' | 'marginal_value' | 'single' | 'best_single';
+  originalAlgorithmDiscount: bigint;
+}
+
+export interface SuggestionRecord {
+  cand: Candidate;
+  info: SuggestionInfo;
+}
+
+export interface PipelineResult {
+  state: EvalState;
+  candidates: Candidate[];
+  suggestions: SuggestionRecord[];
+  clusters: ClusterReport[];
+  discountByPromo: Map<string, bigint>;
+  memberships: Map<string, Membership>;
+}
+
+export interface PipelineOptions {
+  optimiser?: OptimiserOptions;
+  /** Also compute what the original algorithm would have found (on by default). */
+  compareWithOriginal?: boolean;
+}
+
+const isBasket = (c: Candidate) => BASKET_FAMILIES.has(c.promo.family);
+
+export function runPipeline(
+  units: readonly Unit[],
+  candidates: Candidate[],
+  flags: TenantFlags,
+  diagnostics: Diagnostic[],
+  opts: PipelineOptions = {},
+): PipelineResult {
+  const st = EvalState.initial(units, flags);
+  const memberships = new Map<string, Membership>();
+  const planner: Planner = {
+    membership(c) {
+      let m = memberships.get(c.promo.id);
+      if (!m) {
+        m = membership(c.promo, units);
+        memberships.set(c.promo.id, m);
+      }
+      return m;
+    },
+    plan(c, s) {
+      return planPromotion({ p: c.promo, limit: c.limit, st: s, m: this.membership(c) });
+    },
+  };
+  const suggestions: SuggestionRecord[] = [];
+  const clusters: ClusterReport[] = [];
+  const discountByPromo = new Map<string, bigint>();
+  const compare = opts.compareWithOriginal ?? true;
+
+  const apply = (c: Candidate, layer: number, best: boolean, plan = planner.plan(c, st)): Plan => {
+    const d = st.commit(plan, c, layer, best);
+    if (plan.sets.length > 0) discountByPromo.set(c.promo.id, (discountByPromo.get(c.promo.id) ?? 0n) + d);
+    if (plan.suggestion && planner.membership(c).all.length > 0)
+      suggestions.push({ cand: c, info: plan.suggestion });
+    if (plan.delegatedToEasy)
+      diagnostics.push({
+        code: 'DELEGATED_TO_EASY',
+        promo_id: c.promo.id,
+        message: 'requisite quantity is 0; evaluated as Easy (delegated_to: e)',
+      });
+    return plan;
+  };
+
+  const layers = [...new Set(candidates.map((c) => c.promo.layer))].sort((a, b) => a - b);
+  for (const layer of layers) {
+    st.startLayer();
+    const inLayer = candidates.filter((c) => c.promo.layer === layer).sort(priorityOrder);
+    const itemBest = inLayer.filter((c) => !isBasket(c) && c.promo.evaluateCriteria === 'b');
+    const itemPrio = inLayer.filter((c) => !isBasket(c) && c.promo.evaluateCriteria === 'p');
+    const basketBest = inLayer.filter((c) => isBasket(c) && c.promo.evaluateCriteria === 'b');
+    const basketPrio = inLayer.filter((c) => isBasket(c) && c.promo.evaluateCriteria === 'p');
+
+    // 1. item best-discount cluster
+    for (const sub of subClusters(itemBest, st, planner, false)) {
+      if (sub.length === 1) {
+        const plan = apply(sub[0]!, layer, true);
+        const d = planDiscount(plan);
+        clusters.push(report(layer, 'item', sub, 'single', true, 1, d, 'single', d));
+        continue;
+      }
+      const sol =
+        sub.length > 30
+          ? fallback(sub, st, planner, layer)
+          : solveBySearch(sub, st, planner, layer, opts.optimiser);
+      let original: ClusterSolution | null = null;
+      if (compare) {
+        original =
+          sub.length <= 6 && sol.provenOptimal
+            ? { ...sol, method: 'search' } // the permutation search finds the same optimum
+            : solveLikeOriginal(sub, st, planner, layer);
+      }
+      for (const c of sol.order) apply(c, layer, true);
+      clusters.push(
+        report(
+          layer,
+          'item',
+          sub,
+          sol.method,
+          sol.provenOptimal,
+          sol.statesExplored,
+          sol.total,
+          sub.length <= 6 ? 'permutations' : 'marginal_value',
+          original ? original.total : sol.total,
+        ),
+      );
+    }
+    // 2. item priority cluster
+    for (const c of itemPrio) apply(c, layer, false);
+
+    // 3. basket best-discount cluster, 4. basket priority cluster
+    let basketApplied = 0;
+    const maxBasket = flags.maxBasketPromosPerLayer;
+    for (const sub of subClusters(basketBest, st, planner, true)) {
+      if (maxBasket !== null && basketApplied >= maxBasket) break;
+      let bestC: Candidate | null = null;
+      let bestPlan: Plan | null = null;
+      let bestD = -1n;
+      for (const c of sub) {
+        const plan = planner.plan(c, st);
+        const d = planDiscount(plan);
+        if (d > bestD) {
+          bestD = d;
+          bestC = c;
+          bestPlan = plan;
+        }
+      }
+      if (bestC && bestPlan) {
+        apply(bestC, layer, false, bestPlan);
+        if (bestPlan.sets.length > 0) basketApplied++;
+        clusters.push(
+          report(layer, 'basket', sub, 'best_single', true, sub.length, bestD, 'best_single', bestD),
+        );
+      }
+    }
+    for (const c of basketPrio) {
+      if (maxBasket !== null && basketApplied >= maxBasket) break;
+      const plan = apply(c, layer, false);
+      if (plan.sets.length > 0) basketApplied++;
+    }
+    st.endLayer();
+  }
+  return { state: st, candidates, suggestions, clusters, discountByPromo, memberships };
+}
+
+function fallback(sub: Candidate[], st: EvalState, planner: Planner, layer: number): ClusterSolution {
+  const order = marginalValueOrder(sub, st, planner, layer);
+  return {
+    order,
+    method: 'marginal_value',
+    provenOptimal: false,
+    statesExplored: 0,
+    total: runOrder(order, st, planner, layer),
+  };
+}
+
+function report(
+  layer: number,
+  kind: 'item' | 'basket',
+  sub: Candidate[],
+  method: ClusterReport['method'],
+  provenOptimal: boolean,
+  statesExplored: number,
+  discount: bigint,
+  originalAlgorithm: ClusterReport['originalAlgorithm'],
+  originalAlgorithmDiscount: bigint,
+): ClusterReport {
+  return {
+    layer,
+    kind,
+    promoIds: sub.map((c) => c.promo.id),
+    method,
+    provenOptimal,
+    statesExplored,
+    discount,
+    originalAlgorithm,
+    originalAlgorithmDiscount,
+  };
+}
+
+/**
+ * Phase A of §9.4: promotions that share no SKU among their available member units cannot
+ * interact. A promotion with an `ALL` node makes the whole cluster one sub-cluster.
+ * Sub-clusters come in the order of their first promotion (inputs are in §9.3 order).
+ */
+export function subClusters(
+  cands: Candidate[],
+  st: EvalState,
+  planner: Planner,
+  basket: boolean,
+): Candidate[][] {
+  if (cands.length === 0) return [];
+  if (cands.some((c) => hasAllNode(c.promo))) return [cands];
+  const parent = cands.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const owner = new Map<string, number>();
+  cands.forEach((c, i) => {
+    for (const u of planner.membership(c).all) {
+      if (!basket && !st.availableForItem(u, c.promo.applyOnDiscountedItems)) continue;
+      const sku = st.units[u]!.sku;
+      const o = owner.get(sku);
+      if (o === undefined) owner.set(sku, i);
+      else {
+        const a = find(o);
+        const b = find(i);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  const groups = new Map<number, Candidate[]>();
+  cands.forEach((c, i) => {
+    const r = find(i);
+    const g = groups.get(r);
+    if (g) g.push(c);
+    else groups.set(r, [c]);
+  });
+  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g);
+}

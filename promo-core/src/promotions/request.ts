@@ -1,0 +1,178 @@
+/**
+ * The evaluate request (spec §4.1) with the original's aliases, validated and turned into
+ * units (§6.1, §11.1).
+ */
+import { z } from 'zod';
+import { DecimalFormatError, parseDecimal } from '../money';
+import type { Unit } from './types';
+
+const money = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const text = (typeof v === 'number' ? String(v) : v).trim();
+  if (!/^\d{1,8}(\.\d+)?$/.test(text)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a non-negative price with at most 8 integer digits, got ${JSON.stringify(v)}`,
+    });
+    return z.NEVER;
+  }
+  return text;
+});
+
+const weight = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const text = (typeof v === 'number' ? String(v) : v).trim();
+  if (!/^\d+(\.\d{1,3})?$/.test(text) || !/[1-9]/.test(text)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `weight must be > 0 with at most 3 decimals, got ${JSON.stringify(v)}`,
+    });
+    return z.NEVER;
+  }
+  return text;
+});
+
+const categorySchema = z.object({
+  name: z.string(),
+  value: z.union([z.string(), z.number()]).transform(String),
+});
+
+const qtySchema = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .regex(/^\d+$/, 'qty must be a non-negative integer')
+    .transform((s) => Number(s)),
+]);
+
+export const basketItemSchema = z
+  .object({
+    id: z.unknown().optional(),
+    item_id: z.unknown().optional(),
+    sku: z.string().min(1),
+    barcode: z.string().nullable().optional(),
+    mrp: money.optional(),
+    sp: money,
+    qty: qtySchema.optional(),
+    qty_or_weight: qtySchema.optional(),
+    weight: weight.optional(),
+    pack_size: z.number().int().min(1).optional(),
+    units: z.number().int().min(1).optional(),
+    uom: z.string().nullable().optional(),
+    item_type: z.enum(['REGULAR', 'WITH_ADDONS']).default('REGULAR'),
+    item_addons: z.unknown().optional(),
+    categories: z.array(categorySchema).optional(),
+    catgories: z.array(categorySchema).optional(),
+  })
+  .passthrough()
+  .refine((i) => i.qty !== undefined || i.qty_or_weight !== undefined, {
+    message: 'qty is required',
+    path: ['qty'],
+  });
+
+const groupQualifierSchema = z.object({
+  input: z.string().nullable().default(null),
+  qualifier_ids: z.array(z.string()).default([]),
+  max_application_limit: z
+    .union([z.number().int().min(0), z.string().regex(/^\d+$/).transform(Number)])
+    .nullable()
+    .optional(),
+  promo_override: z.unknown().nullable().optional(),
+});
+
+const programSchema = z.object({
+  program_name: z.string(),
+  program_title: z.string().nullable().default(null),
+  group_qualifiers: z.array(groupQualifierSchema).default([]),
+});
+
+export const evaluateRequestSchema = z
+  .object({
+    store_id: z.string().min(1),
+    customer_id: z.string().nullable().default(null),
+    is_guest_user: z.boolean().default(false),
+    version: z.string().optional(),
+    evaluation_time: z
+      .string()
+      .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 instant' })
+      .optional(),
+    store_timezone: z.string().optional(),
+    special_promos: z.array(programSchema).optional(),
+    special_promos_info: z.array(programSchema).optional(),
+    tenant_flags: z
+      .object({
+        apply_zero_discount_promos: z.boolean().default(false),
+        max_basket_promos_per_layer: z.number().int().min(0).nullable().default(null),
+      })
+      .optional(),
+    basket: z
+      .object({
+        id: z.unknown().optional(),
+        items: z.array(basketItemSchema).default([]),
+      })
+      .passthrough(),
+    promotions: z.array(z.unknown()).optional(),
+  })
+  .passthrough();
+
+export type EvaluateRequestInput = z.input<typeof evaluateRequestSchema>;
+export type EvaluateRequest = z.output<typeof evaluateRequestSchema>;
+export type BasketItem = z.output<typeof basketItemSchema>;
+export type Program = z.output<typeof programSchema>;
+
+/** Splits `total` over `n` parts equally, the remainder on the last (§7.2 equal split). */
+export function equalParts(total: bigint, n: number): bigint[] {
+  const share = (2n * total + BigInt(n)) / (2n * BigInt(n));
+  const parts: bigint[] = [];
+  let acc = 0n;
+  for (let i = 0; i < n - 1; i++) {
+    parts.push(share);
+    acc += share;
+  }
+  parts.push(total - acc);
+  return parts;
+}
+
+export interface LineInfo {
+  item: BasketItem;
+  qty: number;
+  packSize: number;
+  categories: { name: string; value: string }[];
+}
+
+/** Units of every line in basket order; packs unfold into single units (§11.1). */
+export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; lines: LineInfo[] } {
+  const units: Unit[] = [];
+  const lines: LineInfo[] = [];
+  items.forEach((item, lineIndex) => {
+    const qty = item.qty ?? item.qty_or_weight ?? 0;
+    const packSize = item.pack_size ?? item.units ?? 1;
+    const sp = parseDecimal(item.sp, exponent);
+    const mrp = item.mrp === undefined ? sp : parseDecimal(item.mrp, exponent);
+    const weightMilli = item.weight === undefined ? 1000n : parseDecimal(item.weight, 3);
+    const categories = item.categories ?? item.catgories ?? [];
+    const categoryKeys = categories.filter((c) => /^c[1-7]$/.test(c.name)).map((c) => `${c.name}:${c.value}`);
+    lines.push({ item, qty, packSize, categories });
+    const spParts = packSize > 1 ? equalParts(sp, packSize) : [sp];
+    const mrpParts = packSize > 1 ? equalParts(mrp, packSize) : [mrp];
+    let k = 0;
+    for (let pack = 1; pack <= qty; pack++) {
+      for (let u = 0; u < packSize; u++) {
+        k++;
+        units.push({
+          idx: units.length,
+          sno: lineIndex + 1,
+          k,
+          pack,
+          lineIndex,
+          sku: item.sku,
+          mrp: mrpParts[u]!,
+          sp: spParts[u]!,
+          weightMilli,
+          categoryKeys,
+        });
+      }
+    }
+  });
+  return { units, lines };
+}
+
+export { DecimalFormatError };

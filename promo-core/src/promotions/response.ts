@@ -1,0 +1,397 @@
+/** The evaluate response (spec §12): the original's JSON shape, plus a typed result. */
+import { formatMoney } from '../money';
+import type { Diagnostic } from './candidates';
+import type { LineInfo } from './request';
+import type { ClusterReport, PipelineResult } from './pipeline';
+import type { UnitRecord } from './state';
+import type { Candidate, Unit } from './types';
+import { BASKET_FAMILIES } from './types';
+
+export type UnitRole = 'discounted' | 'requisite' | 'remaining';
+
+export interface AppliedRecord {
+  promoId: string;
+  promoIdRetailer: string;
+  title: string;
+  family: string;
+  discount: bigint;
+  finalPrice: bigint;
+  layer: number;
+  setIndex: number;
+  discountApplyType: string;
+  role: 'target' | 'requisite';
+}
+
+export interface UnitResult {
+  k: number;
+  pack: number;
+  role: UnitRole;
+  discount: bigint;
+  finalPrice: bigint;
+  records: AppliedRecord[];
+}
+
+export interface LineResult {
+  sno: number;
+  sku: string;
+  units: UnitResult[];
+}
+
+export interface SuggestionResult {
+  promoId: string;
+  family: string;
+  missingQty?: number;
+  missingAmount?: bigint;
+  freeItemMissing?: boolean;
+  /** Line numbers (sno) the suggestion is shown on. */
+  lines: number[];
+}
+
+export interface EvaluationResult {
+  lines: LineResult[];
+  totals: { totalMrp: bigint; totalSp: bigint; discount: bigint; totalAfterPromos: bigint };
+  basketPromos: { promoId: string; discount: bigint }[];
+  appliedPromoIds: string[];
+  suggestions: SuggestionResult[];
+  clusters: ClusterReport[];
+  diagnostics: Diagnostic[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+const WIRE_PLACES = 3;
+
+export function buildResult(
+  units: readonly Unit[],
+  lines: LineInfo[],
+  pr: PipelineResult,
+  diagnostics: Diagnostic[],
+  exponent: number,
+): EvaluationResult {
+  const st = pr.state;
+  const unitResults: UnitResult[] = units.map((u) => {
+    const recs = st.records![u.idx]!;
+    const hasTarget = recs.some((r) => r.role === 'target');
+    const role: UnitRole =
+      st.cum[u.idx]! > 0n || hasTarget ? 'discounted' : st.reqUsed[u.idx] ? 'requisite' : 'remaining';
+    return {
+      k: u.k,
+      pack: u.pack,
+      role,
+      discount: st.cum[u.idx]!,
+      finalPrice: st.price[u.idx]!,
+      records: recs.map(toAppliedRecord),
+    };
+  });
+  const lineResults: LineResult[] = lines.map((l, i) => ({ sno: i + 1, sku: l.item.sku, units: [] }));
+  units.forEach((u, i) => lineResults[u.lineIndex]!.units.push(unitResults[i]!));
+
+  let totalMrp = 0n;
+  let totalSp = 0n;
+  for (const l of lines) {
+    const q = BigInt(l.qty);
+    totalSp += parseLine(l.item.sp, exponent) * q;
+    totalMrp += parseLine(l.item.mrp ?? l.item.sp, exponent) * q;
+  }
+  let discount = 0n;
+  for (let u = 0; u < units.length; u++) discount += st.cum[u]!;
+
+  const basketPromos = pr.candidates
+    .filter((c) => BASKET_FAMILIES.has(c.promo.family) && (pr.discountByPromo.get(c.promo.id) ?? 0n) > 0n)
+    .map((c) => ({ promoId: c.promo.id, discount: pr.discountByPromo.get(c.promo.id)! }));
+
+  const suggestions: SuggestionResult[] = [];
+  for (const s of pr.suggestions) {
+    const m = pr.memberships.get(s.cand.promo.id)!;
+    const lineSet = new Set(m.all.map((u) => units[u]!.lineIndex));
+    const basket = BASKET_FAMILIES.has(s.cand.promo.family);
+    const shown = [...lineSet]
+      .sort((a, b) => a - b)
+      .filter((li) => basket || lineResults[li]!.units.some((ur) => ur.role === 'remaining'))
+      .map((li) => li + 1);
+    suggestions.push({
+      promoId: s.cand.promo.id,
+      family: s.cand.promo.family,
+      ...(s.info.missingQty !== undefined ? { missingQty: s.info.missingQty } : {}),
+      ...(s.info.missingAmount !== undefined ? { missingAmount: s.info.missingAmount } : {}),
+      ...(s.info.freeItemMissing ? { freeItemMissing: true } : {}),
+      lines: shown,
+    });
+  }
+  return {
+    lines: lineResults,
+    totals: { totalMrp, totalSp, discount, totalAfterPromos: totalSp - discount },
+    basketPromos,
+    appliedPromoIds: [...pr.discountByPromo.entries()]
+      .filter(([, d]) => d > 0n)
+      .map(([id]) => id)
+      .sort(),
+    suggestions,
+    clusters: pr.clusters,
+    diagnostics,
+  };
+}
+
+function parseLine(text: string, exponent: number): bigint {
+  const [i, f = ''] = text.split('.');
+  return BigInt(i! + f.padEnd(exponent, '0').slice(0, exponent));
+}
+
+function toAppliedRecord(r: UnitRecord): AppliedRecord {
+  return {
+    promoId: r.cand.promo.id,
+    promoIdRetailer: r.cand.promo.promoIdRetailer,
+    title: r.cand.promo.title,
+    family: r.cand.promo.family,
+    discount: r.discount,
+    finalPrice: r.finalPrice,
+    layer: r.layer,
+    setIndex: r.setIndex,
+    discountApplyType: r.cand.promo.discountApplyType,
+    role: r.role,
+  };
+}
+
+/** The wire response (spec §12) built from the typed result. */
+export function buildWireResponse(
+  req: { customer_id: string | null; is_guest_user: boolean; basket: { id?: unknown } },
+  lines: LineInfo[],
+  result: EvaluationResult,
+  pr: PipelineResult,
+  programs: {
+    program_name: string;
+    program_title: string | null;
+    group_qualifiers: { input: string | null; qualifier_ids: string[] }[];
+  }[],
+  exponent: number,
+): Json {
+  const m = (v: bigint) => formatMoney(v, exponent, Math.max(WIRE_PLACES, exponent));
+  const byId = new Map<string, Candidate>(pr.candidates.map((c) => [c.promo.id, c]));
+  const recordJson = (r: AppliedRecord, amount: bigint, finalPrice: bigint): Json => {
+    const c = byId.get(r.promoId)!;
+    const p = c.promo;
+    return {
+      promo_id: p.id,
+      promo_id_retailer: p.promoIdRetailer,
+      promo_title: p.title,
+      promo_family: p.family,
+      promo_short_code: p.promoShortCode,
+      discount: m(amount),
+      final_price: m(finalPrice),
+      priority: p.evaluatePriority,
+      evaluate_criteria: p.evaluateCriteria,
+      layer: p.layer,
+      discount_apply_type: p.discountApplyType,
+      extra_data: p.extraData,
+      promo_application_times: r.setIndex,
+      promo_max_application_limit: c.limit,
+      special_promo_info: c.special,
+      zero_discount_applied: r.role === 'target' && amount === 0n,
+      item_source: r.role === 'target' ? 'discount_info' : 'requisite_info',
+    };
+  };
+
+  const items = lines.map((line, li) => {
+    const lr = result.lines[li]!;
+    // Packs fold back into one entry unit each (§11.1).
+    const entryUnits = foldPacks(lr.units, line.packSize);
+    const groups = new Map<string, { role: UnitRole; count: number; eu: EntryUnit }>();
+    for (const eu of entryUnits) {
+      const key = `${eu.role}|${eu.discount}|${eu.finalPrice}|${eu.records.map((r) => `${r.promoId}:${r.discount}:${r.role}:${r.layer}`).join(',')}`;
+      const g = groups.get(key);
+      if (g) g.count++;
+      else groups.set(key, { role: eu.role, count: 1, eu });
+    }
+    const discountInfo: Json[] = [];
+    const requisiteInfo: Json[] = [];
+    let remaining = 0;
+    for (const g of groups.values()) {
+      if (g.role === 'remaining') {
+        remaining += g.count;
+        continue;
+      }
+      const lastLayer = g.eu.records.reduce((mx, r) => Math.max(mx, r.layer), 0);
+      const entry: Json = {
+        consumed_qty: g.count,
+        discount: m(g.eu.discount),
+        final_price: m(g.eu.finalPrice),
+        applied_promos: g.eu.records
+          .filter((r) => r.layer === lastLayer)
+          .map((r) => recordJson(r, r.discount, r.finalPrice)),
+      };
+      if (g.role === 'discounted') {
+        entry.applied_promos_prev_layers = g.eu.records
+          .filter((r) => r.layer !== lastLayer)
+          .map((r) => recordJson(r, r.discount, r.finalPrice));
+        discountInfo.push(entry);
+      } else requisiteInfo.push(entry);
+    }
+    const promoSuggestions = result.suggestions
+      .filter((s) => s.lines.includes(li + 1))
+      .map((s) => {
+        const c = byId.get(s.promoId)!;
+        const out: Json = {
+          promo_id: c.promo.id,
+          promo_id_retailer: c.promo.promoIdRetailer,
+          promo_title: c.promo.title,
+          promo_family: c.promo.family,
+          promo_short_code: c.promo.promoShortCode,
+          special_promo_info: c.special,
+        };
+        if (s.missingQty !== undefined) out.missing_qty = s.missingQty;
+        if (s.missingAmount !== undefined) out.missing_amount = m(s.missingAmount);
+        if (s.freeItemMissing) out.free_item_missing = true;
+        return out;
+      });
+    const item = line.item;
+    const out: Json = {
+      id: item.id ?? null,
+      sku: item.sku,
+      barcode: item.barcode ?? null,
+      mrp: m(parseLine(item.mrp ?? item.sp, exponent)),
+      sp: m(parseLine(item.sp, exponent)),
+      qty: String(line.qty),
+      uom: item.uom ?? null,
+      weight: item.weight ?? '1',
+      categories: line.categories,
+      item_type: item.item_type,
+      item_id: item.item_id ?? null,
+      item_addons: item.item_addons ?? null,
+      discount_info: discountInfo,
+      requisite_info: requisiteInfo,
+      remaining_info: { remaining_qty: remaining, promo_suggestions: promoSuggestions },
+    };
+    if (line.packSize > 1) {
+      out.pack_size = line.packSize;
+      out.original_promo_response = lr.units.map((u) => ({
+        pack: u.pack,
+        unit: u.k,
+        role: u.role,
+        discount: m(u.discount),
+        final_price: m(u.finalPrice),
+      }));
+    }
+    return out;
+  });
+
+  const basketPromoJson = result.basketPromos.map(({ promoId, discount }) => {
+    const c = byId.get(promoId)!;
+    return {
+      promo_id: c.promo.id,
+      promo_id_retailer: c.promo.promoIdRetailer,
+      promo_title: c.promo.title,
+      promo_family: c.promo.family,
+      discount: m(discount),
+      layer: c.promo.layer,
+      special_promo_info: c.special,
+    };
+  });
+  let basketDiscount = 0n;
+  for (const b of result.basketPromos) basketDiscount += b.discount;
+
+  // §12.5: per programme, the total of the promotions it unlocked that gave a discount.
+  const programDiscount = new Map<number, bigint>();
+  for (const [id, d] of pr.discountByPromo) {
+    const c = byId.get(id)!;
+    if (c.programIndex === null || d <= 0n) continue;
+    programDiscount.set(c.programIndex, (programDiscount.get(c.programIndex) ?? 0n) + d);
+  }
+  let specialTotal = 0n;
+  const appliedPrograms = [...programDiscount.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([pi, d]) => {
+      specialTotal += d;
+      const program = programs[pi]!;
+      return {
+        program_name: program.program_name,
+        program_title: program.program_title,
+        discount: m(d),
+        group_qualifiers: program.group_qualifiers.map((gq) => ({
+          input: gq.input,
+          qualifier_ids: gq.qualifier_ids,
+          group_qualifier_description:
+            pr.candidates.find(
+              (c) => c.programIndex === pi && gq.qualifier_ids.includes(c.special?.qualifier_id ?? ''),
+            )?.special?.description ?? null,
+        })),
+      };
+    });
+
+  return {
+    status: true,
+    status_msg: null,
+    customer_id: req.customer_id,
+    is_guest_user: req.is_guest_user,
+    basket: {
+      id: req.basket.id ?? null,
+      total_mrp: m(result.totals.totalMrp),
+      total_sp: m(result.totals.totalSp),
+      discount: m(result.totals.discount),
+      total_after_promos: m(result.totals.totalAfterPromos),
+      total_sp_minor: result.totals.totalSp.toString(),
+      discount_minor: result.totals.discount.toString(),
+      total_after_promos_minor: result.totals.totalAfterPromos.toString(),
+      basket_threshold_promos: {
+        discount_already_deducted_from_basket_total: true,
+        discount: m(basketDiscount),
+        applied_promos: basketPromoJson,
+      },
+      special_promos_info: { discount: m(specialTotal), applied_programs: appliedPrograms },
+      items,
+    },
+    best_discount_clusters: result.clusters.map((c) => ({
+      layer: c.layer,
+      kind: c.kind,
+      promo_ids: c.promoIds,
+      method: c.method,
+      proven_optimal: c.provenOptimal,
+      states_explored: c.statesExplored,
+      discount: m(c.discount),
+      original_algorithm: c.originalAlgorithm,
+      original_algorithm_discount: m(c.originalAlgorithmDiscount),
+    })),
+    diagnostics: result.diagnostics,
+  };
+}
+
+interface EntryUnit {
+  role: UnitRole;
+  discount: bigint;
+  finalPrice: bigint;
+  records: AppliedRecord[];
+}
+
+function foldPacks(units: UnitResult[], packSize: number): EntryUnit[] {
+  if (packSize <= 1) return units;
+  const packs = new Map<number, UnitResult[]>();
+  for (const u of units) {
+    const list = packs.get(u.pack);
+    if (list) list.push(u);
+    else packs.set(u.pack, [u]);
+  }
+  return [...packs.values()].map((us) => {
+    const role: UnitRole = us.some((u) => u.role === 'discounted')
+      ? 'discounted'
+      : us.some((u) => u.role === 'requisite')
+        ? 'requisite'
+        : 'remaining';
+    const byPromo = new Map<string, AppliedRecord>();
+    for (const u of us)
+      for (const r of u.records) {
+        const key = `${r.promoId}|${r.role}|${r.layer}`;
+        const prev = byPromo.get(key);
+        if (prev) {
+          prev.discount += r.discount;
+          prev.finalPrice += r.finalPrice;
+        } else byPromo.set(key, { ...r });
+      }
+    let discount = 0n;
+    let finalPrice = 0n;
+    for (const u of us) {
+      discount += u.discount;
+      finalPrice += u.finalPrice;
+    }
+    return { role, discount, finalPrice, records: [...byPromo.values()] };
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * Mutable evaluation state (spec §6.1) and the plans that families produce. Families only
+ * plan (they read the state); `commitPlan` is the one place that changes it, so that the
+ * optimiser can try orders on cheap copies.
+ */
+import type { Candidate, TenantFlags, Unit } from './types';
+
+export interface UnitRecord {
+  cand: Candidate;
+  role: 'target' | 'requisite';
+  discount: bigint;
+  finalPrice: bigint;
+  setIndex: number;
+  layer: number;
+  zeroDiscount: boolean;
+}
+
+export interface PlannedTarget {
+  u: number;
+  d: bigint;
+  newPrice: bigint;
+}
+
+export interface PlannedSet {
+  targets: PlannedTarget[];
+  requisites: number[];
+}
+
+export interface SuggestionInfo {
+  missingQty?: number;
+  missingAmount?: bigint;
+  freeItemMissing?: boolean;
+}
+
+export interface Plan {
+  sets: PlannedSet[];
+  suggestion: SuggestionInfo | null;
+  /** false for family `b`, whose units stay available (§8.5). */
+  consumes: boolean;
+  delegatedToEasy: boolean;
+}
+
+export const emptyPlan = (suggestion: SuggestionInfo | null = null): Plan => ({
+  sets: [],
+  suggestion,
+  consumes: true,
+  delegatedToEasy: false,
+});
+
+export const planDiscount = (plan: Plan): bigint => {
+  let s = 0n;
+  for (const set of plan.sets) for (const t of set.targets) s += t.d;
+  return s;
+};
+
+export class EvalState {
+  constructor(
+    readonly units: readonly Unit[],
+    readonly flags: TenantFlags,
+    public price: bigint[],
+    public cum: bigint[],
+    public locked: Uint8Array,
+    public reqUsed: Uint8Array,
+    public consumed: Uint8Array,
+    /** null on search copies: the optimiser needs values, not bookkeeping. */
+    public records: UnitRecord[][] | null,
+    /** Units that got a discount from a best-discount promotion in the current layer (§9.6). */
+    public bestDiscounted: Uint8Array,
+  ) {}
+
+  static initial(units: readonly Unit[], flags: TenantFlags): EvalState {
+    const n = units.length;
+    return new EvalState(
+      units,
+      flags,
+      units.map((u) => u.sp),
+      units.map(() => 0n),
+      new Uint8Array(n),
+      new Uint8Array(n),
+      new Uint8Array(n),
+      units.map(() => []),
+      new Uint8Array(n),
+    );
+  }
+
+  /** A copy for trying an order; records are left out. */
+  fork(): EvalState {
+    return new EvalState(
+      this.units,
+      this.flags,
+      this.price.slice(),
+      this.cum.slice(),
+      this.locked,
+      this.reqUsed.slice(),
+      this.consumed.slice(),
+      null,
+      this.bestDiscounted,
+    );
+  }
+
+  /** Item families see only units not consumed in this layer, not locked, and (per flag) undiscounted. */
+  availableForItem(u: number, applyOnDiscounted: boolean): boolean {
+    return this.consumed[u] === 0 && this.locked[u] === 0 && (applyOnDiscounted || this.cum[u] === 0n);
+  }
+
+  startLayer(): void {
+    this.consumed.fill(0);
+    this.bestDiscounted = new Uint8Array(this.units.length);
+  }
+
+  endLayer(): void {
+    for (let u = 0; u < this.units.length; u++) if (this.bestDiscounted[u]) this.locked[u] = 1;
+  }
+
+  /** Applies a plan: prices, cumulative discounts, flags, consumption and records. */
+  commit(plan: Plan, cand: Candidate, layer: number, bestDiscount: boolean): bigint {
+    let total = 0n;
+    plan.sets.forEach((set, si) => {
+      for (const t of set.targets) {
+        this.price[t.u] = t.newPrice;
+        this.cum[t.u] = this.cum[t.u]! + t.d;
+        total += t.d;
+        if (plan.consumes) this.consumed[t.u] = 1;
+        if (bestDiscount && t.d > 0n) this.bestDiscounted[t.u] = 1;
+        this.records?.[t.u]!.push({
+          cand,
+          role: 'target',
+          discount: t.d,
+          finalPrice: t.newPrice,
+          setIndex: si + 1,
+          layer,
+          zeroDiscount: t.d === 0n,
+        });
+      }
+      for (const u of set.requisites) {
+        this.reqUsed[u] = 1;
+        if (plan.consumes) this.consumed[u] = 1;
+        this.records?.[u]!.push({
+          cand,
+          role: 'requisite',
+          discount: 0n,
+          finalPrice: this.price[u]!,
+          setIndex: si + 1,
+          layer,
+          zeroDiscount: false,
+        });
+      }
+    });
+    return total;
+  }
+}
