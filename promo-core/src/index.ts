@@ -5,6 +5,7 @@
 export * from './money';
 
 // promotions engine (spec/promotions.md)
+export * from './promotions';
 // catalog and barcodes (spec/store.md §1.2, §1.9)
 export * from './catalog';
 export * from './barcodes';
