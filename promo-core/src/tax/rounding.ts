@@ -33,6 +33,13 @@ const floorDiv = (n: bigint, d: bigint): bigint => {
  * absolute part, then to the earlier one (the same tie rule as spec §4.4 Example E).
  */
 export function apportion(total: bigint, parts4: readonly bigint[], perMinor: bigint): bigint[] {
+  // Mirror a negative total (a refund or return basket) so it is split exactly like the sale.
+  if (total < 0n)
+    return apportion(
+      -total,
+      parts4.map((p) => -p),
+      perMinor,
+    ).map((s) => -s);
   const shares = parts4.map((p) => floorDiv(p, perMinor));
   if (shares.length === 0) return shares;
   let k = total - shares.reduce((a, b) => a + b, 0n);
