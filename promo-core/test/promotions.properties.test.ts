@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, evaluateDetailed } from '../src';
 import { basketArb, itemPromoArb, request, type Json } from './support/promotions';
 
-const promosArb = (n: { min: number; max: number }, criteria: 'p' | 'b' = 'b') =>
+const promosArb = (n: { min: number; max: number }, criteria: 'p' | 'b' = 'b'): fc.Arbitrary<Json[]> =>
   fc
     .integer({ min: n.min, max: n.max })
     .chain((k) => fc.tuple(...Array.from({ length: k }, (_, i) => itemPromoArb(`P${i}`, criteria))));
@@ -76,16 +76,15 @@ describe('promotions engine properties', () => {
   it('is deterministic and independent of the order of promotions in the input', () => {
     fc.assert(
       fc.property(basketArb, promosArb({ min: 1, max: 6 }, 'p'), fc.integer(), (items, promos, seed) => {
-        const mixed = promos.map((p, i) => ({
+        const mixed: Json[] = promos.map((p, i) => ({
           ...p,
           evaluate_criteria: i % 2 ? 'b' : 'p',
           evaluate_priority: i % 3,
         }));
         const a = JSON.stringify(evaluate(request(items), mixed));
+        const key = (x: Json) => (String(x['id']).charCodeAt(1) * 31 + seed) % 7;
         const shuffled = [...mixed].sort(
-          (x, y) =>
-            ((String(x.id).charCodeAt(1) * 31 + seed) % 7) - ((String(y.id).charCodeAt(1) * 31 + seed) % 7) ||
-            (x.id! < y.id! ? 1 : -1),
+          (x, y) => key(x) - key(y) || (String(x['id']) < String(y['id']) ? 1 : -1),
         );
         const b = JSON.stringify(evaluate(request(items), shuffled.reverse()));
         expect(b).toBe(a);

@@ -78,7 +78,7 @@ const discount = fc.oneof(
 );
 
 /** A random valid item-family promotion (families e, p, c, l, r, m). */
-export const itemPromoArb = (id: string, criteria: 'p' | 'b' = 'b') =>
+export const itemPromoArb = (id: string, criteria: 'p' | 'b' = 'b'): fc.Arbitrary<Json> =>
   fc
     .record({
       family: fc.constantFrom('e', 'p', 'c', 'l', 'r', 'm'),
