@@ -122,10 +122,7 @@ function resolution(
   x: Extras,
 ): ScanOutcome {
   const unit = x.unit_price ?? item.selling_price;
-  const needsCheck =
-    catalog.requiresApproval(item) ||
-    item.is_restricted ||
-    (item.minimum_age_required !== null && item.minimum_age_required > 0);
+  const needsCheck = needsVerification(item, catalog);
   const r: ScanResolution = {
     item,
     rule: x.rule,
@@ -144,6 +141,15 @@ function resolution(
     minimum_age_required: item.minimum_age_required,
   };
   return { ok: true, resolution: r };
+}
+
+/** The item (or one of its categories) needs approval, is restricted, or has a minimum age. */
+export function needsVerification(item: Item, catalog: CatalogIndex): boolean {
+  return (
+    catalog.requiresApproval(item) ||
+    item.is_restricted ||
+    (item.minimum_age_required !== null && item.minimum_age_required > 0)
+  );
 }
 
 /** Price of `grams` of an item sold per kg/l, half-up to the minor unit (§4.3, Example F). */

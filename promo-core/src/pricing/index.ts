@@ -1,2 +1,5 @@
 /** The one basket pricing pipeline (spec/store.md §4.3): contract and implementation. */
 export * from './types';
+export { priceBasket } from './price-basket';
+export { allocateLargestRemainder } from './allocation';
+export { pricedBasketToJson } from './json';

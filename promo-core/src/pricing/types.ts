@@ -244,6 +244,8 @@ export interface PricedLine {
   /** Effective unit price before promotions (what the shopper sees per unit / per measured line). */
   unit_price: bigint;
   price_source: PriceSource;
+  /** Price per kg or litre for a measured line (weight × this = unit_price), else null. */
+  measure_price: bigint | null;
   /** unit_price × quantity, or the measured line price; negative for a return line. */
   gross: bigint;
   promotions: LinePromotion[];
