@@ -12,4 +12,5 @@ export * from './barcodes';
 // tax engine (spec/store.md §4)
 export * from './tax';
 // basket pricing pipeline and receipts (spec/store.md §5)
+export * from './receipts';
 export * from './pricing';
