@@ -9,7 +9,11 @@ export interface BackoffPolicy {
 
 export const defaultBackoff: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2, jitter: 0.2 };
 
-export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: BackoffPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, attempt));
   const spread = base * policy.jitter;
   return Math.max(0, Math.round(base - spread + random() * spread * 2));

@@ -10,13 +10,7 @@ import { HardwareError, describeError } from './errors';
 
 export type LifecycleState = 'closed' | 'opened' | 'claimed' | 'enabled';
 export type HealthState =
-  | 'unknown'
-  | 'online'
-  | 'offline'
-  | 'error'
-  | 'paper_low'
-  | 'paper_out'
-  | 'cover_open';
+  'unknown' | 'online' | 'offline' | 'error' | 'paper_low' | 'paper_out' | 'cover_open';
 
 export interface Health {
   state: HealthState;
@@ -59,7 +53,9 @@ export type BaseDeviceEvents = {
   fault: [DeviceFault];
 };
 
-export abstract class Device<E extends EventMap & BaseDeviceEvents = BaseDeviceEvents> extends TypedEmitter<E> {
+export abstract class Device<
+  E extends EventMap & BaseDeviceEvents = BaseDeviceEvents,
+> extends TypedEmitter<E> {
   abstract readonly kind: DeviceKind;
   abstract readonly transport: string;
   protected lifecycle: LifecycleState = 'closed';
@@ -167,7 +163,8 @@ export abstract class Device<E extends EventMap & BaseDeviceEvents = BaseDeviceE
   /** The manager saw the device (again), possibly at a new path: retry now instead of waiting. */
   async reconnectNow(path?: string): Promise<boolean> {
     if (path !== undefined) this.path = path;
-    if (this.connected || (this.lifecycle !== 'claimed' && this.lifecycle !== 'enabled')) return this.connected;
+    if (this.connected || (this.lifecycle !== 'claimed' && this.lifecycle !== 'enabled'))
+      return this.connected;
     this.cancelReconnect();
     return this.tryConnect();
   }
@@ -190,7 +187,8 @@ export abstract class Device<E extends EventMap & BaseDeviceEvents = BaseDeviceE
 
   protected setHealth(state: HealthState, reason?: string): void {
     if (this.healthValue.state === state && this.healthValue.reason === reason) return;
-    this.healthValue = reason === undefined ? { state, since: Date.now() } : { state, reason, since: Date.now() };
+    this.healthValue =
+      reason === undefined ? { state, since: Date.now() } : { state, reason, since: Date.now() };
     this.base().emit('health', this.snapshot());
   }
 
@@ -212,7 +210,8 @@ export abstract class Device<E extends EventMap & BaseDeviceEvents = BaseDeviceE
     if (this.connecting) return this.connecting;
     this.connecting = (async () => {
       try {
-        if (this.path === null) throw new HardwareError('DEVICE_NOT_FOUND', `${this.id}: no device path known yet`);
+        if (this.path === null)
+          throw new HardwareError('DEVICE_NOT_FOUND', `${this.id}: no device path known yet`);
         await this.connect();
         this.connected = true;
         if (this.everConnected) this.stats.reconnects++;

@@ -31,7 +31,10 @@ export class TypedEmitter<E extends EventMap> {
   }
 
   /** Resolves with the payload of the next `event` for which `predicate` holds. */
-  next<K extends keyof E & string>(event: K, predicate: (...args: E[K]) => boolean = () => true): Promise<E[K]> {
+  next<K extends keyof E & string>(
+    event: K,
+    predicate: (...args: E[K]) => boolean = () => true,
+  ): Promise<E[K]> {
     return new Promise((resolve) => {
       const listener = (...args: E[K]): void => {
         if (!predicate(...args)) return;

@@ -41,7 +41,9 @@ export class SerialLink {
     await new Promise<void>((resolve, reject) =>
       port.open((err) =>
         err
-          ? reject(new HardwareError('DEVICE_IO', `cannot open ${this.path}: ${err.message}`, { path: this.path }))
+          ? reject(
+              new HardwareError('DEVICE_IO', `cannot open ${this.path}: ${err.message}`, { path: this.path }),
+            )
           : resolve(),
       ),
     );
@@ -68,7 +70,9 @@ export class SerialLink {
     await new Promise<void>((resolve, reject) => {
       port.write(Buffer.from(bytes), (err) => (err ? reject(err) : undefined));
       port.drain((err) =>
-        err ? reject(new HardwareError('DEVICE_IO', `write to ${this.path} failed: ${err.message}`)) : resolve(),
+        err
+          ? reject(new HardwareError('DEVICE_IO', `write to ${this.path} failed: ${err.message}`))
+          : resolve(),
       );
     });
   }

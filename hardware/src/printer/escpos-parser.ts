@@ -76,7 +76,16 @@ const NEED_MORE = -1;
  * Printers start in code page 437; the renderer only leaves ASCII there except for rules and
  * boxes, so the box-drawing range is all the simulator needs to read back. Other bytes: Latin-1.
  */
-const CP437_BOX: Record<number, string> = { 0xc4: '─', 0xcd: '═', 0xb3: '│', 0xba: '║', 0xda: '┌', 0xbf: '┐', 0xc0: '└', 0xd9: '┘' };
+const CP437_BOX: Record<number, string> = {
+  0xc4: '─',
+  0xcd: '═',
+  0xb3: '│',
+  0xba: '║',
+  0xda: '┌',
+  0xbf: '┐',
+  0xc0: '└',
+  0xd9: '┘',
+};
 
 function decodeText(bytes: readonly number[]): string {
   let out = '';
@@ -153,7 +162,8 @@ export class EscPosParser {
     if (c === 0x1d) return this.gs(b, i, events);
     if (c === 0x1c) return avail < 2 ? NEED_MORE : 2; // FS . (cancel kanji) and friends
     if (c >= 0x20) {
-      if (this.line.length === 0) this.lineStyle = { ...this.style, bold: false, underline: false, invert: false };
+      if (this.line.length === 0)
+        this.lineStyle = { ...this.style, bold: false, underline: false, invert: false };
       const ls = this.lineStyle;
       // Alignment padding is printed before the style switches on: a line takes the styles of its ink.
       if (ls && c !== 0x20) {
@@ -316,15 +326,16 @@ export class EscPosParser {
   }
 }
 
-/** Groups paper items into receipts at each cut. */
+const hasInk = (item: PaperItem): boolean => item.type !== 'text' || item.text !== '';
+
+/** Groups paper items into receipts at each cut; the blank feed after the last cut is no receipt. */
 export function splitReceipts(items: readonly PaperItem[]): PaperItem[][] {
   const receipts: PaperItem[][] = [[]];
   for (const item of items) {
     receipts[receipts.length - 1]?.push(item);
     if (item.type === 'cut') receipts.push([]);
   }
-  if (receipts[receipts.length - 1]?.length === 0) receipts.pop();
-  return receipts;
+  return receipts.filter((r) => r.some(hasInk));
 }
 
 /** A plain-text view of the paper, the way the CLI simulator shows it. */
@@ -333,7 +344,12 @@ export function paperToText(items: readonly PaperItem[]): string {
   for (const item of items) {
     switch (item.type) {
       case 'text': {
-        const marks = [item.bold ? 'B' : '', item.width > 1 || item.height > 1 ? `x${item.width}` : '', item.underline ? 'U' : '', item.invert ? 'I' : '']
+        const marks = [
+          item.bold ? 'B' : '',
+          item.width > 1 || item.height > 1 ? `x${item.width}` : '',
+          item.underline ? 'U' : '',
+          item.invert ? 'I' : '',
+        ]
           .filter(Boolean)
           .join('');
         out.push(marks ? `${item.raw.trimEnd()}   [${marks}]` : item.raw.trimEnd());

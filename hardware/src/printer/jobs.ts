@@ -8,7 +8,8 @@
  *                                        retried automatically, in full, once the printer is back)
  *   queued/interrupted ──► cancelled;  uncertain/failed/cancelled ──retry()──► queued
  */
-export type JobState = 'queued' | 'printing' | 'printed' | 'interrupted' | 'uncertain' | 'failed' | 'cancelled';
+export type JobState =
+  'queued' | 'printing' | 'printed' | 'interrupted' | 'uncertain' | 'failed' | 'cancelled';
 
 export interface PrintJobInfo {
   id: string;

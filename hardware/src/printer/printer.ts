@@ -14,7 +14,15 @@ import {
   type PrintJobInfo,
 } from './jobs';
 import { drawerKick, renderReceipt, type PaperColumns } from './render';
-import { DLE_EOT, applyStatus, healthOf, isStatusByte, okStatus, type PrinterStatus, type StatusQuery } from './status';
+import {
+  DLE_EOT,
+  applyStatus,
+  healthOf,
+  isStatusByte,
+  okStatus,
+  type PrinterStatus,
+  type StatusQuery,
+} from './status';
 import type { PrinterTransport } from './transport';
 
 export type PrinterEvents = BaseDeviceEvents & {
@@ -52,7 +60,9 @@ export class Printer extends Device<PrinterEvents> {
   private queryChain: Promise<unknown> = Promise.resolve();
   private pumping = false;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly options: Required<Omit<PrinterOptions, 'backoff' | 'printerModel'>> & { printerModel?: string };
+  private readonly options: Required<Omit<PrinterOptions, 'backoff' | 'printerModel'>> & {
+    printerModel?: string;
+  };
 
   constructor(
     id: string,
@@ -106,7 +116,11 @@ export class Printer extends Device<PrinterEvents> {
       await this.refreshStatus().catch(() => undefined);
       if (this.options.statusIntervalMs > 0) {
         this.pollTimer = setInterval(() => {
-          if (!this.pumping) void this.refreshStatus().then(() => this.pump(), () => undefined);
+          if (!this.pumping)
+            void this.refreshStatus().then(
+              () => this.pump(),
+              () => undefined,
+            );
         }, this.options.statusIntervalMs);
         this.pollTimer.unref?.();
       }
@@ -235,10 +249,14 @@ export class Printer extends Device<PrinterEvents> {
   retry(id: string): PrintJobInfo {
     const job = this.requireJob(id);
     if (!RETRYABLE_STATES.has(job.state)) {
-      throw new HardwareError('INVALID_STATE', `job ${id} is ${job.state}; only ${[...RETRYABLE_STATES].join(', ')} can be retried`, {
-        jobId: id,
-        state: job.state,
-      });
+      throw new HardwareError(
+        'INVALID_STATE',
+        `job ${id} is ${job.state}; only ${[...RETRYABLE_STATES].join(', ')} can be retried`,
+        {
+          jobId: id,
+          state: job.state,
+        },
+      );
     }
     this.update(job, { state: 'queued', error: null });
     void this.pump();
@@ -248,7 +266,9 @@ export class Printer extends Device<PrinterEvents> {
   cancel(id: string): PrintJobInfo {
     const job = this.requireJob(id);
     if (!CANCELLABLE_STATES.has(job.state)) {
-      throw new HardwareError('INVALID_STATE', `job ${id} is ${job.state} and cannot be cancelled`, { jobId: id });
+      throw new HardwareError('INVALID_STATE', `job ${id} is ${job.state} and cannot be cancelled`, {
+        jobId: id,
+      });
     }
     this.update(job, { state: 'cancelled' });
     return jobInfo(job);
@@ -349,6 +369,8 @@ export class Printer extends Device<PrinterEvents> {
         job.bytesSent = Math.min(job.bytesTotal, sent);
       }
     } catch (err) {
+      // A failed write means the link is gone even if the port has not said so yet.
+      this.linkLost(describeError(err));
       this.update(job, { state: 'interrupted', error: describeError(err) });
       this.fault('JOB_INTERRUPTED', `job ${job.id} interrupted after ${sent} of ${bytes.length} bytes`, {
         jobId: job.id,
@@ -365,7 +387,10 @@ export class Printer extends Device<PrinterEvents> {
     try {
       const status = await this.refreshStatus();
       if (status.paperOut || status.coverOpen || status.error) {
-        this.update(job, { state: 'uncertain', error: `printer reports ${healthOf(status).state} after the job` });
+        this.update(job, {
+          state: 'uncertain',
+          error: `printer reports ${healthOf(status).state} after the job`,
+        });
         return;
       }
       this.stats.jobs++;
@@ -409,14 +434,17 @@ export class CashDrawer extends Device<DrawerEvents> {
   }
 
   protected async connect(): Promise<void> {
-    if (!this.printer.isConnected) throw new HardwareError('DEVICE_NOT_FOUND', `${this.id}: printer ${this.printer.id} is offline`);
+    if (!this.printer.isConnected)
+      throw new HardwareError('DEVICE_NOT_FOUND', `${this.id}: printer ${this.printer.id} is offline`);
   }
 
   protected async disconnect(): Promise<void> {}
 
   kick(): PrintJobInfo {
     if (this.lifecycle !== 'enabled') {
-      throw new HardwareError('INVALID_STATE', `${this.id}: enable the drawer before kicking it`, { state: this.lifecycle });
+      throw new HardwareError('INVALID_STATE', `${this.id}: enable the drawer before kicking it`, {
+        state: this.lifecycle,
+      });
     }
     this.stats.jobs++;
     return this.printer.kickDrawer(this.pin);

@@ -25,7 +25,11 @@ export function createEncoder(options: RenderOptions): ReceiptPrinterEncoder {
 }
 
 /** Expands a packed 1-bit bitmap into the RGBA image the encoder dithers (it wants image data). */
-function logoImage(logo: NonNullable<ReceiptPrintable['logo']>): { data: Uint8ClampedArray; width: number; height: number } {
+function logoImage(logo: NonNullable<ReceiptPrintable['logo']>): {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+} {
   const bits = Buffer.from(logo.bitmap, 'base64');
   const rowBytes = Math.ceil(logo.width / 8);
   if (bits.length < rowBytes * logo.height) {
@@ -71,7 +75,9 @@ function renderLine(e: ReceiptPrinterEncoder, line: ReceiptLine, columns: number
       e.align(line.align).qrcode(line.data, { model: 2, size: line.size, errorlevel: 'm' }).align('left');
       return;
     case 'barcode':
-      e.align(line.align).barcode(line.data, line.symbology, { height: line.height, text: 'below' }).align('left');
+      e.align(line.align)
+        .barcode(line.data, line.symbology, { height: line.height, text: 'below' })
+        .align('left');
       return;
     case 'feed':
       e.newline(line.lines);
@@ -95,7 +101,8 @@ export function renderReceipt(input: unknown, options: RenderOptions): Uint8Arra
   }
   receipt.sections.forEach((section, index) => {
     for (const line of section.lines) renderLine(e, line, options.columns);
-    if (index === 0 && receipt.copy) e.align('center').bold(true).line('*** COPY ***').bold(false).align('left');
+    if (index === 0 && receipt.copy)
+      e.align('center').bold(true).line('*** COPY ***').bold(false).align('left');
   });
   if (receipt.drawer === 'pin2' || receipt.drawer === 'both') e.pulse(0);
   if (receipt.drawer === 'pin5' || receipt.drawer === 'both') e.pulse(1);

@@ -55,7 +55,8 @@ export class HidPosDecoder {
     const l = this.layout;
     // Reports with another id (status, feature echoes) are not scan data.
     if (report[0] !== l.reportId) return [];
-    if (report.length <= l.lengthOffset) return [{ kind: 'error', code: 'REPORT_TOO_SHORT', report: hex(report) }];
+    if (report.length <= l.lengthOffset)
+      return [{ kind: 'error', code: 'REPORT_TOO_SHORT', report: hex(report) }];
     const length = report[l.lengthOffset] ?? 0;
     if (length > l.dataCapacity || l.dataOffset + length > report.length) {
       this.reset();
@@ -73,7 +74,9 @@ export class HidPosDecoder {
     const aimId = this.aimId;
     this.reset();
     if (text.length === 0) return [];
-    const parsed = aimId ? parseAim(aimId + text) : { aimId: null, symbology: 'unknown' as const, data: text };
+    const parsed = aimId
+      ? parseAim(aimId + text)
+      : { aimId: null, symbology: 'unknown' as const, data: text };
     return [{ kind: 'scan', scan: parsed }];
   }
 }

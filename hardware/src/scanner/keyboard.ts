@@ -74,7 +74,9 @@ export const DE_LAYOUT: KeyLayout = Object.freeze({ ...US_LAYOUT, ...DE_OVERRIDE
 export const LAYOUTS: Record<string, KeyLayout> = { us: US_LAYOUT, de: DE_LAYOUT };
 
 export const keyboardConfigSchema = z.object({
-  layout: z.union([z.enum(['us', 'de']), z.record(z.string(), z.tuple([z.string(), z.string()]))]).default('us'),
+  layout: z
+    .union([z.enum(['us', 'de']), z.record(z.string(), z.tuple([z.string(), z.string()]))])
+    .default('us'),
   /** Also end a code on Tab (some wedges are programmed that way). */
   tabEndsCode: z.boolean().default(false),
   aim: z.boolean().default(true),
@@ -146,7 +148,9 @@ export class KeyboardWedgeDecoder {
       this.text = '';
       this.overflow = false;
       if (overflow || text.length === 0) return null;
-      const parsed = this.config.aim ? parseAim(text) : { aimId: null, symbology: 'unknown' as const, data: text };
+      const parsed = this.config.aim
+        ? parseAim(text)
+        : { aimId: null, symbology: 'unknown' as const, data: text };
       return { kind: 'scan', scan: parsed };
     }
     const key = this.layout[usage];

@@ -34,7 +34,13 @@ export abstract class Scanner extends Device<ScannerEvents> {
       return;
     }
     this.stats.scans++;
-    this.emit('scan', { deviceId: this.id, data: scan.data, symbology: scan.symbology, aimId: scan.aimId, at: Date.now() });
+    this.emit('scan', {
+      deviceId: this.id,
+      data: scan.data,
+      symbology: scan.symbology,
+      aimId: scan.aimId,
+      at: Date.now(),
+    });
   }
 }
 

@@ -18,6 +18,8 @@ export class PrinterSimulator extends TypedEmitter<PrinterSimEvents> {
   bytesReceived = 0;
   /** When false the simulator stays silent, like a printer that is switched off behind its adapter. */
   answersStatus = true;
+  /** When set, only this many more status requests are answered (a printer that dies mid-job). */
+  statusRepliesLeft: number | null = null;
   private parser = new EscPosParser();
   private port: SerialPort | null = null;
 
@@ -40,7 +42,12 @@ export class PrinterSimulator extends TypedEmitter<PrinterSimEvents> {
     this.emit('bytes', this.bytesReceived);
     for (const event of this.parser.push(chunk)) {
       if (event.type === 'status-request') {
-        if (this.answersStatus && this.port?.isOpen) this.port.write(Buffer.from([encodeStatus(this.status, event.n)]));
+        if (this.statusRepliesLeft !== null) {
+          if (this.statusRepliesLeft <= 0) continue;
+          this.statusRepliesLeft--;
+        }
+        if (this.answersStatus && this.port?.isOpen)
+          this.port.write(Buffer.from([encodeStatus(this.status, event.n)]));
         continue;
       }
       this.paper.push(event.item);

@@ -35,7 +35,9 @@ export class PtyPair {
     this.child = child;
     const exited = new Promise<never>((_, reject) => {
       child.once('error', (err) =>
-        reject(new HardwareError('UNSUPPORTED', `cannot start socat (apt-get install socat): ${err.message}`)),
+        reject(
+          new HardwareError('UNSUPPORTED', `cannot start socat (apt-get install socat): ${err.message}`),
+        ),
       );
       child.once('exit', (code) => reject(new HardwareError('DEVICE_IO', `socat exited early (${code})`)));
     });
@@ -44,7 +46,8 @@ export class PtyPair {
       let log = '';
       child.stderr?.on('data', (chunk: Buffer) => {
         log += chunk.toString();
-        if (log.includes('starting data transfer loop') && existsSync(this.a) && existsSync(this.b)) resolve();
+        if (log.includes('starting data transfer loop') && existsSync(this.a) && existsSync(this.b))
+          resolve();
       });
     });
     await Promise.race([ready, exited]);
