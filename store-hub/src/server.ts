@@ -393,11 +393,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          error: { code: 'MALFORMED_JSON', message: 'the request body is not valid JSON', details: {} },
-        });
+      res.status(400).json({
+        error: { code: 'MALFORMED_JSON', message: 'the request body is not valid JSON', details: {} },
+      });
       return;
     }
     if (e.type === 'entity.too.large') {

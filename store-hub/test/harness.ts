@@ -1,0 +1,127 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** Runs the real hub process (tsx, ephemeral port, temp data dir) for integration tests. */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BIN = path.join(here, '..', 'bin', 'store-hub.mjs');
+export const FIXTURE = path.join(here, 'fixtures', 'store.json');
+
+export interface RunningHub {
+  url: string;
+  dataDir: string;
+  pairingCode: string;
+  proc: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-hub-test-'));
+}
+
+export function importFile(dataDir: string, file = FIXTURE): { code: number; out: string } {
+  const r = spawnSync(process.execPath, [BIN, 'import', file, '--data-dir', dataDir], { encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout + r.stderr };
+}
+
+export async function startHubProcess(dataDir: string, extra: string[] = []): Promise<RunningHub> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
+  let buf = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const info = await new Promise<{ url: string; pairing_code: string }>((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      for (const line of buf.split('\n')) {
+        if (line.startsWith('{"event":"listening"'))
+          resolve(JSON.parse(line) as { url: string; pairing_code: string });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`hub exited ${code}: ${err}`)));
+  });
+  return {
+    url: info.url,
+    dataDir,
+    pairingCode: info.pairing_code,
+    proc,
+    stop: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill(signal);
+      }),
+  };
+}
+
+export class Client {
+  private n = 0;
+  constructor(
+    readonly url: string,
+    public token = '',
+  ) {}
+
+  async req(
+    method: string,
+    p: string,
+    body?: unknown,
+    opts: { key?: string | null; raw?: string } = {},
+  ): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const key =
+      opts.key === undefined
+        ? method === 'GET'
+          ? null
+          : `k-${process.pid}-${Date.now()}-${++this.n}`
+        : opts.key;
+    if (key) headers['idempotency-key'] = key;
+    const res = await fetch(this.url + p, {
+      method,
+      headers,
+      body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // non-JSON answers are asserted on by the caller
+    }
+    return { status: res.status, body: parsed };
+  }
+}
+
+export async function pairKiosk(
+  url: string,
+  code: string,
+  name = 'K1',
+): Promise<{ client: Client; deviceId: string }> {
+  const c = new Client(url);
+  const r = await c.req('POST', '/v1/devices/pair', { code, name, retailer_device_id: name });
+  if (r.status !== 201) throw new Error(`pairing failed: ${JSON.stringify(r.body)}`);
+  c.token = r.body.data.token;
+  return { client: c, deviceId: r.body.data.device_id };
+}
+
+export async function staffClient(url: string): Promise<Client> {
+  const c = new Client(url);
+  const r = await c.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '123456' });
+  if (r.status !== 201) throw new Error(`staff login failed: ${JSON.stringify(r.body)}`);
+  c.token = r.body.data.token;
+  return c;
+}
+
+/** A fresh pairing code from the CLI (the serve line's code is single-use). */
+export function pairingCode(dataDir: string): string {
+  const r = spawnSync(process.execPath, [BIN, 'pair', '--data-dir', dataDir], { encoding: 'utf8' });
+  const m = /(\d{8})/.exec(r.stdout);
+  if (!m) throw new Error(`pair failed: ${r.stdout}${r.stderr}`);
+  return m[1]!;
+}
