@@ -9,3 +9,4 @@ export {
   type ReceiptNumberValues,
 } from './numbering';
 export { formatStoreDateTime } from './datetime';
+export { receiptTaxRows } from './from-tax';
