@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       kind: { type: 'string' },
       'terminal-timeout-ms': { type: 'string' },
+      'sim-decide-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
