@@ -1,4 +1,5 @@
 /** A thin promise wrapper over serialport, shared by serial scanners, printers and the simulators. */
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { HardwareError, describeError } from './errors';
 
@@ -16,9 +17,17 @@ export interface SerialLinkHandlers {
   lost: (reason: string) => void;
 }
 
+/**
+ * serialport does not always report a hang-up (seen with a pty whose peer vanished right after
+ * open), so the link also watches its device node: an unplugged USB-serial device loses its
+ * /dev entry, and a socat pty loses its link.
+ */
+const PRESENCE_CHECK_MS = 250;
+
 export class SerialLink {
   private port: SerialPort | null = null;
   private closing = false;
+  private presence: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     readonly path: string,
@@ -57,6 +66,17 @@ export class SerialLink {
       if (!this.closing) this.handlers.lost(err ? describeError(err) : 'port closed');
     });
     this.port = port;
+    this.presence = setInterval(() => {
+      if (existsSync(this.path) || this.closing) return;
+      this.stopPresence();
+      this.handlers.lost(`${this.path} disappeared`);
+    }, PRESENCE_CHECK_MS);
+    this.presence.unref?.();
+  }
+
+  private stopPresence(): void {
+    if (this.presence) clearInterval(this.presence);
+    this.presence = null;
   }
 
   get isOpen(): boolean {
@@ -78,6 +98,7 @@ export class SerialLink {
   }
 
   async close(): Promise<void> {
+    this.stopPresence();
     const port = this.port;
     this.port = null;
     if (!port) return;

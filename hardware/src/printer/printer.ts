@@ -167,7 +167,14 @@ export class Printer extends Device<PrinterEvents> {
         }, this.options.statusTimeoutMs);
         this.pending = { n, resolve, reject, timer };
       });
-      await this.pipe.write(DLE_EOT(n));
+      // If the write fails the reply is never awaited; keep its later rejection from going unhandled.
+      reply.catch(() => undefined);
+      try {
+        await this.pipe.write(DLE_EOT(n));
+      } catch (err) {
+        this.rejectPending(err instanceof Error ? err : new Error(String(err)));
+        throw err;
+      }
       this.stats.bytesOut += 3;
       return reply;
     };

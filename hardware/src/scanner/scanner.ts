@@ -1,5 +1,5 @@
 /** Scanner devices: serial/USB-CDC, HID POS and HID keyboard wedge, all emitting the same `scan` event. */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { BackoffPolicy } from '../backoff';
 import { Device, type BaseDeviceEvents } from '../device';
 import { HardwareError } from '../errors';
