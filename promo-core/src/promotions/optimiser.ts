@@ -39,12 +39,6 @@ export interface Planner {
 
 class BudgetExceeded extends Error {}
 
-const bitKey = (consumed: Uint8Array, units: number[]): string => {
-  let s = '';
-  for (const u of units) s += consumed[u] ? '1' : '0';
-  return s;
-};
-
 /** Total discount of applying the candidates one after another on a copy of the state. */
 export function runOrder(order: Candidate[], st: EvalState, planner: Planner, layer: number): bigint {
   const s = st.fork();
@@ -79,6 +73,45 @@ function unitUpperBound(c: Candidate, st: EvalState, u: number, m: Membership): 
   return d < 0n ? 0n : d > cur ? cur : d;
 }
 
+/** How many units one run of the promotion can discount at most (all its sets together). */
+function unitsDiscountedPerRun(c: Candidate): number {
+  const p = c.promo;
+  const g = p.groups;
+  const lim = c.limit;
+  const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+  switch (p.family) {
+    case 'e':
+      return lim * Number(g[0]!.min);
+    case 'c':
+    case 'l':
+      return lim * sum(g.map((x) => Number(x.min)));
+    case 'r':
+    case 'm': {
+      const two = g.length === 2;
+      const ti = two ? g.findIndex((x) => x.name === p.targetGroupName) : 0;
+      const D = two ? Number(g[ti]!.min) : (p.targetGroupQtyMin ?? Number(g[0]!.min));
+      const M = two ? sum(g.map((x) => Number(x.min))) : Number(g[0]!.min);
+      return lim * (p.family === 'r' || D === M ? D : M);
+    }
+    default:
+      return Number.MAX_SAFE_INTEGER; // Easy+ discounts everything up to its maximum
+  }
+}
+
+/** A bound on one run's total discount from its sets (value-off over the whole set). */
+function setBound(c: Candidate, st: EvalState, members: number[]): number {
+  const p = c.promo;
+  if (p.discountType !== 'v' || p.strategy !== 'a' || p.family === 'l') return Infinity;
+  if (members.some((u) => st.units[u]!.weightMilli !== 1000n)) return Infinity;
+  if (p.family === 'p') {
+    const N = Number(p.groups[0]!.min);
+    const max =
+      p.groups[0]!.max === null ? members.length : Math.min(members.length, Number(p.groups[0]!.max));
+    return Math.ceil(max / N) * Number(p.discountValue);
+  }
+  return c.limit * Number(p.discountValue);
+}
+
 export function solveBySearch(
   cands: Candidate[],
   st: EvalState,
@@ -94,89 +127,152 @@ export function solveBySearch(
   const members = cands.map((c) =>
     planner.membership(c).all.filter((u) => st.availableForItem(u, c.promo.applyOnDiscountedItems)),
   );
+  // The search state is the set of units consumed so far, as a bitset over the units that
+  // any promotion of the sub-cluster can use (30 bits per word keeps it in small integers).
   const relevant = [...new Set(members.flat())].sort((a, b) => a - b);
-  const ub = cands.map((c, i) => {
-    const m = planner.membership(c);
-    return new Map(members[i]!.map((u) => [u, unitUpperBound(c, st, u, m)]));
+  const R = relevant.length;
+  const W = Math.max(1, Math.ceil(R / 30));
+  const posOf = new Map(relevant.map((u, p) => [u, p]));
+  const has = (words: Int32Array, p: number) => (words[(p / 30) | 0]! >> (p % 30)) & 1;
+  const setBit = (words: Int32Array, p: number) => {
+    words[(p / 30) | 0]! |= 1 << (p % 30);
+  };
+  const memberWords = members.map((list) => {
+    const w = new Int32Array(W);
+    for (const u of list) setBit(w, posOf.get(u)!);
+    return w;
   });
-  const caps = cands.map((c) => c.promo.maxDiscount);
 
-  const upperBound = (s: EvalState, mask: number): bigint => {
-    let perUnit = 0n;
-    for (const u of relevant) {
-      if (s.consumed[u]) continue;
-      let best = 0n;
-      for (let i = 0; i < n; i++) {
-        if (!(mask & (1 << i))) continue;
-        const v = ub[i]!.get(u);
-        if (v !== undefined && v > best) best = v;
+  // Bounds are search heuristics, not money: plain numbers (exact below 2^53) keep them cheap.
+  const ubByUnit: { i: number; v: number }[][] = relevant.map(() => []);
+  const ubByPromo = cands.map((c, i) => {
+    const m = planner.membership(c);
+    return members[i]!.map((u) => {
+      const v = Number(unitUpperBound(c, st, u, m));
+      const p = posOf.get(u)!;
+      ubByUnit[p]!.push({ i, v });
+      return { p, v };
+    });
+  });
+  for (const list of ubByUnit) list.sort((a, b) => b.v - a.v);
+  for (const list of ubByPromo) list.sort((a, b) => b.v - a.v);
+  const caps = cands.map((c, i) =>
+    Math.min(
+      c.promo.maxDiscount === null ? Infinity : Number(c.promo.maxDiscount),
+      setBound(c, st, members[i]!),
+    ),
+  );
+  const perRunUnits = cands.map((c) => unitsDiscountedPerRun(c));
+
+  const upperBound = (words: Int32Array, mask: number): number => {
+    let perUnit = 0;
+    for (let p = 0; p < R; p++) {
+      if (has(words, p)) continue;
+      for (const { i, v } of ubByUnit[p]!) {
+        if (mask & (1 << i)) {
+          perUnit += v;
+          break;
+        }
       }
-      perUnit += best;
     }
-    let perPromo = 0n;
+    let perPromo = 0;
     for (let i = 0; i < n; i++) {
       if (!(mask & (1 << i))) continue;
-      let sum = 0n;
-      for (const [u, v] of ub[i]!) if (!s.consumed[u]) sum += v;
-      const cap = caps[i];
-      perPromo += cap !== null && cap !== undefined && cap < sum ? cap : sum;
+      // at most `perRunUnits` units get a discount: the largest bounds among the free ones
+      let sum = 0;
+      let k = perRunUnits[i]!;
+      for (const { p, v } of ubByPromo[i]!) {
+        if (k === 0) break;
+        if (has(words, p)) continue;
+        sum += v;
+        k--;
+      }
+      perPromo += Math.min(caps[i]!, sum);
     }
-    return perUnit < perPromo ? perUnit : perPromo;
+    return Math.min(perUnit, perPromo);
   };
 
   // A promotion's plan depends only on which of its own member units are still free.
-  const planCache = new Map<string, Plan>();
-  const planAt = (i: number, s: EvalState): Plan => {
-    const key = `${i}|${bitKey(s.consumed, members[i]!)}`;
-    let plan = planCache.get(key);
-    if (!plan) {
-      plan = planner.plan(cands[i]!, s);
-      planCache.set(key, plan);
+  const planCache = new Map<string, { d: bigint; used: Int32Array }>();
+  const planAt = (i: number, words: Int32Array) => {
+    let key = `${i}`;
+    const mw = memberWords[i]!;
+    for (let k = 0; k < W; k++) key += `|${words[k]! & mw[k]!}`;
+    let hit = planCache.get(key);
+    if (!hit) {
+      const consumed = st.consumed.slice();
+      for (let p = 0; p < R; p++) if (has(words, p)) consumed[relevant[p]!] = 1;
+      const plan = planner.plan(cands[i]!, st.withConsumed(consumed));
+      const used = new Int32Array(W);
+      for (const u of usedUnits(plan)) setBit(used, posOf.get(u)!);
+      hit = { d: planDiscount(plan), used };
+      planCache.set(key, hit);
     }
-    return plan;
+    return hit;
   };
+  const after = (words: Int32Array, used: Int32Array): Int32Array<ArrayBuffer> => {
+    const next = new Int32Array(W);
+    for (let k = 0; k < W; k++) next[k] = words[k]! | used[k]!;
+    return next;
+  };
+  const stateKey = (words: Int32Array, mask: number) => `${mask}|${words.join(',')}`;
 
-  const memo = new Map<string, { value: bigint; next: number }>();
+  /**
+   * memo: exact values (with the lexicographically first optimal next step), or upper
+   * bounds learnt when a subtree was cut off by alpha.
+   */
+  const memo = new Map<string, { value: bigint; next: number; exact: boolean }>();
   let states = 0;
   const full = (1 << n) - 1;
 
-  const dfs = (s: EvalState, mask: number): bigint => {
+  /**
+   * Best total discount of applying every promotion in `mask` from this state. When the
+   * result is > alpha it is exact; otherwise it is only an upper bound that is ≤ alpha.
+   */
+  const dfs = (words: Int32Array, mask: number, alpha: bigint): bigint => {
     if (mask === 0) return 0n;
-    const key = `${mask}|${bitKey(s.consumed, relevant)}`;
+    const key = stateKey(words, mask);
     const hit = memo.get(key);
-    if (hit) return hit.value;
+    if (hit && (hit.exact || hit.value <= alpha)) return hit.value;
     if (++states > maxStates || (states % 256 === 0 && now() > deadline)) throw new BudgetExceeded();
-    let best = -1n;
-    let next = -1;
+    // Children, most promising first, so that good totals are found early and prune the rest.
+    const children: { i: number; d: bigint; child: Int32Array; bound: number }[] = [];
     for (let i = 0; i < n; i++) {
       const bit = 1 << i;
       if (!(mask & bit)) continue;
-      const plan = planAt(i, s);
-      const d = planDiscount(plan);
-      const child = s.fork();
-      child.commit(plan, cands[i]!, layer, true);
-      if (best >= 0n && d + upperBound(child, mask & ~bit) <= best) continue;
-      const v = d + dfs(child, mask & ~bit);
-      if (v > best) {
+      const { d, used } = planAt(i, words);
+      const child = after(words, used);
+      children.push({ i, d, child, bound: Number(d) + upperBound(child, mask & ~bit) });
+    }
+    children.sort((a, b) => b.bound - a.bound || a.i - b.i);
+    let best = -1n;
+    let next = -1;
+    for (const { i, d, child, bound } of children) {
+      // A child before the current best in index order wins ties, so it only has to reach best.
+      const need = best < 0n ? alpha : i < next ? best - 1n : best;
+      const floor = need > alpha ? need : alpha;
+      if (bound <= Number(floor)) continue;
+      const v = d + dfs(child, mask & ~(1 << i), floor - d);
+      if (v > floor && (v > best || (v === best && i < next))) {
         best = v;
         next = i;
       }
     }
-    memo.set(key, { value: best, next });
-    return best;
+    const exact = best > alpha;
+    memo.set(key, { value: exact ? best : alpha, next, exact });
+    return exact ? best : alpha;
   };
 
   try {
-    const total = dfs(st.fork(), full);
+    const start = new Int32Array(W);
+    const total = dfs(start, full, -1n);
     const order: Candidate[] = [];
-    let s = st.fork();
+    let words: Int32Array = start;
     let mask = full;
     while (mask) {
-      const { next } = memo.get(`${mask}|${bitKey(s.consumed, relevant)}`)!;
+      const { next } = memo.get(stateKey(words, mask))!;
       order.push(cands[next]!);
-      const child = s.fork();
-      child.commit(planAt(next, s), cands[next]!, layer, true);
-      s = child;
+      words = after(words, planAt(next, words).used);
       mask &= ~(1 << next);
     }
     return { order, method: 'search', provenOptimal: true, statesExplored: states, total };

@@ -98,6 +98,24 @@ export class EvalState {
     );
   }
 
+  /**
+   * A search copy that differs only in which units are consumed. Within a layer an item
+   * family never changes a unit that stays available, so prices can be shared read-only.
+   */
+  withConsumed(consumed: Uint8Array): EvalState {
+    return new EvalState(
+      this.units,
+      this.flags,
+      this.price,
+      this.cum,
+      this.locked,
+      this.reqUsed,
+      consumed,
+      null,
+      this.bestDiscounted,
+    );
+  }
+
   /** Item families see only units not consumed in this layer, not locked, and (per flag) undiscounted. */
   availableForItem(u: number, applyOnDiscounted: boolean): boolean {
     return this.consumed[u] === 0 && this.locked[u] === 0 && (applyOnDiscounted || this.cum[u] === 0n);

@@ -1,0 +1,35 @@
+/** Timing helpers shared by the bench sections. */
+export interface Timing {
+  median: number;
+  p99: number;
+  perSecond: number;
+  runs: number;
+}
+
+/** Runs fn repeatedly (after a warm-up) and returns per-run statistics in milliseconds. */
+export function measure(
+  fn: () => unknown,
+  opts: { runs?: number; warmup?: number; maxMs?: number } = {},
+): Timing {
+  const runs = opts.runs ?? 2000;
+  const warmup = opts.warmup ?? Math.min(200, Math.ceil(runs / 10));
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  const deadline = performance.now() + (opts.maxMs ?? 20_000);
+  for (let i = 0; i < runs && performance.now() < deadline; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const total = times.reduce((s, t) => s + t, 0);
+  return {
+    median: times[Math.floor(times.length / 2)]!,
+    p99: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]!,
+    perSecond: (times.length / total) * 1000,
+    runs: times.length,
+  };
+}
+
+export const ms = (v: number): string => (v < 1 ? `${(v * 1000).toFixed(0)} µs` : `${v.toFixed(2)} ms`);
+export const rate = (v: number): string => Math.round(v).toLocaleString('en-US');
