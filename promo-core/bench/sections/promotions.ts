@@ -149,6 +149,11 @@ function basket(r: () => number, lines: { sku: string; qty: number }[]): Json {
   };
 }
 
+/** An Easy promotion over the given SKUs in place of a basket one (basket families match every basket). */
+function asEasy(p: Json, skus: string[]): Json {
+  return promo(String(p['id']), 'e', [{ min: 2, skus }], { evaluate_criteria: p['evaluate_criteria'] });
+}
+
 /** Candidate selection without the index: scan every promotion for a node that matches the basket. */
 function scanAll(all: Promotion[], req: Json): PromotionSet {
   const items = (req['basket'] as { items: { sku: string }[] }).items;
@@ -169,15 +174,8 @@ export function scenarioA(): string {
   for (let i = 0; i < 40; i++) promos.push(randomPromo(r, `M${i}`, basketSkus, i % 8 === 0 ? 'b' : 'p'));
   for (let i = 0; i < 4960; i++) {
     const others = [sku(1000 + Math.floor(r() * 9000)), sku(1000 + Math.floor(r() * 9000))];
-    const p = randomPromo(r, `X${i}`, others, 'p');
-    if (p['family'] === 'b' || p['family'] === 't')
-      ((p['family'] = 'e'),
-        (p['promo_groups'] as Json[]).splice(1),
-        ((p['promo_groups'] as Json[])[0]!['qty_or_value_min'] = 2),
-        ((p['promo_groups'] as Json[])[0]!['promo_group_nodes'] = others.map((s) => ({
-          node_id: s,
-          node_type: 'i',
-        }))));
+    let p = randomPromo(r, `X${i}`, others, 'p');
+    if (p['family'] === 'b' || p['family'] === 't') p = asEasy(p, others);
     promos.push(p);
   }
   const set = createPromotionSet(promos);
@@ -209,7 +207,7 @@ export function scenarioB(): string {
     const skus = best
       ? [sku(Math.floor(i / 3) * 3), sku(Math.floor(i / 3) * 3 + 1), sku(Math.floor(i / 3) * 3 + 2)]
       : lines.map((l) => l.sku);
-    const p = randomPromo(r, `P${i}`, skus, best ? 'b' : 'p');
+    let p = randomPromo(r, `P${i}`, skus, best ? 'b' : 'p');
     if (best && (p['family'] === 'b' || p['family'] === 't'))
       ((p['family'] = 'e'),
         (p['promo_groups'] as Json[]).splice(1),
