@@ -22,7 +22,13 @@ const ean13 = (data12: string): string => data12 + String(gtinCheckDigit(data12)
 const code = (i: number) => ean13(`5${String(i).padStart(11, '0')}`);
 const cents = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
 
-function promo(id: string, family: string, min: number | string, nodes: string[], extra: Record<string, unknown> = {}) {
+function promo(
+  id: string,
+  family: string,
+  min: number | string,
+  nodes: string[],
+  extra: Record<string, unknown> = {},
+) {
   return {
     id,
     retailer: 'BENCH',
@@ -51,7 +57,11 @@ function promo(id: string, family: string, min: number | string, nodes: string[]
         position: 0,
         qty_or_value_min: min,
         qty_or_value_max: null,
-        promo_group_nodes: nodes.map((n) => ({ node_id: n, node_type: n.startsWith('CAT') ? 'c1' : 'i', is_excluded: false })),
+        promo_group_nodes: nodes.map((n) => ({
+          node_id: n,
+          node_type: n.startsWith('CAT') ? 'c1' : 'i',
+          is_excluded: false,
+        })),
       },
     ],
     ...extra,
@@ -80,10 +90,15 @@ export default async () => {
   });
   const promotions = [];
   for (let p = 0; p < 150; p++) promotions.push(promo(`E${p}`, 'e', 2, [`SKU${p * 3}`, `SKU${p * 3 + 1}`]));
-  for (let p = 0; p < 40; p++) promotions.push(promo(`C${p}`, 'p', 3, [`CAT${p % 25}`], { discount_value: '5.00' }));
+  for (let p = 0; p < 40; p++)
+    promotions.push(promo(`C${p}`, 'p', 3, [`CAT${p % 25}`], { discount_value: '5.00' }));
   for (let p = 0; p < 10; p++)
     promotions.push(
-      promo(`B${p}`, 'b', `${20 + p * 10}.00`, ['ALL'], { discount_type: 'v', discount_value: '2.00', layer: 100 + p }),
+      promo(`B${p}`, 'b', `${20 + p * 10}.00`, ['ALL'], {
+        discount_type: 'v',
+        discount_value: '2.00',
+        layer: 100 + p,
+      }),
     );
   const store: StoreData = {
     store_id: 'store-1',
@@ -107,7 +122,8 @@ export default async () => {
     const i = (l * 7) % 450;
     lines.push({ line_id: `l${l}`, scanned_code: `${code(i)}\r\n`, quantity: 1 + (l % 3) });
   }
-  for (let w = 0; w < 3; w++) lines.push({ line_id: `w${w}`, scanned_code: ean13(`2812345${String(250 + w * 111).padStart(5, '0')}`) });
+  for (let w = 0; w < 3; w++)
+    lines.push({ line_id: `w${w}`, scanned_code: ean13(`2812345${String(250 + w * 111).padStart(5, '0')}`) });
   lines.push({ line_id: 'gs1', scanned_code: `010${code(4)}17991231\u001d10LOT1`, symbology: 'GS1_128' });
   const body = `1${'0' + code(5)}00150`;
   lines.push({ line_id: 'rtc', scanned_code: `MP1${'0' + code(5)}A00150${luhnCheckDigit(body)}` });
@@ -124,7 +140,12 @@ export default async () => {
     basket: {
       items: priced.lines
         .filter((l) => l.sku !== null)
-        .map((l) => ({ sku: l.sku, mrp: cents(Number(l.base_price)), sp: cents(Number(l.selling_price)), qty: l.quantity })),
+        .map((l) => ({
+          sku: l.sku,
+          mrp: cents(Number(l.base_price)),
+          sp: cents(Number(l.selling_price)),
+          qty: l.quantity,
+        })),
     },
   };
   const full = measure(() => priceBasket(basket, store), { runs: 1500 });

@@ -208,14 +208,7 @@ export function scenarioB(): string {
       ? [sku(Math.floor(i / 3) * 3), sku(Math.floor(i / 3) * 3 + 1), sku(Math.floor(i / 3) * 3 + 2)]
       : lines.map((l) => l.sku);
     let p = randomPromo(r, `P${i}`, skus, best ? 'b' : 'p');
-    if (best && (p['family'] === 'b' || p['family'] === 't'))
-      ((p['family'] = 'e'),
-        (p['promo_groups'] as Json[]).splice(1),
-        ((p['promo_groups'] as Json[])[0]!['qty_or_value_min'] = 2),
-        ((p['promo_groups'] as Json[])[0]!['promo_group_nodes'] = skus.map((s) => ({
-          node_id: s,
-          node_type: 'i',
-        }))));
+    if (best && (p['family'] === 'b' || p['family'] === 't')) p = asEasy(p, skus);
     promos.push(p);
   }
   const set = createPromotionSet(promos);

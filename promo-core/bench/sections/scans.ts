@@ -28,7 +28,9 @@ function buildCatalog(): CatalogIndex {
     const weighed = i % 20 === 0;
     items.push({
       item_id: `item-${i}`,
-      product_identifier: weighed ? `28${String(i).padStart(5, '0')}` : ean13(`5${String(i).padStart(11, '0')}`),
+      product_identifier: weighed
+        ? `28${String(i).padStart(5, '0')}`
+        : ean13(`5${String(i).padStart(11, '0')}`),
       original_product_identifier: null,
       retailer_product_id: `SKU${i}`,
       additional_barcodes: i % 10 === 1 ? [ean13(`4${String(i).padStart(11, '0')}`)] : [],
@@ -76,14 +78,24 @@ export default async () => {
   });
   const rand = rng(42);
   const scans: { code: string; sym: Symbology | null }[] = [];
-  const mix = { 'EAN-13 exact': 0, 'additional barcode': 0, 'GTIN-14 / UPC-A form': 0, 'variable measure': 0, 'GS1-128 with expiry and batch': 0, unknown: 0 };
+  const mix = {
+    'EAN-13 exact': 0,
+    'additional barcode': 0,
+    'GTIN-14 / UPC-A form': 0,
+    'variable measure': 0,
+    'GS1-128 with expiry and batch': 0,
+    unknown: 0,
+  };
   for (let s = 0; s < N_SCANS; s++) {
     const r = rand();
     const i = Math.floor(rand() * N_ITEMS);
     if (i % 20 === 0 || (r >= 0.7 && r < 0.8)) {
       const ref = i - (i % 20);
       const grams = 1 + Math.floor(rand() * 2000);
-      scans.push({ code: ean13(`28${String(ref).padStart(5, '0')}${String(grams).padStart(5, '0')}`), sym: 'EAN13' });
+      scans.push({
+        code: ean13(`28${String(ref).padStart(5, '0')}${String(grams).padStart(5, '0')}`),
+        sym: 'EAN13',
+      });
       mix['variable measure']++;
     } else if (r < 0.6) {
       scans.push({ code: ean13(`5${String(i).padStart(11, '0')}`) + '\r\n', sym: null });
@@ -95,7 +107,10 @@ export default async () => {
       scans.push({ code: '0' + ean13(`5${String(i).padStart(11, '0')}`), sym: 'ITF' });
       mix['GTIN-14 / UPC-A form']++;
     } else if (r < 0.95) {
-      scans.push({ code: `010${ean13(`5${String(i).padStart(11, '0')}`)}17261231\u001d10LOT${i % 97}`, sym: 'GS1_128' });
+      scans.push({
+        code: `010${ean13(`5${String(i).padStart(11, '0')}`)}17261231\u001d10LOT${i % 97}`,
+        sym: 'GS1_128',
+      });
       mix['GS1-128 with expiry and batch']++;
     } else {
       scans.push({ code: ean13(`3${String(i).padStart(11, '0')}`), sym: 'EAN13' });
