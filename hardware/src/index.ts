@@ -57,6 +57,7 @@ export {
 } from './printer/receipt';
 export { drawerKick, renderReceipt, type PaperColumns, type RenderOptions } from './printer/render';
 export { layoutColumns } from './printer/columns';
+export { printableFromDocument } from './printer/from-promo-core';
 export { applyStatus, encodeStatus, healthOf, okStatus, type PrinterStatus } from './printer/status';
 export type { JobState, PrintJobInfo } from './printer/jobs';
 export { CashDrawer, Printer, type PrinterEvents, type PrinterOptions } from './printer/printer';

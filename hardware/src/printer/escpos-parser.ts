@@ -4,7 +4,10 @@
  * and notices real-time status requests so the simulator can answer them.
  * Incremental: a command split across serial reads waits for its remaining bytes.
  */
+import CodepageEncoder from '@point-of-sale/codepage-encoder';
 import type { StatusQuery } from './status';
+
+type Codepage = Parameters<typeof CodepageEncoder.getCodepoints>[0];
 
 export interface TextStyle {
   bold: boolean;
@@ -73,23 +76,35 @@ function decodeCode128(bytes: Uint8Array): string {
 const NEED_MORE = -1;
 
 /**
- * Printers start in code page 437; the renderer only leaves ASCII there except for rules and
- * boxes, so the box-drawing range is all the simulator needs to read back. Other bytes: Latin-1.
+ * ESC t n selects a code page; these are Epson's numbers (the encoder's default mapping). The
+ * byte → code point tables themselves come from @point-of-sale/codepage-encoder.
  */
-const CP437_BOX: Record<number, string> = {
-  0xc4: '─',
-  0xcd: '═',
-  0xb3: '│',
-  0xba: '║',
-  0xda: '┌',
-  0xbf: '┐',
-  0xc0: '└',
-  0xd9: '┘',
+const EPSON_CODEPAGES: Record<number, Codepage> = {
+  0: 'cp437',
+  2: 'cp850',
+  3: 'cp860',
+  4: 'cp863',
+  5: 'cp865',
+  16: 'windows1252',
+  17: 'cp866',
+  18: 'cp852',
+  19: 'cp858',
 };
 
-function decodeText(bytes: readonly number[]): string {
+const tables = new Map<Codepage, number[]>();
+function codepoints(page: Codepage): number[] {
+  let table = tables.get(page);
+  if (!table) {
+    table = CodepageEncoder.getCodepoints(page, true);
+    tables.set(page, table);
+  }
+  return table;
+}
+
+function decodeText(bytes: readonly number[], page: Codepage): string {
+  const table = codepoints(page);
   let out = '';
-  for (const b of bytes) out += CP437_BOX[b] ?? String.fromCharCode(b);
+  for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : String.fromCodePoint(table[b] ?? 0xfffd);
   return out;
 }
 
@@ -100,6 +115,7 @@ export class EscPosParser {
   private lineStyle: TextStyle | null = null;
   private qrData = '';
   private qrSize = 3;
+  private codepage: Codepage = 'cp437';
 
   static defaultStyle(): TextStyle {
     return { bold: false, underline: false, invert: false, width: 1, height: 1, align: 'left' };
@@ -126,7 +142,7 @@ export class EscPosParser {
   }
 
   private flushLine(events: ParserEvent[]): void {
-    const raw = decodeText(this.line);
+    const raw = decodeText(this.line, this.codepage);
     const style = this.lineStyle ?? this.style;
     events.push({ type: 'paper', item: { type: 'text', text: raw.trim(), raw, ...style } });
     this.line = [];
@@ -188,7 +204,12 @@ export class EscPosParser {
     switch (cmd) {
       case '@':
         this.style = EscPosParser.defaultStyle();
+        this.codepage = 'cp437';
         return 2;
+      case 't':
+        if (avail < 3) return NEED_MORE;
+        this.codepage = EPSON_CODEPAGES[at(2)] ?? 'cp437';
+        return 3;
       case '2':
         return 2;
       case 'E':

@@ -1,8 +1,10 @@
 /** ESC/POS receipt printer and the cash drawer hanging off it. */
 import { randomUUID } from 'node:crypto';
+import type { ReceiptDocument } from '@kassa/promo-core';
 import type { BackoffPolicy } from '../backoff';
 import { Device, type BaseDeviceEvents } from '../device';
 import { HardwareError, describeError } from '../errors';
+import { printableFromDocument } from './from-promo-core';
 import {
   AUTO_STATES,
   CANCELLABLE_STATES,
@@ -216,6 +218,11 @@ export class Printer extends Device<PrinterEvents> {
       ...(this.options.printerModel ? { printerModel: this.options.printerModel } : {}),
     });
     return this.enqueue('receipt', bytes, options.jobId);
+  }
+
+  /** Queues a promo-core receipt document (what `buildReceipt` returns). */
+  printDocument(doc: ReceiptDocument, options: { jobId?: string } = {}): PrintJobInfo {
+    return this.print(printableFromDocument(doc), options);
   }
 
   /** Queues bytes that are already ESC/POS. */
