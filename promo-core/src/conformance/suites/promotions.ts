@@ -117,9 +117,11 @@ function runCase(
   const request = {
     ...defaults,
     ...(c.request ?? {}),
+    // file conventions < case < the case's own request
     tenant_flags: {
       apply_zero_discount_promos: flags['apply_zero_discount_promos'] ?? false,
       max_basket_promos_per_layer: flags['max_basket_promos_per_layer'] ?? null,
+      ...((c.request?.['tenant_flags'] as Record<string, unknown> | undefined) ?? {}),
     },
     basket: { id: c.id, items: c.basket },
   };
