@@ -27,6 +27,7 @@ describe('kill -9 in the middle of a stream of checkouts', () => {
 
     const seenCompleted: string[] = [];
     let stop = false;
+    const failures: string[] = [];
     const shop = async (k: Client): Promise<void> => {
       while (!stop) {
         try {
@@ -35,13 +36,16 @@ describe('kill -9 in the middle of a stream of checkouts', () => {
           const o = await k.req('POST', '/v1/orders', { basket_id: b.body.data.basket_id });
           const t = await k.req('POST', `/v1/orders/${o.body.data.order_id}/tenders`, {});
           if (t.body?.data?.order_status === 'completed') seenCompleted.push(t.body.data.order_id);
-        } catch {
+        } catch (err) {
+          if (!stop) failures.push(String(err));
           return; // the hub died under us
         }
       }
     };
     const loops = kiosks.map(shop);
-    while (seenCompleted.length < 25) await sleep(10);
+    while (seenCompleted.length < 25 && failures.length === 0) await sleep(10);
+    expect(failures).toEqual([]);
+    await sleep(120); // land the kill between completions, while tenders are with the terminal
     await hub.stop('SIGKILL');
     stop = true;
     await Promise.all(loops);
