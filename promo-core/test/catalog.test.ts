@@ -89,14 +89,14 @@ describe('catalogue index', () => {
     expect(ok.ok && ok.item.base_price).toBe(100n);
   });
 
-  it('indexes a 100,000-item catalogue', () => {
-    const items = Array.from({ length: 100_000 }, (_, i) => ({
+  it('indexes a large catalogue (the 100,000-item figure is in the bench)', () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => ({
       item_id: `i${i}`,
       product_identifier: String(2_000_000_000_000 + i),
       base_price: '1.00',
     }));
     const big = CatalogIndex.build({ items }).index;
-    expect(big.size).toBe(100_000);
-    expect(big.lookupExact('2000000099999')?.item.item_id).toBe('i99999');
+    expect(big.size).toBe(20_000);
+    expect(big.lookupExact('2000000019999')?.item.item_id).toBe('i19999');
   });
 });

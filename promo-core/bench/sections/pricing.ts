@@ -124,7 +124,7 @@ export default async () => {
   }
   for (let w = 0; w < 3; w++)
     lines.push({ line_id: `w${w}`, scanned_code: ean13(`2812345${String(250 + w * 111).padStart(5, '0')}`) });
-  lines.push({ line_id: 'gs1', scanned_code: `010${code(4)}17991231\u001d10LOT1`, symbology: 'GS1_128' });
+  lines.push({ line_id: 'gs1', scanned_code: `010${code(4)}17301231\u001d10LOT1`, symbology: 'GS1_128' });
   const body = `1${'0' + code(5)}00150`;
   lines.push({ line_id: 'rtc', scanned_code: `MP1${'0' + code(5)}A00150${luhnCheckDigit(body)}` });
   lines.push({ line_id: 'ret', item_id: 'item-9', is_return_item: true });

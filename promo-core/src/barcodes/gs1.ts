@@ -69,32 +69,28 @@ export function parseGs1(elementString: string, exponent: number): Gs1Parse {
   for (const e of elements) {
     const text = e.raw.endsWith(GS) ? e.raw.slice(0, -1) : e.raw;
     data.elements.push({ ai: e.ai, value: text });
-    const bad = (what: string): Gs1Parse => ({
-      ok: false,
-      reason: 'MALFORMED',
-      message: `AI (${e.ai}) ${what}: ${JSON.stringify(text)}`,
-    });
-    if (text.includes(GS)) return bad('contains a separator');
+    if (text.includes(GS)) return malformed(e.ai, 'contains a separator', text);
     if (e.ai === '01') {
-      if (!/^\d{14}$/.test(text)) return bad('must be 14 digits');
+      if (!/^\d{14}$/.test(text)) return malformed(e.ai, 'must be 14 digits', text);
       if (!hasValidCheckDigit(text)) {
         return { ok: false, reason: 'BAD_CHECK_DIGIT', message: `GTIN ${text} has a wrong check digit` };
       }
       data.gtin = text;
     } else if (e.ai === '17' || e.ai === '15') {
-      if (!/^\d{6}$/.test(text) || !plausibleYymmdd(text)) return bad('must be a date YYMMDD');
+      if (!/^\d{6}$/.test(text) || !plausibleYymmdd(text))
+        return malformed(e.ai, 'must be a date YYMMDD', text);
       if (e.ai === '17') data.expiry_yymmdd = text;
       else data.best_before_yymmdd = text;
     } else if (e.ai === '10') {
-      if (text.length === 0 || text.length > 20) return bad('must be 1–20 characters');
+      if (text.length === 0 || text.length > 20) return malformed(e.ai, 'must be 1–20 characters', text);
       data.batch = text;
     } else if (/^310\d$/.test(e.ai)) {
-      if (!/^\d{6}$/.test(text)) return bad('must be 6 digits');
+      if (!/^\d{6}$/.test(text)) return malformed(e.ai, 'must be 6 digits', text);
       const places = BigInt(e.ai.charCodeAt(3) - 48);
       // kg with n decimals → grams, half-up.
       data.weight_g = Number(roundHalfUp(BigInt(text) * 1000n, 10n ** places));
     } else if (/^392\d$/.test(e.ai)) {
-      if (!/^\d{1,15}$/.test(text)) return bad('must be 1–15 digits');
+      if (!/^\d{1,15}$/.test(text)) return malformed(e.ai, 'must be 1–15 digits', text);
       const places = e.ai.charCodeAt(3) - 48;
       const v = BigInt(text);
       data.price_minor =
@@ -105,6 +101,12 @@ export function parseGs1(elementString: string, exponent: number): Gs1Parse {
   }
   return { ok: true, data };
 }
+
+const malformed = (ai: string, what: string, text: string): Gs1Parse => ({
+  ok: false,
+  reason: 'MALFORMED',
+  message: `AI (${ai}) ${what}: ${JSON.stringify(text)}`,
+});
 
 const roundHalfUp = (n: bigint, d: bigint): bigint => (2n * n + d) / (2n * d);
 

@@ -54,7 +54,21 @@ export interface SanitisedScan {
  * separator), read an AIM symbology identifier, and remove spaces inside codes of numeric
  * symbologies (keyed codes are often typed in groups).
  */
+const CLEAN = /^[\x21-\x7e]+$/;
+/** Without a symbology, AI (01) + 14 digits + more reads as a GS1 element string. */
+const GS1_START = /^01\d{14}./;
+
 export function sanitiseScan(raw: string, symbology: Symbology | null = null): SanitisedScan {
+  // Fast path: already clean printable ASCII without spaces, no AIM prefix (the common case).
+  if (CLEAN.test(raw) && raw.charCodeAt(0) !== 0x5d /* ] */) {
+    const gs1 =
+      symbology === 'GS1_128' ||
+      symbology === 'DATAMATRIX' ||
+      (symbology === null &&
+        ((raw.charCodeAt(0) === 0x28 /* ( */ && fromHumanReadable(raw) !== null) || GS1_START.test(raw)));
+    const code = gs1 && raw.charCodeAt(0) === 0x28 ? (fromHumanReadable(raw) ?? raw) : raw;
+    return { code, symbology, gs1 };
+  }
   let code = '';
   for (const ch of raw) {
     const c = ch.codePointAt(0)!;
@@ -75,7 +89,7 @@ export function sanitiseScan(raw: string, symbology: Symbology | null = null): S
   if ((sym !== null && NUMERIC.has(sym)) || (sym === null && /^[\d ]+$/.test(code))) code = compact;
   let gs1 = sym === 'GS1_128' || sym === 'DATAMATRIX' || code.includes(GS);
   if (!gs1 && sym === null && code.startsWith('(')) gs1 = fromHumanReadable(compact) !== null;
-  if (!gs1 && sym === null && /^01\d{14}./.test(code)) gs1 = true;
+  if (!gs1 && sym === null && GS1_START.test(code)) gs1 = true;
   if (gs1 && code.startsWith('(')) code = fromHumanReadable(compact) ?? code;
   return { code, symbology: sym, gs1 };
 }
@@ -86,8 +100,12 @@ const fail = (code: ScanErrorCode, message: string, details: Record<string, unkn
 });
 
 const localDateFormats = new Map<string, Intl.DateTimeFormat>();
+let lastLocalDate = { key: '', value: '' };
 /** The store-local calendar date (YYYY-MM-DD) of an instant. */
 export function localDate(instant: string, timezone = 'UTC'): string {
+  // A basket's scans share one instant: remember the last answer (formatting is the slow part).
+  const key = `${timezone}|${instant}`;
+  if (lastLocalDate.key === key) return lastLocalDate.value;
   let f = localDateFormats.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
@@ -98,7 +116,19 @@ export function localDate(instant: string, timezone = 'UTC'): string {
     });
     localDateFormats.set(timezone, f);
   }
-  return f.format(new Date(instant));
+  const value = f.format(new Date(instant));
+  lastLocalDate = { key, value };
+  return value;
+}
+
+const badgeRegexps = new WeakMap<BarcodeConfig, RegExp[]>();
+function badgePatterns(config: BarcodeConfig): RegExp[] {
+  let r = badgeRegexps.get(config);
+  if (!r) {
+    r = config.staff_badge_patterns.map((p) => new RegExp(p));
+    badgeRegexps.set(config, r);
+  }
+  return r;
 }
 
 interface Extras {
@@ -189,8 +219,8 @@ export function resolveScan(
   if (code.length === 0) return fail('MALFORMED', 'the scan is empty after removing control characters');
 
   // Rule 2: staff badge.
-  for (const p of config.staff_badge_patterns) {
-    if (new RegExp(p).test(code)) return fail('STAFF_BADGE_SCANNED', 'a staff badge, not an item', { code });
+  for (const p of badgePatterns(config)) {
+    if (p.test(code)) return fail('STAFF_BADGE_SCANNED', 'a staff badge, not an item', { code });
   }
 
   // GS1 element strings (rule 7, last bullet; done first because they are unambiguous).

@@ -128,6 +128,15 @@ export class CatalogIndex {
     return item === undefined ? undefined : { item, match: this.codeKind.get(code)! };
   }
 
+  /** The item holding this exact code (product_identifier or additional barcode), without allocating. */
+  getByCode(code: string): Item | undefined {
+    return this.byCode.get(code);
+  }
+
+  isAdditionalBarcode(code: string): boolean {
+    return this.codeKind.get(code) === 'additional_barcode';
+  }
+
   /** Any numeric GTIN form (8/12/13/14 digits) of a catalogue code. */
   lookupGtin(code: string): Item | undefined {
     const key = gtinKey(code);
@@ -212,12 +221,20 @@ export class CatalogIndex {
   /** True when the item or any of its categories (and their ancestors) needs an age/alcohol check. */
   requiresApproval(item: Item): boolean {
     if (item.requires_approval) return true;
-    return item.category_ids.some((id) => this.ancestry(id).some((c) => c.requires_approval));
+    return this.anyAncestor(item, 'requires_approval');
   }
 
   /** True when promotions must not see this item (the item itself, or one of its categories). */
   excludedFromPromotions(item: Item): boolean {
     if (item.excluded_from_promotions) return true;
-    return item.category_ids.some((id) => this.ancestry(id).some((c) => c.excluded_from_promotions));
+    return this.anyAncestor(item, 'excluded_from_promotions');
+  }
+
+  // Plain loops: this runs on every scan.
+  private anyAncestor(item: Item, flag: 'requires_approval' | 'excluded_from_promotions'): boolean {
+    for (const id of item.category_ids) {
+      for (const c of this.ancestry(id)) if (c[flag]) return true;
+    }
+    return false;
   }
 }
