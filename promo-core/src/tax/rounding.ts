@@ -43,25 +43,31 @@ export function apportion(total: bigint, parts4: readonly bigint[], perMinor: bi
   const shares = parts4.map((p) => floorDiv(p, perMinor));
   if (shares.length === 0) return shares;
   let k = total - shares.reduce((a, b) => a + b, 0n);
+  if (k === 0n) return shares;
+  // Remainders are below `perMinor` (≤ 10 000), so they compare as plain numbers.
+  const rem = parts4.map((p, i) => Number(p - shares[i]! * perMinor));
+  const abs = (i: number) => (parts4[i]! < 0n ? -parts4[i]! : parts4[i]!);
   const order = parts4
-    .map((p, i) => ({ i, rem: p - shares[i]! * perMinor, abs: p < 0n ? -p : p }))
+    .map((_, i) => i)
     .sort((a, b) => {
-      if (a.rem !== b.rem) return a.rem > b.rem ? -1 : 1;
-      if (a.abs !== b.abs) return a.abs > b.abs ? -1 : 1;
-      return a.i - b.i;
+      if (rem[a] !== rem[b]) return rem[b]! - rem[a]!;
+      const x = abs(a);
+      const y = abs(b);
+      if (x !== y) return x > y ? -1 : 1;
+      return a - b;
     });
   // The spread is normally below one minor unit per part; the loops also cope with more.
   while (k > 0n) {
-    for (const o of order) {
+    for (const i of order) {
       if (k === 0n) break;
-      shares[o.i]! += 1n;
+      shares[i]! += 1n;
       k -= 1n;
     }
   }
   while (k < 0n) {
     for (let j = order.length - 1; j >= 0; j--) {
       if (k === 0n) break;
-      shares[order[j]!.i]! -= 1n;
+      shares[order[j]!]! -= 1n;
       k += 1n;
     }
   }
