@@ -2,8 +2,8 @@
 import type { EvaluateRequest, Program } from './request';
 import type { PromotionSet } from './promotion-set';
 import { parsePromotion } from './validation';
-import type { Candidate, Promotion, SpecialPromoInfo, Unit } from './types';
-import { matchingNode } from './matching';
+import type { Candidate, Promotion, SpecialPromoInfo } from './types';
+import type { BasketIndex } from './matching';
 
 export interface Diagnostic {
   code: string;
@@ -138,7 +138,7 @@ export function onTheFlyPromotions(
 export function selectCandidates(
   req: EvaluateRequest,
   set: PromotionSet,
-  units: readonly Unit[],
+  basket: BasketIndex,
   programs: Program[],
   evaluationMs: number,
   timezone: string,
@@ -146,7 +146,7 @@ export function selectCandidates(
 ): Candidate[] {
   const skus = new Set<string>();
   const cats = new Set<string>();
-  for (const u of units) {
+  for (const u of basket.units) {
     skus.add(u.sku);
     for (const c of u.categoryKeys) cats.add(c);
   }
@@ -156,7 +156,7 @@ export function selectCandidates(
     if (!p.stores.some((s) => s.store === req.store_id && !s.softDelete)) continue;
     if (!p.isActive) continue;
     if (!inTime(p, evaluationMs, timezone)) continue;
-    if (!p.groups.some((g) => units.some((u) => matchingNode(g, u) !== null))) continue;
+    if (basket.membership(p).all.length === 0) continue;
     let limit = p.maxApplicationLimit;
     let special: SpecialPromoInfo | null = null;
     let programIndex: number | null = null;

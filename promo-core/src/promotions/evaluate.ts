@@ -7,6 +7,7 @@ import { DecimalFormatError } from '../money';
 import type { Diagnostic } from './candidates';
 import { isValidTimezone, selectCandidates } from './candidates';
 import type { PipelineOptions } from './pipeline';
+import { BasketIndex } from './matching';
 import { runPipeline } from './pipeline';
 import { PromotionSet } from './promotion-set';
 import type { EvaluateRequest, Program } from './request';
@@ -102,10 +103,11 @@ export function evaluateDetailed(
     throw err;
   }
   const { units, lines } = built;
+  const basket = new BasketIndex(units);
   const candidates = units.length
-    ? selectCandidates(req, set, units, programs, evaluationMs, timezone, diagnostics)
+    ? selectCandidates(req, set, basket, programs, evaluationMs, timezone, diagnostics)
     : [];
-  const pr = runPipeline(units, candidates, flags, diagnostics, options);
+  const pr = runPipeline(basket, candidates, flags, diagnostics, options);
   const result = buildResult(units, lines, pr, diagnostics, exponent);
   checkReconciliation(result);
   const response = buildWireResponse(req, lines, result, pr, programs, exponent);

@@ -21,29 +21,66 @@ export interface Membership {
   groups: number[][];
   /** Per group: the include node that matched each member unit. */
   nodes: Map<number, PromoNode>[];
-  /** Every unit that is a member of some group. */
+  /** Every unit that is a member of some group, in basket order. */
   all: number[];
 }
 
-export function membership(p: Promotion, units: readonly Unit[]): Membership {
-  const groups: number[][] = [];
-  const nodes: Map<number, PromoNode>[] = [];
-  const all = new Set<number>();
-  for (const g of p.groups) {
-    const list: number[] = [];
-    const map = new Map<number, PromoNode>();
+/**
+ * The units of one basket indexed by SKU and category, so that a promotion's members are
+ * found from its nodes rather than by testing every unit against every node.
+ */
+export class BasketIndex {
+  private readonly bySku = new Map<string, number[]>();
+  private readonly byCategory = new Map<string, number[]>();
+  private readonly all: number[];
+  private readonly cache = new Map<string, Membership>();
+
+  constructor(readonly units: readonly Unit[]) {
+    this.all = units.map((u) => u.idx);
     for (const u of units) {
-      const n = matchingNode(g, u);
-      if (n) {
-        list.push(u.idx);
-        map.set(u.idx, n);
-        all.add(u.idx);
-      }
+      push(this.bySku, u.sku, u.idx);
+      for (const c of u.categoryKeys) push(this.byCategory, c, u.idx);
     }
-    groups.push(list);
-    nodes.push(map);
   }
-  return { groups, nodes, all: [...all].sort((a, b) => a - b) };
+
+  private unitsOf(n: PromoNode): readonly number[] {
+    if (n.nodeId === 'ALL') return this.all;
+    return (
+      (n.nodeType === 'i' ? this.bySku.get(n.nodeId) : this.byCategory.get(`${n.nodeType}:${n.nodeId}`)) ?? []
+    );
+  }
+
+  membership(p: Promotion): Membership {
+    const hit = this.cache.get(p.id);
+    if (hit) return hit;
+    const groups: number[][] = [];
+    const nodes: Map<number, PromoNode>[] = [];
+    const all = new Set<number>();
+    for (const g of p.groups) {
+      const map = new Map<number, PromoNode>();
+      const excluded = new Set<number>();
+      for (const n of g.nodes) {
+        for (const u of this.unitsOf(n)) {
+          if (n.isExcluded) excluded.add(u);
+          else if (!map.has(u)) map.set(u, n); // nodes are in position order: the first include wins
+        }
+      }
+      for (const u of excluded) map.delete(u);
+      const list = [...map.keys()].sort((a, b) => a - b);
+      for (const u of list) all.add(u);
+      groups.push(list);
+      nodes.push(map);
+    }
+    const m = { groups, nodes, all: [...all].sort((a, b) => a - b) };
+    this.cache.set(p.id, m);
+    return m;
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export const hasAllNode = (p: Promotion): boolean =>

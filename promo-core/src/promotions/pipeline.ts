@@ -3,12 +3,13 @@ import type { Diagnostic } from './candidates';
 import { priorityOrder } from './candidates';
 import { planPromotion } from './families';
 import type { Membership } from './matching';
-import { hasAllNode, membership } from './matching';
+import type { BasketIndex } from './matching';
+import { hasAllNode } from './matching';
 import type { ClusterSolution, OptimiserOptions, Planner } from './optimiser';
 import { marginalValueOrder, runOrder, solveBySearch, solveLikeOriginal } from './optimiser';
 import type { Plan, SuggestionInfo } from './state';
 import { EvalState, planDiscount } from './state';
-import type { Candidate, TenantFlags, Unit } from './types';
+import type { Candidate, TenantFlags } from './types';
 import { BASKET_FAMILIES } from './types';
 
 export interface ClusterReport {
@@ -46,21 +47,18 @@ export interface PipelineOptions {
 const isBasket = (c: Candidate) => BASKET_FAMILIES.has(c.promo.family);
 
 export function runPipeline(
-  units: readonly Unit[],
+  basket: BasketIndex,
   candidates: Candidate[],
   flags: TenantFlags,
   diagnostics: Diagnostic[],
   opts: PipelineOptions = {},
 ): PipelineResult {
-  const st = EvalState.initial(units, flags);
+  const st = EvalState.initial(basket.units, flags);
   const memberships = new Map<string, Membership>();
   const planner: Planner = {
     membership(c) {
-      let m = memberships.get(c.promo.id);
-      if (!m) {
-        m = membership(c.promo, units);
-        memberships.set(c.promo.id, m);
-      }
+      const m = basket.membership(c.promo);
+      memberships.set(c.promo.id, m);
       return m;
     },
     plan(c, s) {
