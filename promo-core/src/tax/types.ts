@@ -46,8 +46,8 @@ export const taxRoundingSchema = z.object({
 /** One row of a store tax table (spec §1.2 TaxTableRow), as published by HQ. */
 export const taxTableRowSchema = z.object({
   tax_code: z.string().min(1).max(64),
-  tax_level: z.string().min(1).max(25),
-  retailer_tax_level_id: z.string().min(1).max(25),
+  tax_level: z.string().min(1).max(64),
+  retailer_tax_level_id: z.string().min(1).max(64),
   tax_percent: taxPercentSchema,
 });
 export type TaxTableRowWire = z.infer<typeof taxTableRowSchema>;
