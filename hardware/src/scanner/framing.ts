@@ -72,9 +72,15 @@ function isNoise(byte: number): boolean {
   return byte < 0x20 || byte >= 0x7f;
 }
 
+function latin1(bytes: readonly number[]): string {
+  return Buffer.from(bytes).toString('latin1');
+}
+
 export class ScanFramer {
   readonly config: FramingConfig;
   private buffer: number[] = [];
+  /** Non-noise bytes in `buffer`, kept as we go so the length check stays O(1) per byte. */
+  private printable = 0;
   private skipping = false;
   private lastByteAt = -Infinity;
   private readonly term: number[];
@@ -86,8 +92,9 @@ export class ScanFramer {
 
   /** Drops any partial frame, e.g. when the link went down in the middle of one. */
   reset(): string | null {
-    const partial = this.buffer.length > 0 ? String.fromCharCode(...this.buffer) : null;
+    const partial = this.buffer.length > 0 ? latin1(this.buffer) : null;
     this.buffer = [];
+    this.printable = 0;
     this.skipping = false;
     return partial;
   }
@@ -108,6 +115,7 @@ export class ScanFramer {
       if (fixed > 0) {
         if (isNoise(byte)) continue;
         this.buffer.push(byte);
+        this.printable++;
         if (this.buffer.length === fixed) {
           const outcome = this.finish();
           if (outcome) out.push(outcome);
@@ -119,6 +127,7 @@ export class ScanFramer {
         const outcome = this.skipping ? null : this.finish();
         this.skipping = false;
         this.buffer = [];
+        this.printable = 0;
         if (outcome) out.push(outcome);
         continue;
       }
@@ -126,31 +135,30 @@ export class ScanFramer {
       // STX opens an ETX-framed code: whatever came before it was noise.
       if (byte === STX) {
         this.buffer = [];
+        this.printable = 0;
         continue;
       }
       this.buffer.push(byte);
-      if (this.printableLength() > this.config.maxLength) {
-        out.push({ kind: 'error', code: 'FRAME_TOO_LONG', raw: String.fromCharCode(...this.buffer) });
+      if (!isNoise(byte)) this.printable++;
+      if (this.printable > this.config.maxLength) {
+        out.push({ kind: 'error', code: 'FRAME_TOO_LONG', raw: latin1(this.buffer) });
         this.buffer = [];
+        this.printable = 0;
         this.skipping = true;
       }
     }
     return out;
   }
 
-  private printableLength(): number {
-    let n = 0;
-    for (const b of this.buffer) if (!isNoise(b)) n++;
-    return n;
-  }
-
   private finish(): FrameOutcome | null {
-    const clean = this.buffer.filter((b) => !isNoise(b));
-    const raw = String.fromCharCode(...this.buffer);
+    const clean =
+      this.printable === this.buffer.length ? this.buffer : this.buffer.filter((b) => !isNoise(b));
+    const raw = latin1(this.buffer);
     this.buffer = [];
+    this.printable = 0;
     // Back-to-back terminators (a CR LF pair under CR framing, a keep-alive) carry no code.
     if (clean.length === 0) return null;
-    let text = String.fromCharCode(...clean);
+    let text = latin1(clean);
     const { prefix, suffix } = this.config;
     // AIM identifiers come first on the wire unless a prefix was programmed ahead of them.
     if (prefix && text.startsWith(prefix)) text = text.slice(prefix.length);
