@@ -315,6 +315,20 @@ describe('exclusive stores, exemptions, refunds, gifts', () => {
   });
 });
 
+describe('item table layout (basket_item_header_*)', () => {
+  it('prints Item / Qty / Price / Total columns, moving long names above the figures when narrow', () => {
+    const doc = buildReceipt(exampleA(), { ...config, itemTable: {} });
+    const wide = renderReceiptText(doc, { width: 48 });
+    expect(findLine(wide, 'Item')).toMatch(/^Item +Qty +Price +Total$/);
+    expect(findLine(wide, 'Water')).toMatch(/^Water +2 +1\.00 +2\.00$/);
+    const narrow = renderReceiptText(doc, { width: 32 });
+    for (const l of narrow) expect(l.length).toBeLessThanOrEqual(32);
+    const i = narrow.findIndex((l) => l.startsWith('Water'));
+    expect(narrow[i]).toBe('Water');
+    expect(narrow[i + 1]).toMatch(/^ +2 +1\.00 +2\.00$/);
+  });
+});
+
 describe('numbers, QR payloads and dates', () => {
   it('renders the spec templates (§5.2)', () => {
     const v = { retailerStoreId: 'LDN01', device: 'K1', poslog: '412', oId: 100234, date: '2025-06-02' };
@@ -364,7 +378,8 @@ describe('rendering properties', () => {
       fc.property(
         fc.array(lineArb, { minLength: 1, maxLength: 8 }),
         fc.constantFrom(...WIDTHS),
-        (ls, width) => {
+        fc.boolean(),
+        (ls, width, table) => {
           const lines: ReceiptLineInput[] = ls.map((l, i) =>
             itemLine(
               String(i),
@@ -397,7 +412,9 @@ describe('rendering properties', () => {
             ],
             tenders: [{ method: 'CARD_TERMINAL', amount: total }],
           };
-          const out = renderReceiptText(buildReceipt(order, config), { width });
+          const out = renderReceiptText(buildReceipt(order, table ? { ...config, itemTable: {} } : config), {
+            width,
+          });
           for (const l of out) expect([...l].length).toBeLessThanOrEqual(width);
           const text = out.join('\n');
           for (const l of lines) expect(text).toContain(` ${(Number(l.grossAmount) / 100).toFixed(2)}`);

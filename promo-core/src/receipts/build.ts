@@ -183,9 +183,31 @@ export function buildReceipt(
   // Item lines ----------------------------------------------------------------------------------
   if (!isFailed) section('items', itemLines(orderedLines(order.lines)));
 
+  function qtyText(l: ReceiptLineInput): string {
+    if (l.kind === 'donation') return '';
+    const isMeasured = l.measuredQuantity !== undefined && (l.unitOfMeasure ?? 'each') !== 'each';
+    return isMeasured ? measured(l.measuredQuantity!) : String(l.quantity);
+  }
+
   function itemLines(lines: ReceiptLineInput[]): Line[] {
     const out: Line[] = [];
     const markW = cfg.showVatTypeOnLines ? Math.max(1, ...lines.map((l) => mark(l.taxCode).length)) : 0;
+    const table = cfg.itemTable;
+    const priceW = table ? Math.max(table.priceWidth, moneyW - 1) : 0;
+    const qtyW = table
+      ? Math.max(table.qtyWidth, table.qty.length, ...lines.map((l) => qtyText(l).length))
+      : 0;
+    const totalColW = table ? Math.max(table.totalWidth, moneyW) : 0;
+    if (table && !isGift) {
+      const head: ReceiptColumn[] = [
+        { text: table.item, width: 'fill', align: 'left' },
+        { text: table.qty, width: qtyW, align: 'right' },
+        { text: table.price, width: priceW, align: 'right' },
+        { text: table.total, width: totalColW, align: 'right' },
+      ];
+      if (markW > 0) head.push({ text: '', width: markW, align: 'left' });
+      out.push(columns(head, 'column_header', true));
+    }
     for (const l of lines) {
       const indent = l.parentLineId ? '  ' : '';
       const name = `${indent}${cfg.printItemCode && l.productCode ? `${l.productCode} ` : ''}${l.name}`;
@@ -204,15 +226,26 @@ export function buildReceipt(
         continue;
       }
       const shown = cfg.showItemLevelDiscount ? l.grossAmount : l.amount;
-      const cols: ReceiptColumn[] = [
-        { text: l.isReturn ? `${name} (return)` : name, width: 'fill', align: 'left' },
-        { text: money(shown), width: moneyW, align: 'right' },
-      ];
+      const label = l.isReturn ? `${name} (return)` : name;
+      const cols: ReceiptColumn[] = table
+        ? [
+            { text: label, width: 'fill', align: 'left' },
+            { text: qtyText(l), width: qtyW, align: 'right' },
+            { text: l.kind === 'donation' ? '' : money(l.unitPrice), width: priceW, align: 'right' },
+            { text: money(shown), width: totalColW, align: 'right' },
+          ]
+        : [
+            { text: label, width: 'fill', align: 'left' },
+            { text: money(shown), width: moneyW, align: 'right' },
+          ];
       if (markW > 0) cols.push({ text: mark(l.taxCode), width: markW, align: 'left' });
       out.push(columns(cols, 'item'));
 
       const details: string[] = [];
-      if (isMeasured) {
+      if (table) {
+        // Quantity and unit price have their own columns; a measured line still names its unit.
+        if (isMeasured) details.push(`${l.unitOfMeasure} at ${money(l.unitPrice)}/${l.unitOfMeasure}`);
+      } else if (isMeasured) {
         details.push(
           `${measured(l.measuredQuantity!)} ${l.unitOfMeasure} x ${money(l.unitPrice)}/${l.unitOfMeasure}`,
         );

@@ -67,8 +67,16 @@ function columnWidths(cols: readonly ReceiptColumn[], width: number): number[] {
   });
 }
 
+/** Below this a name column is unreadable: the name gets its own line(s) above the figures. */
+const MIN_FILL = 12;
+
 function renderColumns(cols: readonly ReceiptColumn[], width: number): string[] {
   const widths = columnWidths(cols, width);
+  const first = cols[0];
+  if (cols.length > 2 && first?.width === 'fill' && widths[0]! < MIN_FILL && first.text.trim() !== '') {
+    const figures = renderColumns([{ ...first, text: '' }, ...cols.slice(1)], width);
+    return [...wrapText(first.text, width).map((l) => align(l, width, first.align).trimEnd()), ...figures];
+  }
   if (widths.reduce((a, b) => a + b, 0) + cols.length - 1 > width) {
     // Does not fit even with a one-character name column: stack the cells instead of cutting them.
     return cols.flatMap((c) => wrapText(c.text, width).map((l) => align(l, width, c.align)));

@@ -177,6 +177,22 @@ export const storeReceiptConfigSchema = z.object({
   showSubtotal: z.boolean().default(true),
   /** Subtotal before discounts (true) or after line discounts (false). */
   showSubtotalWithoutDiscount: z.boolean().default(true),
+  /**
+   * Item table with column headers (spec §5.3/§5.4 `basket_item_header_*`; original defaults
+   * Item 21 / Qty 4 / Price 8 / Total 10). Absent = the compact layout: name and total on one
+   * row, quantity × unit price beneath, which reads well at every width including 32.
+   */
+  itemTable: z
+    .object({
+      item: z.string().default('Item'),
+      qty: z.string().default('Qty'),
+      price: z.string().default('Price'),
+      total: z.string().default('Total'),
+      qtyWidth: z.number().int().min(2).max(10).default(4),
+      priceWidth: z.number().int().min(4).max(14).default(8),
+      totalWidth: z.number().int().min(4).max(14).default(10),
+    })
+    .optional(),
   /** Receipt QR content (spec §5.3): the order id, an e-receipt URL, the fiscal QR, or none. */
   qrContent: z.enum(['order_id', 'receipt_url', 'fiscal_qr', 'none']).default('order_id'),
   /** For `receipt_url`: tokens {order_id}, {receipt_number}. */
