@@ -1,3 +1,4 @@
+/// <reference path="./bark-js.d.ts" />
 /**
  * GS1 element strings (GS1-128, GS1 DataMatrix, DataBar Expanded) and the Application
  * Identifiers that matter at a till: 01 GTIN, 310n net weight (kg), 392n price, 17 expiry,
