@@ -485,6 +485,74 @@ describe('priceBasket — lines', () => {
   });
 });
 
+describe('priceBasket — basket-level promotion allocation', () => {
+  const fourWaters = basket([1, 2, 3, 4].map((n) => ({ line_id: `w${n}`, item_id: 'water' })));
+  const sixPence = promo({
+    id: 'X',
+    family: 'b',
+    discount_value: '0.06',
+    layer: 100,
+    promo_groups: group('0.01', ['ALL']),
+  });
+
+  it('re-spreads a b promotion by largest remainder (the engine puts the rounding on the last unit)', () => {
+    const pb = priceBasket(fourWaters, makeStore({ promotions: [sixPence] }));
+    expect(pb.lines.map((l) => l.basket_discount)).toEqual([2n, 2n, 1n, 1n]);
+    expect(pb.totals.total_discount).toBe(6n);
+    expect(pb.lines[0]!.explanation.some((e) => e.includes('allocated by line value'))).toBe(true);
+  });
+
+  it('keeps the engine split when a re-spread share would leave a line negative', () => {
+    const everything = promo({
+      id: 'Y',
+      family: 'b',
+      discount_type: 'p',
+      discount_value: '100',
+      layer: 101,
+      promo_groups: group('0.01', ['ALL']),
+    });
+    const pb = priceBasket(fourWaters, makeStore({ promotions: [sixPence, everything] }));
+    expect(pb.diagnostics.map((d) => d.code)).toContain('BASKET_ALLOCATION_ENGINE_SPLIT');
+    expect(pb.lines.every((l) => l.payable === 0n)).toBe(true);
+    expect(pb.totals.total_after_tax).toBe(0n);
+  });
+});
+
+describe('priceBasket — more line kinds', () => {
+  it('prices a GS1-128 price label, packs, an assisted-lane item and an add-on', () => {
+    const store = makeStore();
+    const pb = priceBasket(
+      basket(
+        [
+          { line_id: 'gs1', scanned_code: '0101000000000030' + '3922' + '3599', symbology: 'GS1_128' },
+          { line_id: 'knife', item_id: 'knife' },
+          { line_id: 'bag', item_id: 'bag', kind: 'bag', parent_line_id: 'knife' },
+        ],
+        { channel: 'assisted' },
+      ),
+      store,
+    );
+    expect(pb.refusals).toEqual([]);
+    expect(line(pb, 'gs1')).toMatchObject({ item_id: 'a40', gross: 3599n, price_source: 'price_embedded' });
+    expect(line(pb, 'bag')).toMatchObject({ parent_line_id: 'knife', promotion_exclusion: 'special_line' });
+  });
+
+  it('refuses an expired GS1 label at pricing time, judged at the basket instant', () => {
+    const pb = priceBasket(
+      basket([{ line_id: 'old', scanned_code: '0101000000000030' + '17250601', symbology: 'GS1_128' }]),
+      makeStore(),
+    );
+    expect(pb.refusals).toMatchObject([
+      { line_id: 'old', code: 'EXPIRED', details: { expiry: '2025-06-01' } },
+    ]);
+  });
+
+  it('needs an amount for a donation line', () => {
+    const pb = priceBasket(basket([{ line_id: 'd', item_id: 'donation', kind: 'donation' }]), makeStore());
+    expect(pb.refusals).toMatchObject([{ code: 'PRICE_REQUIRED' }]);
+  });
+});
+
 describe('properties', () => {
   it('largest remainder: shares add up and each is within one unit of its exact share', () => {
     fc.assert(
@@ -506,6 +574,21 @@ describe('properties', () => {
   });
 
   const PROMOS = [
+    promo({
+      id: 'ALLFREE',
+      family: 'b',
+      discount_type: 'p',
+      discount_value: '100',
+      layer: 102,
+      promo_groups: group('200.00', ['ALL']),
+    }),
+    promo({
+      id: 'B6P',
+      family: 'b',
+      discount_value: '0.06',
+      layer: 99,
+      promo_groups: group('0.01', ['ALL']),
+    }),
     promo({
       id: 'W10',
       family: 'e',

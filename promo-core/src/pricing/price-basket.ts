@@ -486,7 +486,9 @@ function applyPromotions(
     const item = new Map<string, LinePromotion>();
     for (const u of lr.units) {
       for (const r of u.records) {
-        if (r.discount === 0n) continue;
+        const basketLevel = BASKET_FAMILIES.has(r.family as Family);
+        // A basket promotion's receiver that the engine's rounding left at 0 still shares in the re-spread.
+        if (r.discount === 0n && !(basketLevel && r.role === 'target')) continue;
         const sum = summaries.get(r.promoId) ?? {
           promo_id: r.promoId,
           promo_id_retailer: r.promoIdRetailer,
@@ -506,7 +508,7 @@ function applyPromotions(
           discount_apply_type: r.discountApplyType,
           units: 0,
           discount: 0n,
-          level: BASKET_FAMILIES.has(r.family as Family) ? 'basket' : 'item',
+          level: basketLevel ? 'basket' : 'item',
         };
         if (rec.level === 'item') {
           const lp = item.get(r.promoId) ?? rec;
