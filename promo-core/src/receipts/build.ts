@@ -93,7 +93,13 @@ export function buildReceipt(
 
   // Every amount that can appear in a money column, to size the columns once for the whole receipt.
   const amounts: bigint[] = [
-    ...order.lines.flatMap((l) => [l.grossAmount, l.amount, ...l.discounts.map((d) => -d.amount)]),
+    ...order.lines.flatMap((l) => [
+      l.grossAmount,
+      l.amount,
+      l.unitPrice,
+      l.measurePrice ?? 0n,
+      ...l.discounts.map((d) => -d.amount),
+    ]),
     ...order.basketDiscounts.map((d) => -d.amount),
     ...Object.values(order.totals).filter((v): v is bigint => typeof v === 'bigint'),
     ...order.tenders.flatMap((t) => [t.amount, t.cashTendered ?? 0n, t.changeGiven ?? 0n]),
@@ -189,6 +195,11 @@ export function buildReceipt(
     return isMeasured ? measured(l.measuredQuantity!) : String(l.quantity);
   }
 
+  function priceOf(l: ReceiptLineInput): bigint {
+    const isMeasured = l.measuredQuantity !== undefined && (l.unitOfMeasure ?? 'each') !== 'each';
+    return isMeasured && l.measurePrice !== undefined ? l.measurePrice : l.unitPrice;
+  }
+
   function itemLines(lines: ReceiptLineInput[]): Line[] {
     const out: Line[] = [];
     const markW = cfg.showVatTypeOnLines ? Math.max(1, ...lines.map((l) => mark(l.taxCode).length)) : 0;
@@ -231,7 +242,7 @@ export function buildReceipt(
         ? [
             { text: label, width: 'fill', align: 'left' },
             { text: qtyText(l), width: qtyW, align: 'right' },
-            { text: l.kind === 'donation' ? '' : money(l.unitPrice), width: priceW, align: 'right' },
+            { text: l.kind === 'donation' ? '' : money(priceOf(l)), width: priceW, align: 'right' },
             { text: money(shown), width: totalColW, align: 'right' },
           ]
         : [
@@ -242,13 +253,13 @@ export function buildReceipt(
       out.push(columns(cols, 'item'));
 
       const details: string[] = [];
+      const unit = l.unitOfMeasure;
       if (table) {
-        // Quantity and unit price have their own columns; a measured line still names its unit.
-        if (isMeasured) details.push(`${l.unitOfMeasure} at ${money(l.unitPrice)}/${l.unitOfMeasure}`);
+        // Quantity and price have their own columns; a measured line says what its price is per.
+        if (isMeasured && l.measurePrice !== undefined) details.push(`${unit}, price per ${unit}`);
       } else if (isMeasured) {
-        details.push(
-          `${measured(l.measuredQuantity!)} ${l.unitOfMeasure} x ${money(l.unitPrice)}/${l.unitOfMeasure}`,
-        );
+        const per = l.measurePrice !== undefined ? ` x ${money(l.measurePrice)}/${unit}` : '';
+        details.push(`${measured(l.measuredQuantity!)} ${unit}${per}`);
       } else if (l.kind !== 'donation' && l.quantity !== 1) {
         details.push(`${l.quantity} x ${money(l.unitPrice)}`);
       }

@@ -10,3 +10,4 @@ export {
 } from './numbering';
 export { formatStoreDateTime } from './datetime';
 export { receiptTaxRows } from './from-tax';
+export { receiptOrderFromPricedBasket, type ReceiptOrderFacts } from './from-priced';

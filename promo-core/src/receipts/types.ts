@@ -37,8 +37,10 @@ export interface ReceiptLineInput {
   unitOfMeasure?: 'each' | 'kg' | 'l';
   /** Grams (or millilitres) for a measured line: printed as `0.348 kg x 18.90/kg`. */
   measuredQuantity?: number;
-  /** Unit price before discounts (per kg / l for a measured line). */
+  /** Unit price before discounts; for a measured line, the price of the measured quantity. */
   unitPrice: bigint;
+  /** Price per kg or litre of a measured line. */
+  measurePrice?: bigint;
   /** List price per unit when it differs from `unitPrice` (markdowns), for `showOriginalPrice`. */
   originalUnitPrice?: bigint;
   /** Before line discounts: unit price × quantity or the measured price; negative for a return. */
