@@ -162,10 +162,10 @@ export class Sales {
   }
 
   /** Prices the basket as stored; records the result or the pricing error (checkout is then blocked). */
-  reprice(basketId: string): PricedBasket | null {
-    const data = this.store.storeData();
+  reprice(basketId: string, already?: PricedBasket): PricedBasket | null {
     try {
-      const priced = price(this.basketInput(basketId, this.lines(basketId)), data);
+      const priced =
+        already ?? price(this.basketInput(basketId, this.lines(basketId)), this.store.storeData());
       this.db
         .prepare(
           `UPDATE baskets SET priced = ?, pricing_error = NULL, requires_approval = ?, version = version + 1, updated_at = ? WHERE basket_id = ?`,
@@ -308,7 +308,8 @@ export class Sales {
             )
             .run(lineId, basketId, seq, JSON.stringify(input), nowIso());
         }
-        const repriced = this.reprice(basketId);
+        // An increment stored exactly what was priced; a new line gained its price snapshot, so price again.
+        const repriced = this.reprice(basketId, same ? priced : undefined);
         const intervention =
           pl?.requires_verification || repriced?.requires_approval
             ? this.ensureAgeCheckTx(device, basketId)
@@ -350,7 +351,7 @@ export class Sales {
         this.db
           .prepare(`UPDATE basket_lines SET input = ? WHERE line_id = ?`)
           .run(JSON.stringify(updated), lineId);
-        this.reprice(basketId);
+        this.reprice(basketId, priced);
         return this.view(basketId);
       })
       .immediate();
