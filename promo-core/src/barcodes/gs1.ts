@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- bark-js ships no types; this makes them reach every package that type-checks promo-core
 /// <reference path="./bark-js.d.ts" />
 /**
  * GS1 element strings (GS1-128, GS1 DataMatrix, DataBar Expanded) and the Application

@@ -89,8 +89,9 @@ export function sanitiseScan(raw: string, symbology: Symbology | null = null): S
   if ((sym !== null && NUMERIC.has(sym)) || (sym === null && /^[\d ]+$/.test(code))) code = compact;
   let gs1 = sym === 'GS1_128' || sym === 'DATAMATRIX' || code.includes(GS);
   if (!gs1 && sym === null && code.startsWith('(')) gs1 = fromHumanReadable(compact) !== null;
-  if (!gs1 && sym === null && GS1_START.test(code)) gs1 = true;
-  if (gs1 && code.startsWith('(')) code = fromHumanReadable(compact) ?? code;
+  if (!gs1 && sym === null && GS1_START.test(compact)) gs1 = true;
+  // No GS1 AI value may contain a space (GS1 character set 82), so spaces are only grouping.
+  if (gs1) code = code.startsWith('(') ? (fromHumanReadable(compact) ?? compact) : compact;
   return { code, symbology: sym, gs1 };
 }
 

@@ -12,7 +12,7 @@ import { needsVerification, priceForWeight, resolveScan } from '../barcodes/reso
 import type { ScanResolution } from '../barcodes/types';
 import type { Item } from '../catalog/schema';
 import { formatDecimal, formatMoney, parseDecimal, roundDiv } from '../money';
-import { evaluateDetailed } from '../promotions/evaluate';
+import { EvaluateRequestError, evaluateDetailed } from '../promotions/evaluate';
 import type { EvaluationResult } from '../promotions/response';
 import { BASKET_FAMILIES } from '../promotions/types';
 import type { Family } from '../promotions/types';
@@ -467,6 +467,10 @@ function applyPromotions(
       defaultTimezone: store.timezone,
     }).result;
   } catch (err) {
+    if (err instanceof EvaluateRequestError) {
+      // Only special_promos come from the basket unchecked; everything else is built here.
+      throw new PricingError('BASKET_INVALID', err.message, { issues: err.issues });
+    }
     throw new PricingError('PRICING_FAILED', `promotion evaluation failed: ${(err as Error).message}`);
   }
   for (const dg of result.diagnostics) diagnostics.push({ ...dg });
