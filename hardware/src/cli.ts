@@ -2,13 +2,15 @@
  * `hardware` CLI: see what is plugged in, run simulators on pseudo-terminals, watch a configured
  * store's devices, print a test receipt. Usage: `hardware help`.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config';
 import { listHidCandidates, listSerial } from './discovery';
 import { HardwareError, describeError } from './errors';
 import { DeviceManager } from './manager';
-import { paperToText } from './printer/escpos-parser';
+import { paperToText, type PaperItem } from './printer/escpos-parser';
+import { paperToPng } from './sim/paper-png';
 import type { ReceiptPrintableInput } from './printer/receipt';
 import { PrinterSimulator } from './sim/printer-sim';
 import { PtyPair } from './sim/pty';
@@ -24,7 +26,9 @@ const USAGE = `hardware — Kassa store devices
                             [--terminator cr|lf|crlf|etx|tab] [--repeat 1] [code ...]
       Type barcodes into a port, as a serial scanner would.
   hardware simulate printer --port <pty> [--paper-low] [--paper-out] [--cover-open] [--silent]
-      Show what would be printed on the paper, and answer status requests.
+                            [--png <dir> [--columns 42]]
+      Show what would be printed on the paper, and answer status requests; --png also draws
+      each receipt (at each cut) as <dir>/receipt-NNN.png for a visual check.
   hardware watch --config devices.json
       Start every configured device and print each event as a JSON line.
   hardware print --config devices.json --printer <id> [--receipt receipt.json] [--kick]
@@ -146,10 +150,28 @@ async function simulatePrinter(args: string[]): Promise<void> {
       'paper-out': { type: 'boolean', default: false },
       'cover-open': { type: 'boolean', default: false },
       silent: { type: 'boolean', default: false },
+      png: { type: 'string' },
+      columns: { type: 'string', default: '42' },
     },
   });
   if (!values.port) throw new HardwareError('INVALID_CONFIG', '--port is required');
   const sim = new PrinterSimulator(values.port);
+  const pngDir = values.png;
+  if (pngDir) {
+    await mkdir(pngDir, { recursive: true });
+    let count = 0;
+    let receipt: PaperItem[] = [];
+    sim.on('paper', (item) => {
+      receipt.push(item);
+      if (item.type !== 'cut') return;
+      const done = receipt;
+      receipt = [];
+      const file = join(pngDir, `receipt-${String(++count).padStart(3, '0')}.png`);
+      void paperToPng(done, Number(values.columns))
+        .then((png) => writeFile(file, png))
+        .then(() => console.error(`wrote ${file}`));
+    });
+  }
   sim.status = {
     ...sim.status,
     paperLow: values['paper-low'] ?? false,

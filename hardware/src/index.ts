@@ -69,3 +69,4 @@ export { PtyPair } from './sim/pty';
 export { PrinterSimulator } from './sim/printer-sim';
 export { ScannerSimulator, frameScan, type SimScanOptions } from './sim/scanner-sim';
 export { SimulatedHidBus, SimulatedHidDevice } from './sim/hid-sim';
+export { paperToPng, paperToSvg } from './sim/paper-png';

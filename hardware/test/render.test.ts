@@ -149,3 +149,18 @@ describe('DLE EOT status', () => {
     expect(isStatusByte(0x41)).toBe(false);
   });
 });
+
+describe('paper picture for a visual check', () => {
+  it('draws the parsed paper as a PNG taller than wide', async () => {
+    const { paperToPng, paperToSvg } = await import('../src/sim/paper-png');
+    const items = paper(renderReceipt(sampleReceipt, { columns: 42 }));
+    const svg = paperToSvg(items, 42);
+    expect(svg).toContain('Kassa Market');
+    const png = await paperToPng(items, 42);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    expect(width).toBeGreaterThan(42 * 10);
+    expect(height).toBeGreaterThan(width);
+  });
+});
