@@ -312,6 +312,12 @@ describe('exclusive stores, exemptions, refunds, gifts', () => {
     expect(() => buildReceipt(exampleA(), { ...config, qrContent: 'barcode' } as never)).toThrow(
       ReceiptError,
     );
+    try {
+      buildReceipt(exampleA(), { ...config, timezone: 'Mars/Olympus' });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ReceiptError).toJSON().error.code).toBe('RECEIPT_CONFIG_INVALID');
+    }
   });
 });
 
