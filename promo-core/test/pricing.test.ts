@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   CatalogIndex,
   PricingError,
+  RegulationIndex,
   allocateLargestRemainder,
   barcodeConfigSchema,
   createPromotionSet,
@@ -550,6 +551,62 @@ describe('priceBasket — more line kinds', () => {
   it('needs an amount for a donation line', () => {
     const pb = priceBasket(basket([{ line_id: 'd', item_id: 'donation', kind: 'donation' }]), makeStore());
     expect(pb.refusals).toMatchObject([{ code: 'PRICE_REQUIRED' }]);
+  });
+});
+
+describe('priceBasket — product regulations', () => {
+  const regs = RegulationIndex.parse([
+    {
+      regulation_id: 'R-PAIN',
+      identifier: '1000000000023',
+      identifier_type: 'barcode',
+      regulation_type: 'quantity_limit',
+      allowed_quantity: 2,
+      reason: 'at most 2 packs of water',
+    },
+    {
+      regulation_id: 'R-BASKET',
+      identifier: 'b10',
+      identifier_type: 'item',
+      regulation_type: 'quantity_limit',
+      allowed_quantity: 3,
+      applicable_level: 'basket',
+    },
+    {
+      regulation_id: 'R-LAMP',
+      identifier: 'lamp',
+      identifier_type: 'item',
+      regulation_type: 'verification_required',
+    },
+    {
+      regulation_id: 'R-OLD',
+      identifier: 'milk',
+      identifier_type: 'item',
+      regulation_type: 'quantity_limit',
+      allowed_quantity: 0,
+      valid_till: '2024-01-01T00:00:00Z',
+    },
+  ]);
+
+  it('refuses units over a limit, names the regulation, and ignores expired ones', () => {
+    const pb = priceBasket(
+      basket([
+        { line_id: 'w1', item_id: 'water' },
+        { line_id: 'w2', item_id: 'water', quantity: 2 },
+        { line_id: 'w3', item_id: 'water' },
+        { line_id: 'b1', item_id: 'b10', quantity: 3 },
+        { line_id: 'b2', item_id: 'b10' },
+        { line_id: 'm', item_id: 'milk', quantity: 5 },
+        { line_id: 'l', item_id: 'lamp' },
+      ]),
+      makeStore({ extra: { regulations: regs } }),
+    );
+    expect(pb.lines.map((l) => l.line_id)).toEqual(['w1', 'w3', 'b1', 'm', 'l']);
+    expect(pb.refusals).toMatchObject([
+      { line_id: 'w2', code: 'QUANTITY_RESTRICTED', details: { allowed: 1, regulation_id: 'R-PAIN' } },
+      { line_id: 'b2', code: 'QUANTITY_RESTRICTED', details: { allowed: 0, regulation_id: 'R-BASKET' } },
+    ]);
+    expect(line(pb, 'l').requires_verification).toBe(true);
   });
 });
 

@@ -10,6 +10,7 @@
  */
 import { needsVerification, priceForWeight, resolveScan } from '../barcodes/resolve';
 import type { ScanResolution } from '../barcodes/types';
+import { QuantityLimiter } from '../catalog/regulations';
 import type { Item } from '../catalog/schema';
 import { formatDecimal, formatMoney, parseDecimal, roundDiv } from '../money';
 import { EvaluateRequestError, evaluateDetailed } from '../promotions/evaluate';
@@ -52,6 +53,8 @@ interface Draft {
   explanation: string[];
   promotions: LinePromotion[];
   basketDiscounts: AllocatedDiscount[];
+  /** A verification-required product regulation applies. */
+  regulated: boolean;
 }
 
 const refusal = (
@@ -88,6 +91,10 @@ export function priceBasket(basketInput: unknown, store: StoreData): PricedBaske
   const refusals: Refusal[] = [];
   const drafts: Draft[] = [];
   const unitsPerItem = new Map<string, number>();
+  const limiter =
+    store.regulations && !store.regulations.isEmpty
+      ? new QuantityLimiter(store.regulations, store.catalog, basket.evaluation_time)
+      : null;
   for (const line of basket.lines) {
     const r = draftLine(line, basket, store, exp, fmt);
     if ('code' in r) {
@@ -102,10 +109,10 @@ export function priceBasket(basketInput: unknown, store: StoreData): PricedBaske
       );
       continue;
     }
-    const max = r.item.max_basket_qty;
-    if (max > 0 && r.sign > 0n) {
+    if (r.sign > 0n) {
+      const max = r.item.max_basket_qty;
       const had = unitsPerItem.get(r.item.item_id) ?? 0;
-      if (had + r.quantity > max) {
+      if (max > 0 && had + r.quantity > max) {
         refusals.push(
           refusal(line.line_id, 'QUANTITY_RESTRICTED', `at most ${max} of this item per basket`, {
             item_id: r.item.item_id,
@@ -114,8 +121,25 @@ export function priceBasket(basketInput: unknown, store: StoreData): PricedBaske
         );
         continue;
       }
+      const stop = limiter?.add(r.item, r.quantity);
+      if (stop) {
+        refusals.push(
+          refusal(
+            line.line_id,
+            'QUANTITY_RESTRICTED',
+            stop.regulation.reason || 'a quantity limit applies to this item',
+            {
+              item_id: r.item.item_id,
+              allowed: stop.allowed,
+              regulation_id: stop.regulation.regulation_id,
+            },
+          ),
+        );
+        continue;
+      }
       unitsPerItem.set(r.item.item_id, had + r.quantity);
     }
+    if (limiter?.needsVerification(r.item)) r.regulated = true;
     drafts.push(r);
   }
 
@@ -425,6 +449,7 @@ function draftLine(
     explanation,
     promotions: [],
     basketDiscounts: [],
+    regulated: false,
   };
 }
 
@@ -644,7 +669,7 @@ function assemble(
         tax4: lv.tax4,
       })),
     },
-    requires_verification: needsVerification(d.item, store.catalog),
+    requires_verification: d.regulated || needsVerification(d.item, store.catalog),
     minimum_age_required: d.item.minimum_age_required,
     expiry: d.scan?.expiry ?? null,
     batch: d.scan?.batch ?? null,

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { BarcodeConfig, ScanErrorCode, ScanRule, Symbology } from '../barcodes/types';
 import { SYMBOLOGIES } from '../barcodes/types';
 import type { CatalogIndex } from '../catalog/catalog-index';
+import type { RegulationIndex } from '../catalog/regulations';
 import type { UnitOfMeasure } from '../catalog/schema';
 import type { PromotionSet } from '../promotions/promotion-set';
 import type { StoreTaxConfig, TaxExemption, TaxLevel } from '../tax';
@@ -146,6 +147,8 @@ export interface StoreData {
   refuse_age_restricted?: boolean;
   /** The engine's SKU for an item: retailer_product_id (default, falling back to the barcode) or the barcode. */
   promotion_sku?: 'retailer_product_id' | 'product_identifier';
+  /** Product regulations (quantity limits, verification) in force for this store. */
+  regulations?: RegulationIndex;
   /** Opaque version label echoed on the result (e.g. "catalog:41/promos:17/tax:3"). */
   data_version?: string;
 }
