@@ -17,8 +17,14 @@ import { newId, nowIso } from './ids';
 import { writeOutbox } from './outbox';
 import type { PaymentTerminal, TerminalResult } from './payment/terminal';
 import { TerminalOfflineError } from './payment/terminal';
-import type { PricedBasket } from './pricing';
-import { buildReceiptDocument, formatMoney, parseMoney, pricedToJson } from './pricing';
+import type { ReceiptCompletion } from './pricing';
+import {
+  buildReceiptDocument,
+  formatMoney,
+  parseMoney,
+  pricedToJson,
+  receiptInputAtCheckout,
+} from './pricing';
 import type { Sales } from './sales';
 import { nextSequence } from './sequences';
 import type { StoreConfig } from './store-config';
@@ -58,6 +64,7 @@ interface OrderRow {
   transaction_id_poslog: string | null;
   receipt_number: string | null;
   priced: string;
+  receipt_input: string | null;
   created_at: string;
   completed_at: string | null;
   cancelled_at: string | null;
@@ -232,9 +239,19 @@ export class Checkout {
           // orders.basket_id is 1:1, so reopen that order instead.
           this.db
             .prepare(
-              `UPDATE orders SET order_status = 'created', total = ?, priced = ?, cancelled_at = NULL WHERE order_id = ?`,
+              `UPDATE orders SET order_status = 'created', total = ?, priced = ?, receipt_input = ?, cancelled_at = NULL WHERE order_id = ?`,
             )
-            .run(Number(total), JSON.stringify(pricedToJson(priced)), existing.order_id);
+            .run(
+              Number(total),
+              JSON.stringify(pricedToJson(priced)),
+              receiptInputAtCheckout(priced, {
+                orderId: existing.order_id,
+                oId: this.order(existing.order_id).o_id,
+                createdAt: this.order(existing.order_id).created_at,
+                retailerDeviceId: device.retailer_device_id,
+              }),
+              existing.order_id,
+            );
           this.db
             .prepare(
               `UPDATE payments SET status = 'waiting', total = ?, captured_amount = 0 WHERE order_id = ?`,
@@ -250,8 +267,8 @@ export class Checkout {
         const now = nowIso();
         this.db
           .prepare(
-            `INSERT INTO orders(order_id, o_id, basket_id, device_id, order_status, payment_status, total, currency, priced, created_at)
-             VALUES (?, ?, ?, ?, 'created', 'not_captured', ?, ?, ?, ?)`,
+            `INSERT INTO orders(order_id, o_id, basket_id, device_id, order_status, payment_status, total, currency, priced, receipt_input, created_at)
+             VALUES (?, ?, ?, ?, 'created', 'not_captured', ?, ?, ?, ?, ?)`,
           )
           .run(
             order_id,
@@ -261,6 +278,12 @@ export class Checkout {
             Number(total),
             cfg.currency,
             JSON.stringify(pricedToJson(priced)),
+            receiptInputAtCheckout(priced, {
+              orderId: order_id,
+              oId: o_id,
+              createdAt: now,
+              retailerDeviceId: device.retailer_device_id,
+            }),
             now,
           );
         this.db
@@ -269,7 +292,7 @@ export class Checkout {
         this.db
           .prepare(`UPDATE baskets SET state = 'checked_out', updated_at = ? WHERE basket_id = ?`)
           .run(now, req.basket_id);
-        if (total === 0n) this.completeTx(order_id, cfg, priced);
+        if (total === 0n) this.completeTx(order_id, cfg);
         return { created: true, order_id };
       })
       .immediate();
@@ -463,7 +486,7 @@ export class Checkout {
             .prepare(`UPDATE payments SET captured_amount = ?, status = ? WHERE order_id = ?`)
             .run(Number(captured), full ? 'captured' : 'partial_captured', t.order_id);
           if (full && o.order_status === 'created') {
-            this.completeTx(t.order_id, cfg, null);
+            this.completeTx(t.order_id, cfg);
             completed = true;
           }
         } else {
@@ -516,7 +539,7 @@ export class Checkout {
    * §2.2 completion steps 2–9 inside the caller's transaction: status, numbers, basket expired,
    * receipt stored, order.completed in the outbox.
    */
-  private completeTx(orderId: string, cfg: StoreConfig, pricedNow: PricedBasket | null): void {
+  private completeTx(orderId: string, cfg: StoreConfig): void {
     const o = this.order(orderId);
     const now = new Date();
     const nowS = now.toISOString();
@@ -556,13 +579,18 @@ export class Checkout {
       completed_at: nowS,
       business_date: bdate,
     };
-    const receipt = pricedNow
-      ? buildReceiptDocument({ order: orderFacts, priced: pricedNow, tenders, store: cfg })
-      : {
-          document: { kind: 'hub', order: orderFacts, basket: pricedJson, tenders },
-          text: receiptText(cfg, orderFacts, pricedJson, tenders),
-          engine: 'hub',
-        };
+    const receipt = this.receipt(o, cfg, {
+      receiptNumber: receipt_number,
+      transactionIdPoslog: String(poslog),
+      completedAt: nowS,
+      tenders: tenders.map((t) => ({
+        method: String(t.method),
+        amount: BigInt(t.amount as number),
+        cardBrand: (t.card_brand as string | null) ?? null,
+        cardLast4: (t.card_last4 as string | null) ?? null,
+        authCode: (t.auth_code as string | null) ?? null,
+      })),
+    });
     this.db
       .prepare(
         `INSERT INTO receipts(receipt_id, order_id, receipt_number, document, text, channel, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
@@ -593,6 +621,37 @@ export class Checkout {
       },
       { store_id: cfg.store_id, device_id: o.device_id, business_date: bdate },
     );
+  }
+
+  /**
+   * The receipt document from promo-core's receipt model. A receipt-model failure must not
+   * block a paid order from completing (money is captured), so it falls back to a plain text
+   * slip and records why.
+   */
+  private receipt(
+    o: OrderRow,
+    cfg: StoreConfig,
+    done: ReceiptCompletion,
+  ): { document: unknown; text: string } {
+    if (o.receipt_input) {
+      try {
+        return buildReceiptDocument(o.receipt_input, done, cfg);
+      } catch (err) {
+        this.log(o.order_id, null, 'receipt_model_failed', { error: String(err) });
+      }
+    }
+    const pricedJson = JSON.parse(o.priced) as Record<string, unknown>;
+    const facts = { receipt_number: done.receiptNumber, o_id: o.o_id, completed_at: done.completedAt };
+    const tenders = done.tenders.map((t) => ({
+      method: t.method,
+      card_brand: t.cardBrand,
+      card_last4: t.cardLast4,
+      amount: Number(t.amount),
+    }));
+    return {
+      document: { kind: 'hub_fallback', order: facts, basket: pricedJson },
+      text: receiptText(cfg, facts, pricedJson, tenders),
+    };
   }
 
   /** Post-payment tasks outside the transaction (§2.2 step 10): notify, print. */

@@ -40,6 +40,8 @@ export const storeConfigSchema = z.object({
   poslog_range: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([1, 999999]),
   /** Receipt number: `{store}-{seq}`; seq is zero-padded to 6 digits. */
   receipt_prefix: z.string().max(16).default(''),
+  /** promo-core storeReceiptConfigSchema overrides (labels, QR content, item table…). */
+  receipt: z.unknown().optional(),
   max_line_quantity: z.number().int().min(1).max(100000).default(999),
   config_version: z.number().int().min(0).default(0),
 });

@@ -277,4 +277,11 @@ CREATE TABLE kiosk_docs (
 CREATE INDEX kiosk_docs_repl ON kiosk_docs(collection, updated_at, id);
 `,
   },
+  {
+    version: 2,
+    name: 'receipt input captured at checkout',
+    // The receipt model's order input (bigints kept exact) taken from the priced basket when the
+    // order is created; completion adds numbers and tenders and builds the receipt from it.
+    sql: `ALTER TABLE orders ADD COLUMN receipt_input TEXT;`,
+  },
 ];

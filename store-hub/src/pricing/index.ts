@@ -19,8 +19,12 @@ import type {
   PricedLine,
   StoreData,
 } from '@kassa/promo-core';
+import type { CompletedOrderInput, StoreReceiptConfigInput } from '@kassa/promo-core';
 import {
   barcodeConfigSchema,
+  buildReceipt,
+  receiptOrderFromPricedBasket,
+  renderReceiptText,
   CatalogIndex as CatalogIndexClass,
   formatMoney,
   parseItem,
@@ -167,47 +171,99 @@ export function pricedToJson(priced: PricedBasket): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Receipts
+// Receipts (promo-core's receipt model)
 
-export interface ReceiptInput {
-  order: Record<string, unknown>;
-  priced: PricedBasket;
-  tenders: Record<string, unknown>[];
-  store: Record<string, unknown>;
+/** JSON with bigints kept exact: encoded as {"$big": "…"} and revived as bigint. */
+export const stringifyExact = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? { $big: x.toString() } : x));
+export const parseExact = <T>(text: string): T =>
+  JSON.parse(text, (_k, x: unknown) =>
+    x !== null &&
+    typeof x === 'object' &&
+    typeof (x as { $big?: unknown }).$big === 'string' &&
+    Object.keys(x).length === 1
+      ? BigInt((x as { $big: string }).$big)
+      : x,
+  ) as T;
+
+/**
+ * The receipt's order input from the priced basket, taken when the order is created (the
+ * bigint PricedBasket exists then). Numbers, completion time and tenders are filled in at
+ * completion, inside the completing transaction.
+ */
+export function receiptInputAtCheckout(
+  priced: PricedBasket,
+  facts: { orderId: string; oId: number; createdAt: string; retailerDeviceId: string },
+): string {
+  const input = receiptOrderFromPricedBasket(priced, {
+    orderId: facts.orderId,
+    oId: facts.oId,
+    receiptNumber: '',
+    createdAt: facts.createdAt,
+    completedAt: facts.createdAt,
+    device: { retailerDeviceId: facts.retailerDeviceId, kind: 'self_checkout' },
+    tenders: [],
+  });
+  return stringifyExact(input);
 }
 
-export function buildReceiptDocument(input: ReceiptInput): {
-  document: unknown;
-  text: string;
-  engine: string;
-} {
-  const buildReceipt = optional<(i: unknown) => unknown>('buildReceipt');
-  const renderReceiptText = optional<(d: unknown) => string>('renderReceiptText');
-  if (buildReceipt && renderReceiptText) {
-    try {
-      const document = buildReceipt(input);
-      return { document, text: renderReceiptText(document), engine: 'promo-core' };
-    } catch {
-      // The receipt model's input contract is not settled yet; fall through to the hub's own.
-    }
-  }
-  const lines = input.priced.lines.map(
-    (l) =>
-      `${l.item_name.slice(0, 28).padEnd(28)} ${String(l.quantity).padStart(3)} ${formatMoney(l.payable).padStart(9)}`,
-  );
-  const o = input.order;
-  const text = [
-    String(input.store.name ?? 'Kassa'),
-    `Receipt ${String(o.receipt_number)}  Order ${String(o.o_id)}`,
-    ...lines,
-    `TOTAL ${formatMoney(input.priced.totals.total_after_tax).padStart(36)}`,
-    `Tax   ${formatMoney(input.priced.totals.total_tax).padStart(36)}`,
-  ].join('\n');
-  return {
-    document: { kind: 'hub-fallback', order: o, lines: pricedToJson(input.priced) },
-    text,
-    engine: 'hub-fallback',
+export interface ReceiptCompletion {
+  receiptNumber: string;
+  transactionIdPoslog: string;
+  completedAt: string;
+  tenders: {
+    method: string;
+    amount: bigint;
+    cardBrand: string | null;
+    cardLast4: string | null;
+    authCode: string | null;
+  }[];
+}
+
+export function buildReceiptDocument(
+  storedInput: string,
+  done: ReceiptCompletion,
+  store: {
+    name: string;
+    address: string;
+    retailer_store_id: string;
+    timezone: string;
+    currency_sign: string;
+    receipt?: unknown;
+  },
+): { document: unknown; text: string } {
+  const input = parseExact<CompletedOrderInput>(storedInput);
+  const order: CompletedOrderInput = {
+    ...input,
+    receiptNumber: done.receiptNumber,
+    transactionIdPoslog: done.transactionIdPoslog,
+    completedAt: done.completedAt,
+    tenders: done.tenders.map((t) => ({
+      method: t.method === 'card' ? 'CARD_TERMINAL' : t.method.toUpperCase(),
+      amount: t.amount,
+      card: {
+        ...(t.cardBrand ? { brand: t.cardBrand } : {}),
+        ...(t.cardLast4 ? { last4: t.cardLast4 } : {}),
+        ...(t.authCode ? { authCode: t.authCode } : {}),
+      },
+    })),
   };
+  const extra = (typeof store.receipt === 'object' && store.receipt !== null ? store.receipt : {}) as Record<
+    string,
+    unknown
+  >;
+  const document = buildReceipt(order, {
+    timezone: store.timezone,
+    currencySign: store.currency_sign,
+    ...extra,
+    store: {
+      name: store.name,
+      addressLines: store.address ? store.address.split(/,\s*/) : [],
+      retailerStoreId: store.retailer_store_id,
+      ...((extra.store as Record<string, unknown> | undefined) ?? {}),
+    },
+  } as StoreReceiptConfigInput);
+  return { document, text: renderReceiptText(document, { width: 42 }).join('\n') };
 }
 
 // ---------------------------------------------------------------------------------------------
