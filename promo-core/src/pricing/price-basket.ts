@@ -217,7 +217,10 @@ export function priceBasket(basketInput: unknown, store: StoreData): PricedBaske
   const totalAfterDiscount = sum((l) => l.payable);
   const totalTax = tax.totalTax;
   const pricesIncludeTax = store.tax.config.pricesIncludeTax;
-  const ages = lines.map((l) => l.minimum_age_required).filter((a): a is number => a !== null && a > 0);
+  const ages = lines
+    .filter((l) => l.requires_verification)
+    .map((l) => l.minimum_age_required)
+    .filter((a): a is number => a !== null && a > 0);
   return {
     basket_id: basket.basket_id,
     store_id: store.store_id,
@@ -669,7 +672,8 @@ function assemble(
         tax4: lv.tax4,
       })),
     },
-    requires_verification: d.regulated || needsVerification(d.item, store.catalog),
+    // Goods coming back need no age check.
+    requires_verification: d.sign > 0n && (d.regulated || needsVerification(d.item, store.catalog)),
     minimum_age_required: d.item.minimum_age_required,
     expiry: d.scan?.expiry ?? null,
     batch: d.scan?.batch ?? null,
