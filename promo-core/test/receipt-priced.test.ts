@@ -9,6 +9,9 @@ import {
   priceBasket,
   receiptOrderFromPricedBasket,
   renderReceiptText,
+  reverseTax,
+  receiptTaxRows,
+  taxLedgerFromPricedBasket,
   type StoreData,
 } from '@kassa/promo-core';
 
@@ -149,7 +152,6 @@ describe('receipt from a priced basket (priceBasket → receiptOrderFromPricedBa
     const lines = renderReceiptText(buildReceipt(order, { store: { name: 'Kassa' }, timezone: 'UTC' }), {
       width: 42,
     });
-    if (process.env.SHOW_RECEIPT) console.log(lines.join('\n'));
     const find = (s: string) => lines.find((l) => l.trimStart().startsWith(s));
     const money = (v: bigint) => (Number(v) / 100).toFixed(2);
     // 3.50 + 1.20 + 2.00 + 6.58 = 13.28, less 0.50 meal deal and 1.00 staff discount = 11.78
@@ -163,5 +165,41 @@ describe('receipt from a priced basket (priceBasket → receiptOrderFromPricedBa
     );
     expect(find('0.348 kg')).toBe('  0.348 kg x 18.90/kg');
     expect(find('Card')).toMatch(/ 11\.78$/);
+  });
+});
+
+describe('refund from a priced basket (spec §4.4 Example H through the pipeline)', () => {
+  it('reverses 0.1667 then 0.1666 of the water line and prints 0.17 each time', () => {
+    const priced = priceBasket(
+      {
+        basket_id: 'b-2',
+        evaluation_time: '2025-06-02T12:00:00Z',
+        lines: [
+          { line_id: 's', scanned_code: '1000000000009' },
+          { line_id: 'm', item_id: 'milk' },
+          { line_id: 'w', item_id: 'water', quantity: 2 },
+        ],
+      },
+      store,
+    );
+    expect(priced.totals.total_tax).toBe(83n);
+    const ledger = taxLedgerFromPricedBasket(priced, store.tax.config.rounding);
+    const first = reverseTax({ original: ledger, lines: [{ lineId: 'w', quantity: 1, ofQuantity: 2 }] });
+    const second = reverseTax({
+      original: ledger,
+      lines: [{ lineId: 'w', quantity: 1, ofQuantity: 2, alreadyRefunded: 1 }],
+    });
+    expect([first.lines[0]!.tax4, second.lines[0]!.tax4]).toEqual([1667n, 1666n]);
+    expect([first.totalTax, second.totalTax]).toEqual([17n, 17n]);
+    expect(first.totalAfterTax + second.totalAfterTax).toBe(200n);
+    expect(receiptTaxRows(first)).toEqual([
+      {
+        taxLevel: 'VAT',
+        retailerTaxLevelId: 'VAT',
+        taxPercent: '20.00',
+        taxableAmount: 100n,
+        taxAmount: 17n,
+      },
+    ]);
   });
 });

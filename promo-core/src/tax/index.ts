@@ -17,7 +17,9 @@ export {
   type RefundByAmount,
   type RefundByQuantity,
   type RefundLineInput,
+  type RefundableLedger,
   type RefundTaxInput,
   type RefundTaxResult,
 } from './refund';
 export { parseTaxTable, parseExemption, parseStoreTaxConfig, type StoreTaxConfig } from './parse';
+export { taxLedgerFromPricedBasket } from './from-priced';

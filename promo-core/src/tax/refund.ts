@@ -9,7 +9,7 @@ import { roundDiv, sum } from '../money';
 import { summariseLedger, type LedgerLine, type LedgerSummary } from './engine';
 import { TaxError } from './errors';
 import { ledgerUnitsPerMinor } from './rounding';
-import type { TaxResult, TaxRounding } from './types';
+import type { TaxLineResult, TaxRounding } from './types';
 
 type Count = number | bigint;
 
@@ -30,9 +30,17 @@ export interface RefundByAmount {
 
 export type RefundLineInput = RefundByQuantity | RefundByAmount;
 
+/** What a refund needs of the original sale: its 4-dp ledger per line and level, and its settings. */
+export interface RefundableLedger {
+  lines: ReadonlyArray<Pick<TaxLineResult, 'lineId' | 'taxCode' | 'kind' | 'amount4' | 'levels'>>;
+  pricesIncludeTax: boolean;
+  rounding: TaxRounding;
+  currencyExponent: number;
+}
+
 export interface RefundTaxInput {
-  /** The original order's tax result (its ledger is what gets reversed). */
-  original: Pick<TaxResult, 'lines' | 'pricesIncludeTax' | 'rounding' | 'currencyExponent'>;
+  /** The original order's ledger (a `TaxResult` or `taxLedgerFromPricedBasket`); it is what gets reversed. */
+  original: RefundableLedger;
   lines: readonly RefundLineInput[];
   /** Defaults to the original's rounding. */
   rounding?: TaxRounding;
