@@ -245,14 +245,23 @@ export function resolveScan(
     }
   }
 
-  // Rule 4: variable measure (EAN-13; a UPC-A is the EAN-13 with a leading 0, prefix 02).
+  // Rule 4: variable measure. A UPC-A and its EAN-13 form (leading 0) are one code, so layouts
+  // of both lengths are tried (a UPC-A of number system 2 matches an EAN-13 layout with prefix 02).
   if (
-    isDigits(code) &&
+    config.variable_measure_layouts.length > 0 &&
     (code.length === 13 || code.length === 12) &&
-    config.variable_measure_layouts.length > 0
+    isDigits(code)
   ) {
-    const vm = resolveVariableMeasure(code.padStart(13, '0'), code, sym, catalog, config);
-    if (vm) return vm;
+    const forms =
+      code.length === 12 ? [code, `0${code}`] : code.startsWith('0') ? [code, code.slice(1)] : [code];
+    let unknown: ScanOutcome | null = null;
+    for (const form of forms) {
+      const vm = resolveVariableMeasure(form, code, sym, catalog, config);
+      // An unknown reference under one reading may still be an item under the other.
+      if (vm && !vm.ok && vm.error.code === 'UNKNOWN_BARCODE') unknown ??= vm;
+      else if (vm) return vm;
+    }
+    if (unknown) return unknown;
   }
 
   // Rule 5: one code, several items.
@@ -310,13 +319,13 @@ function resolveUpcE(code: string, catalog: CatalogIndex): ScanOutcome {
 }
 
 function resolveVariableMeasure(
-  code13: string,
+  form: string,
   code: string,
   sym: Symbology | null,
   catalog: CatalogIndex,
   config: BarcodeConfig,
 ): ScanOutcome | null {
-  const vm = parseVariableMeasure(code13, config.variable_measure_layouts);
+  const vm = parseVariableMeasure(form, config.variable_measure_layouts);
   if (vm === null) return null;
   if (!vm.ok) {
     return fail(

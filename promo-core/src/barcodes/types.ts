@@ -7,13 +7,21 @@ import type { Item } from '../catalog/schema';
 export const SYMBOLOGIES = ['EAN13', 'EAN8', 'UPCA', 'UPCE', 'GS1_128', 'DATAMATRIX', 'ITF'] as const;
 export type Symbology = (typeof SYMBOLOGIES)[number];
 
+/** Length of the codes a layout describes: 13 for EAN-13 layouts, 12 for UPC-A ones. */
+export const variableMeasureLength = (l: {
+  prefix: string;
+  item_digits: number;
+  price_check_digit: boolean;
+  value_digits: number;
+}): number => l.prefix.length + l.item_digits + (l.price_check_digit ? 1 : 0) + l.value_digits + 1;
+
 /**
- * A retailer's layout for in-store variable-measure EAN-13 codes (GS1 prefixes 02 and 20–29):
+ * A retailer's layout for in-store variable-measure EAN-13 (or UPC-A) codes (GS1 prefixes 02 and 20–29):
  * prefix + item reference + [price check digit] + value + EAN check digit = 13 digits.
  */
 export const variableMeasureLayoutSchema = z
   .object({
-    prefix: z.string().regex(/^(02|2\d)\d*$/, 'a GS1 restricted-circulation prefix (02 or 20–29)'),
+    prefix: z.string().regex(/^0?2\d*$/, 'a GS1 restricted-circulation prefix (02, 20–29; 2 for UPC-A)'),
     item_digits: z.number().int().min(1).max(10),
     value_kind: z.enum(['weight_g', 'price_minor']),
     value_digits: z.number().int().min(1).max(10),
@@ -27,11 +35,11 @@ export const variableMeasureLayoutSchema = z
         message: 'a price check digit is defined for 4- or 5-digit values only',
       });
     }
-    const total = l.prefix.length + l.item_digits + (l.price_check_digit ? 1 : 0) + l.value_digits + 1;
-    if (total !== 13) {
+    const total = variableMeasureLength(l);
+    if (total !== 13 && total !== 12) {
       ctx.addIssue({
         code: 'custom',
-        message: `prefix + item_digits + check + value_digits + 1 must be 13 digits, got ${total}`,
+        message: `prefix + item_digits + check + value_digits + 1 must be 13 (EAN-13) or 12 (UPC-A) digits, got ${total}`,
       });
     }
   });

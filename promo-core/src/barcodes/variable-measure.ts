@@ -5,6 +5,7 @@
  */
 import { hasValidCheckDigit } from './gtin';
 import type { VariableMeasureLayout } from './types';
+import { variableMeasureLength } from './types';
 
 // Weighting tables of GS1 §7.9.4, indexed by digit.
 const W2MINUS = [0, 2, 4, 6, 8, 9, 1, 3, 5, 7];
@@ -47,26 +48,25 @@ export type VariableMeasureParse =
   | null;
 
 /**
- * Splits a 13-digit code by the first layout whose prefix it starts with (longest prefix first).
- * Returns null when no layout applies (the code is then an ordinary barcode).
+ * Splits a code by the layout of its length whose prefix it starts with (longest prefix
+ * first). Returns null when no layout applies (the code is then an ordinary barcode).
  */
 export function parseVariableMeasure(
-  code13: string,
+  code: string,
   layouts: readonly VariableMeasureLayout[],
 ): VariableMeasureParse {
-  if (code13.length !== 13) return null;
   let layout: VariableMeasureLayout | undefined;
   for (const l of layouts) {
-    if (code13.startsWith(l.prefix) && (layout === undefined || l.prefix.length > layout.prefix.length))
-      layout = l;
+    if (variableMeasureLength(l) !== code.length || !code.startsWith(l.prefix)) continue;
+    if (layout === undefined || l.prefix.length > layout.prefix.length) layout = l;
   }
   if (layout === undefined) return null;
-  if (!hasValidCheckDigit(code13)) return { ok: false, reason: 'BAD_CHECK_DIGIT', which: 'ean' };
+  if (!hasValidCheckDigit(code)) return { ok: false, reason: 'BAD_CHECK_DIGIT', which: 'ean' };
   let pos = layout.prefix.length + layout.item_digits;
-  const catalogCode = code13.slice(0, pos);
+  const catalogCode = code.slice(0, pos);
   let check: number | null = null;
-  if (layout.price_check_digit) check = d(code13, pos++);
-  const valueText = code13.slice(pos, pos + layout.value_digits);
+  if (layout.price_check_digit) check = d(code, pos++);
+  const valueText = code.slice(pos, pos + layout.value_digits);
   if (check !== null && priceCheckDigit(valueText) !== check) {
     return { ok: false, reason: 'BAD_CHECK_DIGIT', which: 'price' };
   }
