@@ -3,6 +3,7 @@
  * plugged in, runs their lifecycle, nudges reconnects when discovery sees them again, and fans
  * every device's events into one emitter for the hub.
  */
+import { existsSync } from 'node:fs';
 import { parseConfig, type DeviceConfig, type HardwareConfig, type HardwareConfigInput } from './config';
 import type { BaseDeviceEvents, DeviceFault, DeviceSnapshot } from './device';
 import { listHidCandidates, listSerial, matchCandidate, type Candidate, type Preference } from './discovery';
@@ -52,6 +53,7 @@ export class DeviceManager extends TypedEmitter<ManagerEvents> {
 
   private build(cfg: DeviceConfig): ManagedDevice {
     const backoff = this.config.reconnect;
+    // A configured path is used even when it does not exist yet: the device reconnects once it appears.
     const initialPath = cfg.kind === 'drawer' ? null : (cfg.match.path ?? null);
     if (cfg.kind === 'scanner') {
       if (cfg.transport === 'serial') {
@@ -176,7 +178,9 @@ export class DeviceManager extends TypedEmitter<ManagerEvents> {
       const isHid = cfg.transport.startsWith('hid');
       const prefer: Preference =
         cfg.transport === 'hid-pos' ? 'hid-pos' : cfg.transport === 'hid-keyboard' ? 'hid-keyboard' : 'none';
-      const path = matchCandidate(cfg.match, isHid ? hid : serial, prefer);
+      let path = matchCandidate(cfg.match, isHid ? hid : serial, prefer);
+      // A configured path that does not exist (unplugged) is not worth a connection attempt.
+      if (cfg.match.path !== undefined && !existsSync(cfg.match.path)) path = null;
       found.set(cfg.id, path);
       const device = this.get(cfg.id);
       if (path !== null && !device.isConnected && device.state !== 'closed') await device.reconnectNow(path);

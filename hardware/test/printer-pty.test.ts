@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,16 @@ describe('ESC/POS printer over a socat pty pair', () => {
     await printer.close();
     await sim.close();
     await pty.dispose();
+  });
+
+  it('holds jobs until the printer is enabled (UnifiedPOS output rule)', async () => {
+    await printer.open();
+    await printer.claim();
+    const job = printer.print(sampleReceipt);
+    await printer.refreshStatus();
+    expect(printer.job(job.id)?.state).toBe('queued');
+    await printer.enable();
+    expect(await printer.waitForJob(job.id)).toMatchObject({ state: 'printed' });
   });
 
   it('prints a receipt a person can read back, and reports it printed', async () => {
@@ -148,9 +158,11 @@ describe('ESC/POS printer over a socat pty pair', () => {
 
   it('marks a job uncertain when the printer does not confirm it, and prints again only on request', async () => {
     await printer.start();
-    await printer.refreshStatus();
-    // Answers the three status queries before the job, then goes silent.
-    sim.statusRepliesLeft = 3;
+    // The printer answers until the job has come through in full, then goes silent.
+    const silence = (item: PaperItem): void => {
+      if (item.type === 'cut') sim.answersStatus = false;
+    };
+    sim.on('paper', silence);
     const job = printer.print(sampleReceipt);
     const uncertain = await printer.waitForJob(job.id);
     expect(uncertain.state).toBe('uncertain');
@@ -158,7 +170,8 @@ describe('ESC/POS printer over a socat pty pair', () => {
     expect(printer.job(job.id)?.state).toBe('uncertain');
     while (receipts(sim).length < 1) await new Promise((r) => setTimeout(r, 5));
 
-    sim.statusRepliesLeft = null;
+    sim.off('paper', silence);
+    sim.answersStatus = true;
     printer.retry(job.id);
     expect(await printer.waitForJob(job.id)).toMatchObject({ state: 'printed', attempts: 2 });
     while (receipts(sim).length < 2) await new Promise((r) => setTimeout(r, 5));
@@ -189,12 +202,20 @@ describe('ESC/POS printer over a socat pty pair', () => {
 });
 
 describe('USB printer-class node written as a file', () => {
-  it('writes the job to the device node', async () => {
+  it('writes the job to the device node, and never creates the node when the printer is absent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kassa-lp-'));
     const node = join(dir, 'lp0');
-    const printer = new Printer('usb-1', node, new FileTransport(), { columns: 48 });
+    const printer = new Printer('usb-1', node, new FileTransport(), {
+      columns: 48,
+      backoff: { initialMs: 20, maxMs: 100, factor: 2, jitter: 0 },
+    });
     try {
       await printer.start();
+      expect(printer.health.state).toBe('offline');
+      expect(existsSync(node)).toBe(false);
+      const online = printer.next('health', (s) => s.health.state === 'online');
+      writeFileSync(node, ''); // the printer is plugged in: its node appears
+      await online;
       const job: PrintJobInfo = printer.print(sampleReceipt);
       expect(await printer.waitForJob(job.id)).toMatchObject({ state: 'printed' });
       const items = new EscPosParser()

@@ -130,6 +130,11 @@ export class Printer extends Device<PrinterEvents> {
     void this.pump();
   }
 
+  override async enable(): Promise<void> {
+    await super.enable();
+    void this.pump();
+  }
+
   override async release(): Promise<void> {
     this.stopPolling();
     await super.release();
@@ -355,7 +360,8 @@ export class Printer extends Device<PrinterEvents> {
       for (;;) {
         const job = this.nextJob();
         if (!job || !this.isConnected) return;
-        if (this.lifecycle !== 'enabled' && this.lifecycle !== 'claimed') return;
+        // UnifiedPOS: output needs an enabled device; jobs queued before wait for enable().
+        if (this.lifecycle !== 'enabled') return;
         if (this.pipe.readsStatus) {
           const status = await this.refreshStatus().catch(() => null);
           if (!status || this.blocked(status)) return;

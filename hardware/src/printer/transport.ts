@@ -1,4 +1,5 @@
 /** Byte pipes to a printer: a serial port, a USB printer-class node written as a file, or HID reports. */
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { HardwareError, describeError } from '../errors';
 import { openNodeHid, type HidHandle, type HidOpener } from '../hid-link';
@@ -55,7 +56,9 @@ export class FileTransport implements PrinterTransport {
 
   async open(path: string, handlers: TransportHandlers): Promise<void> {
     try {
-      this.handle = await open(path, 'a');
+      // No O_CREAT: with the printer unplugged, /dev/usb/lp0 is absent and must stay absent,
+      // rather than becoming a regular file that swallows receipts.
+      this.handle = await open(path, constants.O_WRONLY | constants.O_APPEND);
     } catch (err) {
       throw new HardwareError('DEVICE_IO', `cannot open ${path}: ${describeError(err)}`, { path });
     }
