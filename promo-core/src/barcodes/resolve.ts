@@ -441,6 +441,9 @@ function resolveGs1(
       price_source: 'price_embedded',
     });
     if (d.weight_g !== null) x.weight_g = d.weight_g;
+  } else if (d.weight_g !== null && item.unit_of_measure === 'each' && item.price_per_unit_measure === null) {
+    // A fixed-price pack whose label also states its net weight: the weight is information only.
+    x.weight_g = d.weight_g;
   } else if (d.weight_g !== null) {
     Object.assign(x, {
       quantity: d.weight_g,
