@@ -179,6 +179,27 @@ describe('ESC/POS printer over a socat pty pair', () => {
     expect(() => printer.retry(job.id)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
   });
 
+  it('re-adopts jobs the hub stored: a job caught printing is uncertain, a queued one prints', async () => {
+    const bytes = new Uint8Array([0x1b, 0x40, ...Buffer.from('RESTORED\n'), 0x1d, 0x56, 0x01]);
+    const base = {
+      kind: 'raw' as const,
+      attempts: 1,
+      bytesTotal: bytes.length,
+      bytesSent: 0,
+      error: null,
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    const caught = printer.restore({ ...base, id: 'was-printing', state: 'printing', bytes });
+    expect(caught.state).toBe('uncertain');
+    printer.restore({ ...base, id: 'was-queued', state: 'queued', attempts: 0, bytes });
+    await printer.start();
+    expect(await printer.waitForJob('was-queued')).toMatchObject({ state: 'printed' });
+    expect(printer.job('was-printing')?.state).toBe('uncertain');
+    while (!sim.lines().includes('RESTORED')) await new Promise((r) => setTimeout(r, 5));
+    expect(sim.lines().filter((l) => l === 'RESTORED')).toHaveLength(1);
+  });
+
   it('kicks a cash drawer on either pin and reports it open', async () => {
     await printer.start();
     const drawer2 = new CashDrawer('drawer-1', printer, 2);

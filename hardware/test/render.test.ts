@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { layoutColumns, resolveWidths, wrapText } from '../src/printer/columns';
 import { EscPosParser, splitReceipts, type PaperItem } from '../src/printer/escpos-parser';
@@ -34,6 +35,32 @@ describe('column layout', () => {
       expect(widths.reduce((a, b) => a + b, 0) + 2).toBe(total);
       expect(widths.slice(1)).toEqual([4, 8]);
     }
+  });
+
+  it('property: every laid-out line is exactly the paper width and no word is lost', () => {
+    const word = fc.stringMatching(/^[A-Za-z0-9.,-]{1,12}$/);
+    fc.assert(
+      fc.property(
+        fc.array(word, { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(32, 42, 48),
+        fc.stringMatching(/^[0-9]{1,3}\.[0-9]{2}$/),
+        (words, total, amount) => {
+          const name = words.join(' ');
+          const lines = layoutColumns(
+            [
+              { text: name, width: 'fill', align: 'left' },
+              { text: amount, width: 8, align: 'right' },
+            ],
+            total,
+          );
+          for (const l of lines) expect(l.length).toBe(total);
+          expect(lines[0]?.trimEnd().endsWith(amount)).toBe(true);
+          const fill = total - 9;
+          const text = lines.map((l) => l.slice(0, fill).trim()).join(' ');
+          expect(text.replace(/\s+/g, '')).toBe(name.replace(/\s+/g, ''));
+        },
+      ),
+    );
   });
 
   it('wraps long names inside their column and keeps every line at the paper width', () => {
@@ -162,5 +189,19 @@ describe('paper picture for a visual check', () => {
     const height = png.readUInt32BE(20);
     expect(width).toBeGreaterThan(42 * 10);
     expect(height).toBeGreaterThan(width);
+  });
+});
+
+describe('simulator robustness', () => {
+  it('property: arbitrary bytes never throw and every byte is eventually consumed or held', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), fc.integer({ min: 1, max: 64 }), (bytes, chunk) => {
+        const p = new EscPosParser();
+        for (let i = 0; i < bytes.length; i += chunk) p.push(bytes.subarray(i, i + chunk));
+        // A trailing receipt still parses after the noise once a reset arrives.
+        const after = p.push(new Uint8Array([0x0a, 0x1b, 0x40, ...Buffer.from('OK\n')]));
+        expect(Array.isArray(after)).toBe(true);
+      }),
+    );
   });
 });
