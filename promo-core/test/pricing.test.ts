@@ -486,6 +486,18 @@ describe('priceBasket — lines', () => {
   });
 });
 
+describe('pricedBasketToJson', () => {
+  it('writes money in the currency places and ledger fields with four', () => {
+    const pb = priceBasket(basket([{ line_id: 'w', item_id: 'water', quantity: 2 }]), makeStore());
+    const j = JSON.parse(pricedBasketToJson(pb));
+    expect(j.lines[0].payable).toBe('2.00');
+    expect(j.lines[0].tax.tax4).toBe('0.3333');
+    expect(j.lines[0].tax.amount4).toBe('2.0000');
+    expect(j.totals.total_tax).toBe('0.33');
+    expect(j.tax_breakup[0]).toMatchObject({ tax_percent: '20.00', tax_amount: '0.33' });
+  });
+});
+
 describe('priceBasket — basket-level promotion allocation', () => {
   const fourWaters = basket([1, 2, 3, 4].map((n) => ({ line_id: `w${n}`, item_id: 'water' })));
   const sixPence = promo({
