@@ -76,6 +76,8 @@ export class SerialScanner extends Scanner {
   protected async disconnect(): Promise<void> {
     const link = this.link;
     this.link = null;
+    // A half-read code must not be glued onto the first code after the next claim.
+    this.framer.reset();
     await link?.close();
   }
 
@@ -127,6 +129,7 @@ export class HidScanner extends Scanner {
   protected async disconnect(): Promise<void> {
     const handle = this.handle;
     this.handle = null;
+    this.decoder.reset();
     await handle?.close().catch(() => undefined);
   }
 
