@@ -116,6 +116,10 @@ describe('ESC/POS printer over a socat pty pair', () => {
     expect(printer.health).toMatchObject({ state: 'offline' });
     const job = printer.print(sampleReceipt);
     expect(printer.job(job.id)?.state).toBe('queued');
+    // A caller that will not wait for a missing printer gets the job as it stands.
+    expect(await printer.waitForJob(job.id, undefined, { timeoutMs: 100 })).toMatchObject({
+      state: 'queued',
+    });
     sim.answersStatus = true;
     expect(await printer.waitForJob(job.id)).toMatchObject({ state: 'printed' });
   });

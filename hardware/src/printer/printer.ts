@@ -252,16 +252,30 @@ export class Printer extends Device<PrinterEvents> {
     });
   }
 
-  /** Resolves when the job reaches one of `states` (default: any state a caller must act on). */
+  /**
+   * Resolves when the job reaches one of `states` (default: any state a caller must act on).
+   * A job waits as long as the printer is away; with `timeoutMs` the promise resolves with the
+   * job as it stands then (e.g. still `queued`), so a caller need not block on a missing printer.
+   */
   async waitForJob(
     id: string,
     states: readonly JobState[] = ['printed', 'uncertain', 'failed', 'cancelled'],
+    options: { timeoutMs?: number } = {},
   ): Promise<PrintJobInfo> {
     const current = this.job(id);
     if (!current) throw new HardwareError('JOB_NOT_FOUND', `no job ${id}`, { jobId: id });
     if (states.includes(current.state)) return current;
-    const [info] = await this.next('job', (j) => j.id === id && states.includes(j.state));
-    return info;
+    const reached = this.next('job', (j) => j.id === id && states.includes(j.state)).then(([info]) => info);
+    if (options.timeoutMs === undefined) return reached;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<PrintJobInfo>((resolve) => {
+      timer = setTimeout(() => resolve(this.job(id) ?? current), options.timeoutMs);
+    });
+    try {
+      return await Promise.race([reached, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Prints an uncertain, failed or cancelled job again: the caller accepts a possible duplicate. */
