@@ -51,7 +51,7 @@ async function checkoutThroughput(
     terminalTimeoutMs: 10_000,
     tenderWaitMs: 10_000,
     pollMs: 0,
-    printer: null,
+    printerFor: () => null,
   });
   const { device_id } = pairDevice(db, {
     code: createPairingCode(db).code,

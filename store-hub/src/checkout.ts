@@ -94,8 +94,8 @@ export interface CheckoutOptions {
   /** How long POST /tenders waits for the terminal before answering `pending`. */
   tenderWaitMs: number;
   pollMs: number;
-  /** Printing hook (hardware layer); null = e-receipt QR only. */
-  printer: ((text: string) => Promise<void>) | null;
+  /** The printer of a kiosk's lane (hardware layer), or null: the receipt is then an e-receipt QR. */
+  printerFor: (deviceId: string) => ((doc: unknown, jobId: string) => Promise<'printed' | 'failed'>) | null;
 }
 
 export class Checkout {
@@ -601,7 +601,7 @@ export class Checkout {
         receipt_number,
         JSON.stringify(receipt.document),
         receipt.text,
-        this.opts.printer ? 'print' : 'e_receipt',
+        this.opts.printerFor(o.device_id) ? 'print' : 'e_receipt',
         nowS,
       );
     writeOutbox(
@@ -662,16 +662,19 @@ export class Checkout {
       o_id: order.o_id,
       total: order.total,
     });
-    const printer = this.opts.printer;
-    if (printer) {
-      const r = this.db.prepare(`SELECT text FROM receipts WHERE order_id = ?`).get(order.order_id) as {
-        text: string;
+    const print = this.opts.printerFor(deviceId);
+    if (print) {
+      const r = this.db
+        .prepare(`SELECT document, receipt_number FROM receipts WHERE order_id = ?`)
+        .get(order.order_id) as {
+        document: string;
+        receipt_number: string;
       };
-      printer(r.text).then(
-        () =>
-          this.db.prepare(`UPDATE receipts SET status = 'printed' WHERE order_id = ?`).run(order.order_id),
-        () => this.db.prepare(`UPDATE receipts SET status = 'failed' WHERE order_id = ?`).run(order.order_id),
-      );
+      const setStatus = (status: string): void => {
+        this.db.prepare(`UPDATE receipts SET status = ? WHERE order_id = ?`).run(status, order.order_id);
+        this.bus.emitTo(deviceId, 'receipt.status', { order_id: order.order_id, status });
+      };
+      print(JSON.parse(r.document), r.receipt_number).then(setStatus, () => setStatus('failed'));
     }
   }
 

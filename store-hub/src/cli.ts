@@ -13,7 +13,8 @@ import { startHub } from './server';
 export const DEFAULT_DATA_DIR = path.join(os.homedir(), '.kassa', 'hub');
 
 const USAGE = `usage: store-hub <command> [--data-dir DIR]
-  serve [--port 8750] [--host 127.0.0.1]   start the hub (prints URL, pairing code, data dir)
+  serve [--port 8750] [--host 127.0.0.1] [--hardware devices.json]
+                                           start the hub (prints URL, pairing code, data dir)
   import <file> [--kind items|tax_table]   load catalogue/promotions/tax/config/staff (JSON or CSV), all-or-nothing
   pair                                     print a new device pairing code`;
 
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       kind: { type: 'string' },
       'terminal-timeout-ms': { type: 'string' },
       'sim-decide-ms': { type: 'string' },
+      hardware: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
         ...(values['terminal-timeout-ms']
           ? { terminalTimeoutMs: Number(values['terminal-timeout-ms']) }
           : {}),
+        ...(values['sim-decide-ms'] ? { simulator: { decideAfterMs: Number(values['sim-decide-ms']) } } : {}),
+        ...(values.hardware ? { hardwareFile: path.resolve(values.hardware) } : {}),
       });
       // One machine-readable line first (tests and scripts read it), then the human summary.
       console.log(

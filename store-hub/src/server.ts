@@ -21,6 +21,7 @@ import {
   staffLoginSchema,
 } from './auth';
 import { Bus } from './bus';
+import { HubDevices } from './devices';
 import { abortSchema, Checkout, createOrderSchema, tenderSchema } from './checkout';
 import type { Db } from './db/database';
 import { currentStamp, openDatabase } from './db/database';
@@ -45,6 +46,8 @@ export interface HubOptions {
   terminalTimeoutMs?: number;
   tenderWaitMs?: number;
   logLevel?: string;
+  /** Hardware configuration (see src/devices.ts): hub-attached scanners and printers per lane. */
+  hardwareFile?: string;
 }
 
 export interface Hub {
@@ -83,11 +86,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     opts.simulator?.file ?? path.join(opts.dataDir, 'simulator', 'terminal.sqlite'),
     opts.simulator,
   );
+  const devices = opts.hardwareFile ? HubDevices.fromFile(opts.hardwareFile, db, sales, bus, log) : null;
   const checkout = new Checkout(db, store, sales, terminal, bus, {
     terminalTimeoutMs: opts.terminalTimeoutMs ?? 60_000,
     tenderWaitMs: opts.tenderWaitMs ?? 30_000,
     pollMs: 10,
-    printer: null,
+    printerFor: (deviceId) => devices?.printer(deviceId) ?? null,
   });
   const idem = new Idempotency(db);
 
@@ -463,6 +467,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   };
   const replTimer = setInterval(notifyReplication, 200);
 
+  if (devices) await devices.start();
   const pairingCode = createPairingCode(db);
   const recovered = checkout.recover();
   if (recovered.length > 0) log.info({ tenders: recovered }, 'recovering pending tenders');
@@ -481,6 +486,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     async close() {
       clearInterval(replTimer);
       checkout.stop();
+      if (devices) await devices.stop();
       await checkout.drain();
       await new Promise<void>((r) => io.close(() => r()));
       await new Promise<void>((r) => server.close(() => r()));

@@ -31,7 +31,7 @@ export function importFile(dataDir: string, file = FIXTURE): { code: number; out
 export async function startHubProcess(dataDir: string, extra: string[] = []): Promise<RunningHub> {
   const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn' },
   });
   let buf = '';
   let err = '';

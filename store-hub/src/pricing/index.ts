@@ -41,6 +41,7 @@ export type {
   Item,
   PricedBasket,
   PricedLine,
+  ReceiptDocument,
   StoreData,
 } from '@kassa/promo-core';
 
