@@ -17,6 +17,15 @@ describe('storage', () => {
     db.close();
   });
 
+  it('upgrades a database written by an older hub forward', () => {
+    const db = openDatabase(tempDataDir(), { migrate: false });
+    expect(migrate(db, MIGRATIONS.slice(0, 1))).toBe(1);
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    const cols = (db.prepare(`PRAGMA table_info(orders)`).all() as { name: string }[]).map((c) => c.name);
+    expect(cols).toContain('receipt_input');
+    db.close();
+  });
+
   it('refuses a database newer than the code', () => {
     const dir = tempDataDir();
     const db = openDatabase(dir);
