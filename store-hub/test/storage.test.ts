@@ -38,10 +38,14 @@ describe('storage', () => {
     const db = openDatabase(tempDataDir(), { migrate: false });
     const bad = [
       ...MIGRATIONS,
-      { version: 2, name: 'broken', sql: 'CREATE TABLE x (a INT); CREATE TABLE x (a INT);' },
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE x (a INT); CREATE TABLE x (a INT);',
+      },
     ];
     expect(() => migrate(db, bad)).toThrow();
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'x'`).get()).toBeUndefined();
     db.close();
   });
