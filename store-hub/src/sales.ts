@@ -10,7 +10,7 @@ import type { Db } from './db/database';
 import { HubError } from './errors';
 import { newId, nowIso, numericCode } from './ids';
 import type { BasketInput, BasketLineInput, PricedBasket } from './pricing';
-import { formatMoney, isPricingError, price, pricedToJson } from './pricing';
+import { formatMoney, isPricingError, price, pricedToJson, snapshotFor } from './pricing';
 import type { StoreDataCache } from './store-data';
 
 export const addLineSchema = z.object({
@@ -266,6 +266,8 @@ export class Sales {
           next = lines.map((l) => (l.line_id === lineId ? { ...l, quantity: q } : l));
         } else {
           lineId = newId();
+          // Snapshot the prices at add time: later catalogue changes do not alter this line (§1.3).
+          const snapshot = snapshotFor(req.code, req.symbology, this.store.storeData(), nowIso());
           next = [
             ...lines,
             {
@@ -274,29 +276,31 @@ export class Sales {
               ...(req.symbology ? { symbology: req.symbology } : {}),
               quantity: req.quantity,
               ...(req.weight_g !== undefined ? { weight_g: req.weight_g } : {}),
+              ...(snapshot ? { price_snapshot: snapshot } : {}),
             },
           ];
         }
         const priced = this.priceOrThrow(this.basketInput(basketId, next));
         this.throwRefusal(priced, lineId);
+        let repriceAgain = false;
         const pl = priced.lines.find((l) => l.line_id === lineId);
         if (same) {
           this.db
             .prepare(`UPDATE basket_lines SET input = ? WHERE line_id = ?`)
             .run(JSON.stringify(next.find((l) => l.line_id === lineId)), lineId);
         } else {
-          // Snapshot the prices at add time: later catalogue changes do not alter this line (§1.3).
-          const input: BasketLineInput = {
-            ...next[next.length - 1]!,
-            ...(pl
-              ? {
-                  price_snapshot: {
-                    base_price: formatMoney(pl.base_price),
-                    selling_price: formatMoney(pl.selling_price),
-                  },
-                }
-              : {}),
-          };
+          let input: BasketLineInput = next[next.length - 1]!;
+          if (!input.price_snapshot && pl) {
+            // Resolution gave no snapshot but pricing found the item: take its prices, price again below.
+            input = {
+              ...input,
+              price_snapshot: {
+                base_price: formatMoney(pl.base_price),
+                selling_price: formatMoney(pl.selling_price),
+              },
+            };
+            repriceAgain = true;
+          }
           const seq = (
             this.db
               .prepare(`SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM basket_lines WHERE basket_id = ?`)
@@ -308,8 +312,8 @@ export class Sales {
             )
             .run(lineId, basketId, seq, JSON.stringify(input), nowIso());
         }
-        // An increment stored exactly what was priced; a new line gained its price snapshot, so price again.
-        const repriced = this.reprice(basketId, same ? priced : undefined);
+        // The stored lines are exactly what was priced unless a snapshot had to be added afterwards.
+        const repriced = this.reprice(basketId, repriceAgain ? undefined : priced);
         const intervention =
           pl?.requires_verification || repriced?.requires_approval
             ? this.ensureAgeCheckTx(device, basketId)

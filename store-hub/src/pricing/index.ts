@@ -19,12 +19,13 @@ import type {
   PricedLine,
   StoreData,
 } from '@kassa/promo-core';
-import type { CompletedOrderInput, StoreReceiptConfigInput } from '@kassa/promo-core';
+import type { CompletedOrderInput, StoreReceiptConfigInput, Symbology } from '@kassa/promo-core';
 import {
   barcodeConfigSchema,
   buildReceipt,
   receiptOrderFromPricedBasket,
   renderReceiptText,
+  resolveScan,
   CatalogIndex as CatalogIndexClass,
   formatMoney,
   parseItem,
@@ -148,6 +149,28 @@ export function buildStoreData(src: StoreDataSource): StoreData {
     barcodes: barcodeConfigSchema.parse(src.barcodes ?? {}) as BarcodeConfig,
     allow_negative_basket: src.allow_negative_basket,
     data_version: src.data_version,
+  };
+}
+
+/**
+ * The catalogue prices a scanned code stands for (the line's price snapshot, §1.3), or null
+ * when the code does not resolve — pricing then reports the refusal.
+ */
+export function snapshotFor(
+  code: string,
+  symbology: string | undefined,
+  store: StoreData,
+  now: string,
+): { base_price: string; selling_price: string } | null {
+  const r = resolveScan(code, (symbology ?? null) as Symbology | null, store.catalog, store.barcodes, {
+    now,
+    timezone: store.timezone,
+  });
+  if (!r.ok) return null;
+  const exp = store.currency_exponent ?? 2;
+  return {
+    base_price: formatMoney(r.resolution.item.base_price, exp),
+    selling_price: formatMoney(r.resolution.item.selling_price, exp),
   };
 }
 
