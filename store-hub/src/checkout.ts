@@ -94,6 +94,11 @@ export interface CheckoutOptions {
   /** How long POST /tenders waits for the terminal before answering `pending`. */
   tenderWaitMs: number;
   pollMs: number;
+  /**
+   * §9.3 shopper walks away: an unpaid order with no payment activity for this long is aborted
+   * (captured partials voided, order cancelled, basket back to active). 0 = never.
+   */
+  paymentSessionTimeoutMs?: number;
   /** The printer of a kiosk's lane (hardware layer), or null: the receipt is then an e-receipt QR. */
   printerFor: (deviceId: string) => ((doc: unknown, jobId: string) => Promise<'printed' | 'failed'>) | null;
 }
@@ -818,6 +823,32 @@ export class Checkout {
     const view = this.view(orderId);
     this.bus.emitTo(o.device_id, 'payment.result', view);
     return view;
+  }
+
+  /** Aborts orders whose payment session went idle (§9.3); returns the order ids it cancelled. */
+  async sweepAbandoned(now = Date.now()): Promise<string[]> {
+    const limit = this.opts.paymentSessionTimeoutMs ?? 0;
+    if (limit <= 0) return [];
+    const cutoff = new Date(now - limit).toISOString();
+    const idle = this.db
+      .prepare(
+        `SELECT o.order_id FROM orders o
+         WHERE o.order_status = 'created' AND o.created_at < ?
+           AND NOT EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.order_id AND (t.status = 'pending' OR t.updated_at >= ?))`,
+      )
+      .all(cutoff, cutoff) as { order_id: string }[];
+    const done: string[] = [];
+    for (const { order_id } of idle) {
+      try {
+        await this.abort(null, order_id, { cancel_order: true, reason: 'payment_session_timeout' });
+        done.push(order_id);
+      } catch (err) {
+        // A terminal that cannot be reached keeps the order for the next sweep.
+        this.log(order_id, null, 'sweep_failed', { error: String(err) });
+      }
+    }
+    if (done.length > 0) this.bus.emitTo('staff', 'orders.abandoned', { order_ids: done });
+    return done;
   }
 
   /** Start-up recovery: ask the terminal about every tender left pending by a previous run. */

@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
       'terminal-timeout-ms': { type: 'string' },
       'sim-decide-ms': { type: 'string' },
       hardware: { type: 'string' },
+      'payment-session-timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
           : {}),
         ...(values['sim-decide-ms'] ? { simulator: { decideAfterMs: Number(values['sim-decide-ms']) } } : {}),
         ...(values.hardware ? { hardwareFile: path.resolve(values.hardware) } : {}),
+        ...(values['payment-session-timeout-ms']
+          ? { paymentSessionTimeoutMs: Number(values['payment-session-timeout-ms']) }
+          : {}),
       });
       // One machine-readable line first (tests and scripts read it), then the human summary.
       console.log(

@@ -48,6 +48,8 @@ export interface HubOptions {
   logLevel?: string;
   /** Hardware configuration (see src/devices.ts): hub-attached scanners and printers per lane. */
   hardwareFile?: string;
+  /** §9.3: abort unpaid orders idle this long (default 10 minutes; 0 = never). */
+  paymentSessionTimeoutMs?: number;
 }
 
 export interface Hub {
@@ -92,6 +94,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     tenderWaitMs: opts.tenderWaitMs ?? 30_000,
     pollMs: 10,
     printerFor: (deviceId) => devices?.printer(deviceId) ?? null,
+    paymentSessionTimeoutMs: opts.paymentSessionTimeoutMs ?? 10 * 60_000,
   });
   const idem = new Idempotency(db);
 
@@ -466,6 +469,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
   };
   const replTimer = setInterval(notifyReplication, 200);
+  const sweepEvery = Math.max(
+    50,
+    Math.min(30_000, Math.floor((opts.paymentSessionTimeoutMs ?? 600_000) / 4)),
+  );
+  const sweepTimer = setInterval(() => {
+    checkout.sweepAbandoned().catch((err: unknown) => log.error({ err }, 'abandoned-order sweep failed'));
+  }, sweepEvery);
 
   if (devices) await devices.start();
   const pairingCode = createPairingCode(db);
@@ -485,6 +495,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     recovered,
     async close() {
       clearInterval(replTimer);
+      clearInterval(sweepTimer);
       checkout.stop();
       if (devices) await devices.stop();
       await checkout.drain();

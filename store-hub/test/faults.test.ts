@@ -181,3 +181,29 @@ describe('fuzzing the HTTP API', () => {
     expect(hub.proc.exitCode).toBeNull();
   }, 120_000);
 });
+
+describe('a shopper walks away after a partial tender', () => {
+  it('voids the captured partial and cancels the order once the payment session times out', async () => {
+    const dir = tempDataDir();
+    expect(importFile(dir).code).toBe(0);
+    const hub = await startHubProcess(dir, ['--payment-session-timeout-ms', '400']);
+    hubs.push(hub);
+    const { client } = await pairKiosk(hub.url, hub.pairingCode);
+    const b = await client.req('POST', '/v1/baskets', {});
+    await client.req('POST', `/v1/baskets/${b.body.data.basket_id}/lines`, { code: MILK, quantity: 2 });
+    const o = await client.req('POST', '/v1/orders', { basket_id: b.body.data.basket_id });
+    const p = await client.req('POST', `/v1/orders/${o.body.data.order_id}/tenders`, { simulate: 'partial' });
+    expect(p.body.data.payment.status).toBe('partial_captured');
+    let order = p.body.data;
+    while (order.order_status === 'created') {
+      await sleep(50);
+      order = (await client.req('GET', `/v1/orders/${o.body.data.order_id}`)).body.data;
+    }
+    expect(order.order_status).toBe('cancelled');
+    expect(order.payment.captured_amount).toBe('0.00');
+    expect(order.payment.tenders[0].status).toBe('voided');
+    const basket = (await client.req('GET', `/v1/baskets/${b.body.data.basket_id}`)).body.data;
+    expect(basket.state).toBe('active');
+    await hub.stop();
+  }, 60_000);
+});
