@@ -3,7 +3,15 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, RunningHub } from './harness';
-import { importFile, pairingCode, pairKiosk, staffClient, startHubProcess, tempDataDir } from './harness';
+import {
+  importFile,
+  pairingCode,
+  pairKiosk,
+  staffClient,
+  startHubProcess,
+  removeTempDirs,
+  tempDataDir,
+} from './harness';
 
 let hub: RunningHub;
 let kiosk: Client;
@@ -24,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.stop();
+  removeTempDirs();
 });
 
 async function newBasket(): Promise<string> {

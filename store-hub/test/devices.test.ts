@@ -5,7 +5,7 @@ import path from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, RunningHub } from './harness';
-import { importFile, pairKiosk, startHubProcess, tempDataDir } from './harness';
+import { importFile, pairKiosk, removeTempDirs, startHubProcess, tempDataDir } from './harness';
 
 // Real serial I/O: a scanner and an ESC/POS printer simulated at the far end of socat pty pairs.
 let hub: RunningHub;
@@ -50,6 +50,7 @@ afterAll(async () => {
   await printer?.close();
   await scannerPty?.dispose();
   await printerPty?.dispose();
+  removeTempDirs();
 });
 
 describe('hub-attached devices', () => {

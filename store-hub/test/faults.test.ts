@@ -4,12 +4,13 @@ import fc from 'fast-check';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Client, RunningHub } from './harness';
-import { importFile, pairingCode, pairKiosk, startHubProcess, tempDataDir } from './harness';
+import { importFile, pairingCode, pairKiosk, startHubProcess, removeTempDirs, tempDataDir } from './harness';
 
 const MILK = '5000000000017';
 const hubs: RunningHub[] = [];
 afterAll(async () => {
   for (const h of hubs) await h.stop('SIGKILL');
+  removeTempDirs();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

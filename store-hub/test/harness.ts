@@ -19,8 +19,18 @@ export interface RunningHub {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+const tempDirs: string[] = [];
+/** Removes every temp data directory made so far (call from afterAll, after hubs have stopped). */
+export function removeTempDirs(): void {
+  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+process.on('exit', removeTempDirs);
+
+/** A temp data directory, removed when the test process exits. */
 export function tempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-hub-test-'));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-hub-test-'));
+  tempDirs.push(d);
+  return d;
 }
 
 export function importFile(dataDir: string, file = FIXTURE): { code: number; out: string } {

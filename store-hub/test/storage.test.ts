@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generateDemoStore } from '../../scripts/demo-data/generate';
 import { migrate, openDatabase, SchemaTooNewError } from '../src/db/database';
 import { MIGRATIONS } from '../src/db/migrations';
 import { importDoc, readImportFile } from '../src/import';
-import { FIXTURE, tempDataDir } from './harness';
+import { FIXTURE, removeTempDirs, tempDataDir } from './harness';
+
+afterAll(removeTempDirs);
 
 describe('storage', () => {
   it('opens in WAL mode with foreign keys and migrates once', () => {
