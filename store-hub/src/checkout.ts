@@ -201,11 +201,15 @@ export class Checkout {
     const result = this.db
       .transaction(() => {
         const existing = this.db
-          .prepare(`SELECT order_id FROM orders WHERE basket_id = ?`)
+          .prepare(`SELECT order_id FROM orders WHERE basket_id = ? AND order_status <> 'cancelled'`)
           .get(req.basket_id) as { order_id: string } | undefined;
         const basket = this.sales.get(device, req.basket_id);
-        if (existing && basket.state !== 'active') return { created: false, order_id: existing.order_id };
+        // Creating again returns the basket's open or completed order (§2.2, §9.2). A cancelled
+        // order stays as it was; checking its basket out again makes a new order.
+        if (existing) return { created: false, order_id: existing.order_id };
         if (basket.state === 'expired') throw new HubError(409, 'BASKET_EXPIRED', 'the basket has expired');
+        if (basket.state !== 'active')
+          throw new HubError(409, 'BASKET_CHECKED_OUT', 'the basket is already in checkout');
         if (req.basket_version !== undefined && req.basket_version !== basket.version) {
           throw new HubError(
             409,
@@ -239,34 +243,6 @@ export class Checkout {
         if (total < 0n) throw new HubError(409, 'NEGATIVE_BASKET', 'the basket total is negative');
         if (total === 0n && !cfg.allow_zero_basket_payment)
           throw new HubError(409, 'ZERO_BASKET_NOT_ALLOWED', 'a zero total cannot be paid here');
-        if (existing) {
-          // A cancelled order's basket came back to ACTIVE; a new checkout is a new order row… but
-          // orders.basket_id is 1:1, so reopen that order instead.
-          this.db
-            .prepare(
-              `UPDATE orders SET order_status = 'created', total = ?, priced = ?, receipt_input = ?, cancelled_at = NULL WHERE order_id = ?`,
-            )
-            .run(
-              Number(total),
-              JSON.stringify(pricedToJson(priced)),
-              receiptInputAtCheckout(priced, {
-                orderId: existing.order_id,
-                oId: this.order(existing.order_id).o_id,
-                createdAt: this.order(existing.order_id).created_at,
-                retailerDeviceId: device.retailer_device_id,
-              }),
-              existing.order_id,
-            );
-          this.db
-            .prepare(
-              `UPDATE payments SET status = 'waiting', total = ?, captured_amount = 0 WHERE order_id = ?`,
-            )
-            .run(Number(total), existing.order_id);
-          this.db
-            .prepare(`UPDATE baskets SET state = 'checked_out', updated_at = ? WHERE basket_id = ?`)
-            .run(nowIso(), req.basket_id);
-          return { created: true, order_id: existing.order_id };
-        }
         const order_id = newId();
         const o_id = nextSequence(this.db, 'o_id', 'store', cfg.o_id_range[0], cfg.o_id_range[1]);
         const now = nowIso();

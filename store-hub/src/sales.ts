@@ -518,8 +518,11 @@ export class Sales {
       )
       .get(deviceId) as { basket_id: string } | undefined;
     const order = b
-      ? (this.db.prepare(`SELECT order_id, order_status FROM orders WHERE basket_id = ?`).get(b.basket_id) as
-          Record<string, unknown> | undefined)
+      ? (this.db
+          .prepare(
+            `SELECT order_id, order_status FROM orders WHERE basket_id = ? ORDER BY created_at DESC LIMIT 1`,
+          )
+          .get(b.basket_id) as Record<string, unknown> | undefined)
       : undefined;
     return { basket: b ? this.view(b.basket_id) : null, order: order ?? null };
   }

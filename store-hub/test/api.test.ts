@@ -221,6 +221,15 @@ describe('checkout and payment', () => {
     expect(a.body.data.transaction_id_poslog).toMatch(/^\d+$/);
     const b = (await kiosk.req('GET', `/v1/baskets/${o.basket_id}`)).body.data;
     expect(b.state).toBe('active');
+    // The cancelled order is kept as it was; checking the basket out again is a new order.
+    const again = await kiosk.req('POST', '/v1/orders', { basket_id: o.basket_id });
+    expect(again.status).toBe(201);
+    expect(again.body.data.order_id).not.toBe(o.order_id);
+    const old = await kiosk.req('GET', `/v1/orders/${o.order_id}`);
+    expect(old.body.data.order_status).toBe('cancelled');
+    expect(old.body.data.transaction_id_poslog).toBe(a.body.data.transaction_id_poslog);
+    const paid = await kiosk.req('POST', `/v1/orders/${again.body.data.order_id}/tenders`, {});
+    expect(paid.body.data.order_status).toBe('completed');
   });
 
   it('a terminal that goes offline mid-payment is asked again until it answers', async () => {

@@ -22,7 +22,22 @@ describe('storage', () => {
   it('upgrades a database written by an older hub forward', () => {
     const db = openDatabase(tempDataDir(), { migrate: false });
     expect(migrate(db, MIGRATIONS.slice(0, 1))).toBe(1);
+    const t = '2025-01-01T00:00:00.000Z';
+    db.prepare(
+      `INSERT INTO devices VALUES ('d1', 'K1', 'self_checkout', 'web', 'K1', 'h', NULL, ?, NULL)`,
+    ).run(t);
+    db.prepare(
+      `INSERT INTO baskets(basket_id, device_id, state, created_at, updated_at) VALUES ('b1', 'd1', 'checked_out', ?, ?)`,
+    ).run(t, t);
+    db.prepare(
+      `INSERT INTO orders(order_id, o_id, basket_id, device_id, order_status, payment_status, total, currency, priced, created_at)
+       VALUES ('o1', 100000, 'b1', 'd1', 'created', 'not_captured', 120, 'GBP', '{}', ?)`,
+    ).run(t);
+    db.prepare(`INSERT INTO payments(order_id, status, total) VALUES ('o1', 'waiting', 120)`).run();
     expect(migrate(db)).toBe(MIGRATIONS.length);
+    expect(db.prepare(`SELECT order_id, total FROM orders`).all()).toEqual([{ order_id: 'o1', total: 120 }]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const cols = (db.prepare(`PRAGMA table_info(orders)`).all() as { name: string }[]).map((c) => c.name);
     expect(cols).toContain('receipt_input');
     db.close();
