@@ -35,7 +35,8 @@ export function openApiDocument(): Record<string, unknown> {
       version: '0.1.0',
       description:
         'Kiosk and staff API of the in-store hub. Money is decimal strings. Errors are { error: { code, message, details } }. ' +
-        'Mutating device requests need an Idempotency-Key header; repeating one returns the first answer and changes nothing. ' +
+        'Mutating device requests need an Idempotency-Key header; repeating one returns the first answer and changes nothing ' +
+        '(staff decisions and imports accept one too). ' +
         'Live events: socket.io on the same origin, auth { token } (device or staff). Events: state, basket.updated, ' +
         'intervention.created, intervention.decided, payment.prompt, payment.result, order.completed, device.event, replication.changed.',
     },

@@ -357,7 +357,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   );
   app.post(
     '/v1/interventions/:id/decide',
-    route((req) => ok(sales.decide(staff(req), p(req, 'id'), parse(decideSchema, req.body)))),
+    route((req) => {
+      const s = staff(req);
+      const key = req.header('idempotency-key');
+      const run = (): Answer => ok(sales.decide(s, p(req, 'id'), parse(decideSchema, req.body)));
+      // Staff clients may send an Idempotency-Key too (scoped to the staff user).
+      return key && key.length <= 200
+        ? idem.runSync(`staff:${s.user_id}`, key, requestHash(req.method, req.path, req.body), run)
+        : run();
+    }),
   );
   app.post(
     '/v1/catalog/import',
@@ -367,9 +375,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         throw new HubError(403, 'PERMISSION_DENIED', 'this staff user may not import');
       if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
         throw new HubError(400, 'VALIDATION_FAILED', 'an import document object is required');
-      const report = await importDoc(db, req.body as Record<string, unknown[]>);
-      notifyReplication();
-      return ok(report, report.applied ? 200 : 422);
+      const body = req.body as Record<string, unknown[]>;
+      const run = async (): Promise<Answer> => {
+        const report = await importDoc(db, body);
+        notifyReplication();
+        return ok(report, report.applied ? 200 : 422);
+      };
+      const key = req.header('idempotency-key');
+      return key && key.length <= 200
+        ? idem.runAsync(`staff:${s.user_id}`, key, requestHash(req.method, req.path, req.body), run)
+        : run();
     }),
   );
   app.get(

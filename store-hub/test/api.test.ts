@@ -151,6 +151,14 @@ describe('age checks', () => {
       decision: 'reject',
     });
     expect(rej.body.data.status).toBe('R');
+    const replay = await staff.req(
+      'POST',
+      `/v1/interventions/${r.basket.approval.intervention_id}/decide`,
+      { decision: 'reject' },
+      { key: rej.key },
+    );
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(rej.body);
     const after = (await kiosk.req('GET', `/v1/baskets/${b}`)).body.data;
     expect(after.priced.lines.map((l: any) => l.item_id)).toEqual(['milk']);
 

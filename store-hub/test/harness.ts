@@ -82,7 +82,7 @@ export class Client {
     p: string,
     body?: unknown,
     opts: { key?: string | null; raw?: string } = {},
-  ): Promise<{ status: number; body: any }> {
+  ): Promise<{ status: number; body: any; key?: string | null }> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     const key =
@@ -104,7 +104,7 @@ export class Client {
     } catch {
       // non-JSON answers are asserted on by the caller
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, key };
   }
 }
 
