@@ -444,6 +444,7 @@ export class Checkout {
         const now = nowIso();
         this.log(t.order_id, tenderId, 'result', result);
         let completed = false;
+        let strayCapture = false;
         if (result.state === 'approved') {
           const p = this.db
             .prepare(`SELECT total, captured_amount FROM payments WHERE order_id = ?`)
@@ -470,6 +471,8 @@ export class Checkout {
             this.completeTx(t.order_id, cfg);
             completed = true;
           }
+          // Money taken for an order that is no longer payable (cancelled meanwhile) goes back.
+          if (o.order_status !== 'created') strayCapture = true;
         } else {
           const code =
             result.state === 'declined'
@@ -507,10 +510,16 @@ export class Checkout {
             business_date: businessDate(new Date(), cfg),
           },
         );
-        return { device_id: o.device_id, order_id: t.order_id, completed };
+        return { device_id: o.device_id, order_id: t.order_id, completed, strayCapture };
       })
       .immediate();
     if (!out) return;
+    if (out.strayCapture) {
+      const t = this.db.prepare(`SELECT * FROM tenders WHERE tender_id = ?`).get(tenderId) as TenderRow;
+      this.reverse(t).catch((err: unknown) =>
+        this.log(t.order_id, tenderId, 'stray_capture_reversal_failed', { error: String(err) }),
+      );
+    }
     const view = this.view(out.order_id);
     this.bus.emitTo(out.device_id, 'payment.result', view);
     if (out.completed) this.afterCompletion(out.device_id, view);

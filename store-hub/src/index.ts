@@ -7,3 +7,4 @@ export type { ImportReport } from './import';
 export { storeConfigSchema } from './store-config';
 export type { PaymentTerminal, TerminalResult } from './payment/terminal';
 export { TerminalSimulator } from './payment/simulator';
+export { markOutboxFailed, markOutboxSent, outboxStatus, readOutbox } from './outbox';

@@ -60,3 +60,21 @@ export function readOutbox(db: Db, afterSeq: number, limit: number): unknown[] {
       .all(afterSeq, limit) as { envelope: string }[]
   ).map((r) => JSON.parse(r.envelope) as unknown);
 }
+
+/** For the relay (cloud-sync): marks events delivered; attempts and the last error otherwise. */
+export function markOutboxSent(db: Db, hubSeqs: readonly number[]): void {
+  const st = db.prepare(
+    `UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE hub_seq = ? AND sent_at IS NULL`,
+  );
+  const now = nowIso();
+  db.transaction(() => {
+    for (const s of hubSeqs) st.run(now, s);
+  })();
+}
+
+export function markOutboxFailed(db: Db, hubSeq: number, error: string): void {
+  db.prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE hub_seq = ?`).run(
+    error.slice(0, 1000),
+    hubSeq,
+  );
+}

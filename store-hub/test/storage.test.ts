@@ -156,3 +156,26 @@ describe('demo store generator', () => {
     db.close();
   }, 60_000);
 });
+
+describe('outbox', () => {
+  it('keeps hub_seq monotonic and tracks delivery for the relay', async () => {
+    const { writeOutbox, outboxStatus, readOutbox, markOutboxSent, markOutboxFailed } =
+      await import('../src/outbox');
+    const db = openDatabase(tempDataDir());
+    const meta = { store_id: 's', device_id: null, business_date: '2025-01-01' };
+    const a = db.transaction(() => writeOutbox(db, 'order.completed', 'o1', { n: 1 }, meta))();
+    const b = db.transaction(() => writeOutbox(db, 'payment.attempt', 'o2', { n: 2 }, meta))();
+    expect(b.hub_seq).toBeGreaterThan(a.hub_seq);
+    expect(readOutbox(db, 0, 10)).toMatchObject([
+      { hub_seq: a.hub_seq, type: 'order.completed', key: 'o1' },
+      { hub_seq: b.hub_seq },
+    ]);
+    markOutboxFailed(db, a.hub_seq, 'broker down');
+    markOutboxSent(db, [a.hub_seq]);
+    expect(outboxStatus(db)).toMatchObject({ backlog: 1, last_hub_seq: b.hub_seq });
+    expect(() => db.transaction(() => writeOutbox(db, 'order.completed', 'o1', {}, meta))()).toThrow(
+      /UNIQUE/,
+    );
+    db.close();
+  });
+});
