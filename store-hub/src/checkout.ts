@@ -445,6 +445,7 @@ export class Checkout {
         this.log(t.order_id, tenderId, 'result', result);
         let completed = false;
         let strayCapture = false;
+        let staffHelp: Record<string, unknown> | null = null;
         if (result.state === 'approved') {
           const p = this.db
             .prepare(`SELECT total, captured_amount FROM payments WHERE order_id = ?`)
@@ -498,6 +499,7 @@ export class Checkout {
               p.captured_amount > 0 ? 'partial_captured' : result.state === 'declined' ? 'rejected' : 'error',
               t.order_id,
             );
+          if (code === 'DECLINED') staffHelp = this.helpAfterDeclines(t.order_id, o.basket_id, o.device_id);
         }
         writeOutbox(
           this.db,
@@ -510,10 +512,11 @@ export class Checkout {
             business_date: businessDate(new Date(), cfg),
           },
         );
-        return { device_id: o.device_id, order_id: t.order_id, completed, strayCapture };
+        return { device_id: o.device_id, order_id: t.order_id, completed, strayCapture, staffHelp };
       })
       .immediate();
     if (!out) return;
+    if (out.staffHelp) this.bus.emitTo('staff', 'intervention.created', out.staffHelp);
     if (out.strayCapture) {
       const t = this.db.prepare(`SELECT * FROM tenders WHERE tender_id = ?`).get(tenderId) as TenderRow;
       this.reverse(t).catch((err: unknown) =>
@@ -808,6 +811,30 @@ export class Checkout {
     const view = this.view(orderId);
     this.bus.emitTo(o.device_id, 'payment.result', view);
     return view;
+  }
+
+  /** §9.3: after the third declined card on one order, call staff (once). */
+  private helpAfterDeclines(
+    orderId: string,
+    basketId: string,
+    deviceId: string,
+  ): Record<string, unknown> | null {
+    const n = (
+      this.db
+        .prepare(`SELECT COUNT(*) AS n FROM tenders WHERE order_id = ? AND failure_code = 'DECLINED'`)
+        .get(orderId) as { n: number }
+    ).n;
+    if (n !== 3) return null;
+    const id = newId();
+    this.db
+      .prepare(
+        `INSERT INTO interventions(intervention_id, basket_id, device_id, kind, status, reason, created_at) VALUES (?, ?, ?, 'help', 'P', ?, ?)`,
+      )
+      .run(id, basketId, deviceId, 'three declined card payments', nowIso());
+    return this.db.prepare(`SELECT * FROM interventions WHERE intervention_id = ?`).get(id) as Record<
+      string,
+      unknown
+    >;
   }
 
   /** Aborts orders whose payment session went idle (§9.3); returns the order ids it cancelled. */

@@ -196,11 +196,15 @@ describe('checkout and payment', () => {
     expect(abort.body.error.code).toBe('ORDER_ALREADY_COMPLETED');
   });
 
-  it('a decline leaves the order payable; a retry then succeeds', async () => {
+  it('a decline leaves the order payable; the third decline calls staff; a retry then succeeds', async () => {
     const o = await order([MILK]);
     const d = await kiosk.req('POST', `/v1/orders/${o.order_id}/tenders`, { simulate: 'decline' });
     expect(d.body.data.order_status).toBe('created');
     expect(d.body.data.payment.tenders[0].failure_code).toBe('DECLINED');
+    await kiosk.req('POST', `/v1/orders/${o.order_id}/tenders`, { simulate: 'decline' });
+    await kiosk.req('POST', `/v1/orders/${o.order_id}/tenders`, { simulate: 'decline' });
+    const help = (await staff.req('GET', '/v1/interventions?status=P')).body.data as any[];
+    expect(help.filter((i) => i.kind === 'help' && i.basket_id === o.basket_id)).toHaveLength(1);
     const ok = await kiosk.req('POST', `/v1/orders/${o.order_id}/tenders`, {});
     expect(ok.body.data.order_status).toBe('completed');
   });
