@@ -8,6 +8,8 @@ import type { DeviceRow, StaffRow } from './auth';
 import type { Bus } from './bus';
 import type { Db } from './db/database';
 import { HubError } from './errors';
+import { writeOutbox } from './outbox';
+import { businessDate } from './store-config';
 import { newId, nowIso, numericCode } from './ids';
 import type { BasketInput, BasketLineInput, PricedBasket } from './pricing';
 import { formatMoney, isPricingError, price, pricedToJson, snapshotFor } from './pricing';
@@ -508,6 +510,42 @@ export class Sales {
     if (out.basket) this.bus.emitTo(out.device_id, 'basket.updated', out.basket);
     this.bus.emitTo('staff', 'intervention.decided', out.row);
     return out.row;
+  }
+
+  /** §2.1 B14: expires active baskets idle longer than the store's limit; logs basket_abandoned. */
+  expireIdleBaskets(now = Date.now()): string[] {
+    const cfg = this.store.hasConfig() ? this.store.config() : null;
+    if (!cfg || cfg.basket_idle_expiry_seconds <= 0) return [];
+    const cutoff = new Date(now - cfg.basket_idle_expiry_seconds * 1000).toISOString();
+    const expired = this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare(`SELECT basket_id, device_id FROM baskets WHERE state = 'active' AND updated_at < ?`)
+          .all(cutoff) as { basket_id: string; device_id: string }[];
+        const at = nowIso();
+        for (const r of rows) {
+          this.db
+            .prepare(
+              `UPDATE baskets SET state = 'expired', expired_at = ?, updated_at = ? WHERE basket_id = ?`,
+            )
+            .run(at, at, r.basket_id);
+          writeOutbox(
+            this.db,
+            'analytics.event',
+            cfg.store_id,
+            { verb: 'basket_abandoned', basket_id: r.basket_id, device_id: r.device_id },
+            {
+              store_id: cfg.store_id,
+              device_id: r.device_id,
+              business_date: businessDate(new Date(now), cfg),
+            },
+          );
+        }
+        return rows;
+      })
+      .immediate();
+    for (const r of expired) this.bus.emitTo(r.device_id, 'basket.updated', this.view(r.basket_id));
+    return expired.map((r) => r.basket_id);
   }
 
   /** What a reconnecting kiosk needs: its active basket and open order, if any. */

@@ -490,6 +490,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   );
   const sweepTimer = setInterval(() => {
     checkout.sweepAbandoned().catch((err: unknown) => log.error({ err }, 'abandoned-order sweep failed'));
+    try {
+      sales.expireIdleBaskets();
+    } catch (err) {
+      log.error({ err }, 'idle-basket sweep failed');
+    }
   }, sweepEvery);
 
   if (devices) await devices.start();

@@ -42,6 +42,11 @@ export const storeConfigSchema = z.object({
   receipt_prefix: z.string().max(16).default(''),
   /** promo-core storeReceiptConfigSchema overrides (labels, QR content, item table…). */
   receipt: z.unknown().optional(),
+  /**
+   * §2.1 B14: an active basket untouched this long is expired (the kiosk's "are you still
+   * there?" prompt comes first, in the kiosk). 0 = never; the spec leaves the TTL open [gap].
+   */
+  basket_idle_expiry_seconds: z.number().int().min(0).max(86_400).default(0),
   max_line_quantity: z.number().int().min(1).max(100000).default(999),
   config_version: z.number().int().min(0).default(0),
 });
