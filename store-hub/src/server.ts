@@ -187,9 +187,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // --- kiosk flows ------------------------------------------------------------------------------
   app.post(
     '/v1/kiosk-sessions',
-    mutateSync((d, req) =>
-      ok(sales.startSession(d, (req.body as { customer?: unknown } | undefined)?.customer ?? {}), 201),
-    ),
+    mutateSync((d, req) => ok(sales.startSession(d, parse(sessionSchema, req.body ?? {}).customer), 201)),
   );
   app.get(
     '/v1/scan',
@@ -527,6 +525,20 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   };
 }
 
+/** Optional shopper details for e-receipts and loyalty (§1.1 Customer); anonymous by default. */
+const sessionSchema = z.object({
+  customer: z
+    .object({
+      email: z.email().max(200).optional(),
+      phone: z
+        .string()
+        .regex(/^\+?[0-9 ()-]{5,32}$/)
+        .optional(),
+      loyalty_number: z.string().min(1).max(64).optional(),
+    })
+    .strict()
+    .default({}),
+});
 const pullBasketId = z.object({ basket_id: z.string().min(1).max(64).optional() });
 const deviceEventSchema = z.object({
   type: z.enum(['scan', 'status']),

@@ -129,6 +129,15 @@ describe('baskets', () => {
     expect(missing.body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
   });
 
+  it('starts a shopper session with its basket; customer details are validated', async () => {
+    const r = await kiosk.req('POST', '/v1/kiosk-sessions', { customer: { email: 'a@example.com' } });
+    expect(r.status).toBe(201);
+    expect(r.body.data.basket.session_id).toBe(r.body.data.session_id);
+    const bad = await kiosk.req('POST', '/v1/kiosk-sessions', { customer: { email: 'nope', pan: '4111' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('scan resolves a code without adding it', async () => {
     const r = await kiosk.req('GET', `/v1/scan?code=${BREAD}`);
     expect(r.status).toBe(200);
