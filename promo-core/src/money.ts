@@ -56,9 +56,10 @@ export function parseDecimal(
 export function formatDecimal(value: bigint, scale: number, places: number = scale): string {
   if (places < scale) throw new RangeError('formatDecimal: places < scale would lose digits');
   const neg = value < 0n;
-  const abs = (neg ? -value : value) * 10n ** BigInt(places - scale);
-  if (places === 0) return (neg ? '-' : '') + abs.toString();
-  const s = abs.toString().padStart(places + 1, '0');
+  // Extra places are zeros: append them to the digits rather than multiplying a bigint.
+  const digits = (neg ? -value : value).toString() + '0'.repeat(places - scale);
+  if (places === 0) return (neg ? '-' : '') + digits;
+  const s = digits.length > places ? digits : digits.padStart(places + 1, '0');
   return `${neg ? '-' : ''}${s.slice(0, -places)}.${s.slice(-places)}`;
 }
 

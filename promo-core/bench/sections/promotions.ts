@@ -165,7 +165,7 @@ function scanAll(all: Promotion[], req: Json): PromotionSet {
   );
 }
 
-export function scenarioA(): string {
+export function scenarioAInputs() {
   const r = rng(42);
   const lines = Array.from({ length: 25 }, (_, i) => ({ sku: sku(i), qty: i < 10 ? 3 : 2 }));
   const req = basket(r, lines);
@@ -178,7 +178,11 @@ export function scenarioA(): string {
     if (p['family'] === 'b' || p['family'] === 't') p = asEasy(p, others);
     promos.push(p);
   }
-  const set = createPromotionSet(promos);
+  return { req, set: createPromotionSet(promos), basketSkus };
+}
+
+export function scenarioA(): string {
+  const { req, set, basketSkus } = scenarioAInputs();
   const all = [...set.promotions];
   const res = evaluateDetailed(req, set).result;
   const indexed = measure(() => evaluate(req, set), { runs: 3000 });

@@ -108,7 +108,7 @@ export function evaluateDetailed(
     ? selectCandidates(req, set, basket, programs, evaluationMs, timezone, diagnostics)
     : [];
   const pr = runPipeline(basket, candidates, flags, diagnostics, options);
-  const result = buildResult(units, lines, pr, diagnostics, exponent);
+  const result = buildResult(units, lines, pr, diagnostics);
   checkReconciliation(result);
   const response = buildWireResponse(req, lines, result, pr, programs, exponent);
   return { response, result };

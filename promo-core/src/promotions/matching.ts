@@ -66,7 +66,9 @@ export class BasketIndex {
         }
       }
       for (const u of excluded) map.delete(u);
-      const list = [...map.keys()].sort((a, b) => a - b);
+      const list = [...map.keys()];
+      // one node's units already come in basket order
+      if (g.nodes.length > 1) list.sort((a, b) => a - b);
       for (const u of list) all.add(u);
       groups.push(list);
       nodes.push(map);

@@ -133,6 +133,8 @@ export function equalParts(total: bigint, n: number): bigint[] {
 
 export interface LineInfo {
   item: BasketItem;
+  sp: bigint;
+  mrp: bigint;
   qty: number;
   packSize: number;
   categories: { name: string; value: string }[];
@@ -150,7 +152,7 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
     const weightMilli = item.weight === undefined ? 1000n : parseDecimal(item.weight, 3);
     const categories = item.categories ?? item.catgories ?? [];
     const categoryKeys = categories.filter((c) => /^c[1-7]$/.test(c.name)).map((c) => `${c.name}:${c.value}`);
-    lines.push({ item, qty, packSize, categories });
+    lines.push({ item, sp, mrp, qty, packSize, categories });
     const spParts = packSize > 1 ? equalParts(sp, packSize) : [sp];
     const mrpParts = packSize > 1 ? equalParts(mrp, packSize) : [mrp];
     let k = 0;

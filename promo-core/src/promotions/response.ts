@@ -67,7 +67,6 @@ export function buildResult(
   lines: LineInfo[],
   pr: PipelineResult,
   diagnostics: Diagnostic[],
-  exponent: number,
 ): EvaluationResult {
   const st = pr.state;
   const unitResults: UnitResult[] = units.map((u) => {
@@ -91,8 +90,8 @@ export function buildResult(
   let totalSp = 0n;
   for (const l of lines) {
     const q = BigInt(l.qty);
-    totalSp += parseLine(l.item.sp, exponent) * q;
-    totalMrp += parseLine(l.item.mrp ?? l.item.sp, exponent) * q;
+    totalSp += l.sp * q;
+    totalMrp += l.mrp * q;
   }
   let discount = 0n;
   for (let u = 0; u < units.length; u++) discount += st.cum[u]!;
@@ -131,11 +130,6 @@ export function buildResult(
     clusters: pr.clusters,
     diagnostics,
   };
-}
-
-function parseLine(text: string, exponent: number): bigint {
-  const [i, f = ''] = text.split('.');
-  return BigInt(i! + f.padEnd(exponent, '0').slice(0, exponent));
 }
 
 function toAppliedRecord(r: UnitRecord): AppliedRecord {
@@ -196,17 +190,17 @@ export function buildWireResponse(
     const lr = result.lines[li]!;
     // Packs fold back into one entry unit each (§11.1).
     const entryUnits = foldPacks(lr.units, line.packSize);
-    const groups = new Map<string, { role: UnitRole; count: number; eu: EntryUnit }>();
+    // Units with the same outcome merge into one entry; a line has few distinct outcomes.
+    const groups: { role: UnitRole; count: number; eu: EntryUnit }[] = [];
     for (const eu of entryUnits) {
-      const key = `${eu.role}|${eu.discount}|${eu.finalPrice}|${eu.records.map((r) => `${r.promoId}:${r.discount}:${r.role}:${r.layer}`).join(',')}`;
-      const g = groups.get(key);
+      const g = groups.find((x) => sameOutcome(x.eu, eu));
       if (g) g.count++;
-      else groups.set(key, { role: eu.role, count: 1, eu });
+      else groups.push({ role: eu.role, count: 1, eu });
     }
     const discountInfo: Json[] = [];
     const requisiteInfo: Json[] = [];
     let remaining = 0;
-    for (const g of groups.values()) {
+    for (const g of groups) {
       if (g.role === 'remaining') {
         remaining += g.count;
         continue;
@@ -249,8 +243,8 @@ export function buildWireResponse(
       id: item.id ?? null,
       sku: item.sku,
       barcode: item.barcode ?? null,
-      mrp: m(parseLine(item.mrp ?? item.sp, exponent)),
-      sp: m(parseLine(item.sp, exponent)),
+      mrp: m(line.mrp),
+      sp: m(line.sp),
       qty: String(line.qty),
       uom: item.uom ?? null,
       weight: item.weight ?? '1',
@@ -353,6 +347,18 @@ export function buildWireResponse(
     })),
     diagnostics: result.diagnostics,
   };
+}
+
+function sameOutcome(a: EntryUnit, b: EntryUnit): boolean {
+  if (a.role !== b.role || a.discount !== b.discount || a.finalPrice !== b.finalPrice) return false;
+  if (a.records.length !== b.records.length) return false;
+  for (let i = 0; i < a.records.length; i++) {
+    const x = a.records[i]!;
+    const y = b.records[i]!;
+    if (x.promoId !== y.promoId || x.discount !== y.discount || x.role !== y.role || x.layer !== y.layer)
+      return false;
+  }
+  return true;
 }
 
 interface EntryUnit {

@@ -15,13 +15,13 @@ export function planBasketThreshold(ctx: FamilyContext): Plan {
   for (const u of Q) S += priceBase(p, st, u);
   if (S < T) return emptyPlan({ missingAmount: T - S });
 
-  const R = Q.filter(
+  const receivers = Q.filter(
     (u) => p.applyOnDiscountedItems || !(st.cum[u]! > 0n || (p.discountType === 'p' && st.reqUsed[u] === 1)),
-  );
-  const bases = new Map(R.map((u) => [u, priceBase(p, st, u)]));
-  R.sort((a, b) => (bases.get(a)! < bases.get(b)! ? -1 : bases.get(a)! > bases.get(b)! ? 1 : a - b));
-  if (R.length === 0) return emptyPlan();
-  const baseList = R.map((u) => bases.get(u)!);
+  ).map((u) => ({ u, b: priceBase(p, st, u) }));
+  if (receivers.length === 0) return emptyPlan();
+  receivers.sort((x, y) => (x.b < y.b ? -1 : x.b > y.b ? 1 : x.u - y.u));
+  const R = receivers.map((x) => x.u);
+  const baseList = receivers.map((x) => x.b);
   let sumR = 0n;
   for (const b of baseList) sumR += b;
 
