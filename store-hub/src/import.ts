@@ -268,10 +268,6 @@ export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Pro
   const promotions = arr('promotions');
   if (promotions.length > 0) {
     const v = validatePromotionDocs(promotions);
-    if (!v.available)
-      warnings.push(
-        'promo-core promotions validation is not available yet; promotions were checked for an id only',
-      );
     for (const i of v.issues)
       rejected.push({
         section: 'promotions',

@@ -32,7 +32,6 @@ import { importDoc } from './import';
 import { openApiDocument } from './openapi';
 import { outboxStatus, readOutbox } from './outbox';
 import { TerminalSimulator } from './payment/simulator';
-import { pricingEngine } from './pricing';
 import { pull, pullQuerySchema, push, pushSchema } from './replication';
 import { addLineSchema, changeLineSchema, decideSchema, helpSchema, Sales, versionOnlySchema } from './sales';
 import { StoreDataCache } from './store-data';
@@ -164,7 +163,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const p = (req: Request, name: string): string => String(req.params[name]);
 
   app.get('/healthz', (_req, res) => {
-    res.json({ data: { ok: true, pricing_engine: pricingEngine(), configured: store.hasConfig() } });
+    res.json({ data: { ok: true, pricing_engine: 'promo-core', configured: store.hasConfig() } });
   });
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
@@ -503,7 +502,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://${opts.host === '0.0.0.0' ? 'localhost' : (opts.host ?? '127.0.0.1')}:${port}`;
-  log.info({ url, dataDir: opts.dataDir, pricing: pricingEngine() }, 'store hub listening');
+  log.info({ url, dataDir: opts.dataDir, pricing: 'promo-core' }, 'store hub listening');
 
   return {
     url,
