@@ -18,11 +18,11 @@ export function matchingNode(g: PromoGroup, u: Unit): PromoNode | null {
 
 export interface Membership {
   /** Per group (in position order): member unit indices in basket order. */
-  groups: number[][];
+  groups: (readonly number[])[];
   /** Per group: the include node that matched each member unit. */
   nodes: Map<number, PromoNode>[];
   /** Every unit that is a member of some group, in basket order. */
-  all: number[];
+  all: readonly number[];
 }
 
 /**
@@ -53,10 +53,18 @@ export class BasketIndex {
   membership(p: Promotion): Membership {
     const hit = this.cache.get(p.id);
     if (hit) return hit;
-    const groups: number[][] = [];
+    const groups: (readonly number[])[] = [];
     const nodes: Map<number, PromoNode>[] = [];
     const all = new Set<number>();
+    // Only Line Special reads which node matched a unit; the others need the member lists.
+    const keepNodes = p.family === 'l';
     for (const g of p.groups) {
+      if (g.nodes.length === 1 && !g.nodes[0]!.isExcluded && !keepNodes) {
+        const list = this.unitsOf(g.nodes[0]!);
+        groups.push(list);
+        nodes.push(new Map());
+        continue;
+      }
       const map = new Map<number, PromoNode>();
       const excluded = new Set<number>();
       for (const n of g.nodes) {
@@ -69,11 +77,16 @@ export class BasketIndex {
       const list = [...map.keys()];
       // one node's units already come in basket order
       if (g.nodes.length > 1) list.sort((a, b) => a - b);
-      for (const u of list) all.add(u);
       groups.push(list);
-      nodes.push(map);
+      nodes.push(keepNodes ? map : new Map());
     }
-    const m = { groups, nodes, all: [...all].sort((a, b) => a - b) };
+    let allList: readonly number[];
+    if (groups.length === 1) allList = groups[0]!;
+    else {
+      for (const list of groups) for (const u of list) all.add(u);
+      allList = [...all].sort((a, b) => a - b);
+    }
+    const m = { groups, nodes, all: allList };
     this.cache.set(p.id, m);
     return m;
   }

@@ -100,14 +100,13 @@ export function targetsFor(
 export function sortUnits(
   p: Promotion,
   st: EvalState,
-  units: number[],
+  units: readonly number[],
   criteria: SelectionCriteria,
 ): number[] {
-  const keyed = units.map((u) => ({ u, b: priceBase(p, st, u) }));
-  keyed.sort((a, b) => {
-    if (a.b !== b.b) return criteria === 'm' ? (a.b > b.b ? -1 : 1) : a.b < b.b ? -1 : 1;
-    return a.u - b.u;
-  });
+  // Number keys compare faster than bigint ones and are exact: prices are far below 2^53.
+  const keyed = units.map((u) => ({ u, b: Number(priceBase(p, st, u)) }));
+  const dir = criteria === 'm' ? -1 : 1;
+  keyed.sort((a, b) => (a.b - b.b) * dir || a.u - b.u);
   return keyed.map((k) => k.u);
 }
 

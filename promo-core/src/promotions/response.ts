@@ -3,24 +3,13 @@ import { formatMoney } from '../money';
 import type { Diagnostic } from './candidates';
 import type { LineInfo } from './request';
 import type { ClusterReport, PipelineResult } from './pipeline';
-import type { UnitRecord } from './state';
+import type { AppliedRecord } from './state';
+
+export type { AppliedRecord } from './state';
 import type { Candidate, Unit } from './types';
 import { BASKET_FAMILIES } from './types';
 
 export type UnitRole = 'discounted' | 'requisite' | 'remaining';
-
-export interface AppliedRecord {
-  promoId: string;
-  promoIdRetailer: string;
-  title: string;
-  family: string;
-  discount: bigint;
-  finalPrice: bigint;
-  layer: number;
-  setIndex: number;
-  discountApplyType: string;
-  role: 'target' | 'requisite';
-}
 
 export interface UnitResult {
   k: number;
@@ -80,7 +69,7 @@ export function buildResult(
       role,
       discount: st.cum[u.idx]!,
       finalPrice: st.price[u.idx]!,
-      records: recs.map(toAppliedRecord),
+      records: recs,
     };
   });
   const lineResults: LineResult[] = lines.map((l, i) => ({ sno: i + 1, sku: l.item.sku, units: [] }));
@@ -132,20 +121,6 @@ export function buildResult(
   };
 }
 
-function toAppliedRecord(r: UnitRecord): AppliedRecord {
-  return {
-    promoId: r.cand.promo.id,
-    promoIdRetailer: r.cand.promo.promoIdRetailer,
-    title: r.cand.promo.title,
-    family: r.cand.promo.family,
-    discount: r.discount,
-    finalPrice: r.finalPrice,
-    layer: r.layer,
-    setIndex: r.setIndex,
-    discountApplyType: r.cand.promo.discountApplyType,
-    role: r.role,
-  };
-}
 
 /** The wire response (spec §12) built from the typed result. */
 export function buildWireResponse(

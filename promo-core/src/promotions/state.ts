@@ -5,15 +5,47 @@
  */
 import type { Candidate, TenantFlags, Unit } from './types';
 
-export interface UnitRecord {
-  cand: Candidate;
-  role: 'target' | 'requisite';
+/** One promotion's effect on one unit, as reported in the typed result. */
+export interface AppliedRecord {
+  promoId: string;
+  promoIdRetailer: string;
+  title: string;
+  family: string;
   discount: bigint;
   finalPrice: bigint;
-  setIndex: number;
   layer: number;
+  setIndex: number;
+  discountApplyType: string;
+  role: 'target' | 'requisite';
+}
+
+/** The record kept in the state: the reported fields plus the candidate for the wire response. */
+export interface UnitRecord extends AppliedRecord {
+  cand: Candidate;
   zeroDiscount: boolean;
 }
+
+const record = (
+  cand: Candidate,
+  role: 'target' | 'requisite',
+  discount: bigint,
+  finalPrice: bigint,
+  setIndex: number,
+  layer: number,
+): UnitRecord => ({
+  promoId: cand.promo.id,
+  promoIdRetailer: cand.promo.promoIdRetailer,
+  title: cand.promo.title,
+  family: cand.promo.family,
+  discount,
+  finalPrice,
+  layer,
+  setIndex,
+  discountApplyType: cand.promo.discountApplyType,
+  role,
+  cand,
+  zeroDiscount: role === 'target' && discount === 0n,
+});
 
 export interface PlannedTarget {
   u: number;
@@ -140,28 +172,12 @@ export class EvalState {
         total += t.d;
         if (plan.consumes) this.consumed[t.u] = 1;
         if (bestDiscount && t.d > 0n) this.bestDiscounted[t.u] = 1;
-        this.records?.[t.u]!.push({
-          cand,
-          role: 'target',
-          discount: t.d,
-          finalPrice: t.newPrice,
-          setIndex: si + 1,
-          layer,
-          zeroDiscount: t.d === 0n,
-        });
+        this.records?.[t.u]!.push(record(cand, 'target', t.d, t.newPrice, si + 1, layer));
       }
       for (const u of set.requisites) {
         this.reqUsed[u] = 1;
         if (plan.consumes) this.consumed[u] = 1;
-        this.records?.[u]!.push({
-          cand,
-          role: 'requisite',
-          discount: 0n,
-          finalPrice: this.price[u]!,
-          setIndex: si + 1,
-          layer,
-          zeroDiscount: false,
-        });
+        this.records?.[u]!.push(record(cand, 'requisite', 0n, this.price[u]!, si + 1, layer));
       }
     });
     return total;

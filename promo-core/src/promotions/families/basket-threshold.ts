@@ -17,9 +17,12 @@ export function planBasketThreshold(ctx: FamilyContext): Plan {
 
   const receivers = Q.filter(
     (u) => p.applyOnDiscountedItems || !(st.cum[u]! > 0n || (p.discountType === 'p' && st.reqUsed[u] === 1)),
-  ).map((u) => ({ u, b: priceBase(p, st, u) }));
+  ).map((u) => {
+    const b = priceBase(p, st, u);
+    return { u, b, key: Number(b) }; // a sort key only: prices are far below 2^53
+  });
   if (receivers.length === 0) return emptyPlan();
-  receivers.sort((x, y) => (x.b < y.b ? -1 : x.b > y.b ? 1 : x.u - y.u));
+  receivers.sort((x, y) => x.key - y.key || x.u - y.u);
   const R = receivers.map((x) => x.u);
   const baseList = receivers.map((x) => x.b);
   let sumR = 0n;
