@@ -50,10 +50,9 @@ export function isValidTimezone(tz: string): boolean {
   }
 }
 
-function inTime(p: Promotion, t: number, tz: string): boolean {
+function inTime(p: Promotion, t: number, tz: string, now: { weekday: number; secondOfDay: number }): boolean {
   if (p.onTheFly) return true;
   if (t < p.start || t > p.end) return false;
-  const now = localClock(t, tz);
   if (p.activeDays[now.weekday] !== '1') return false;
   if (p.isHappyHour) {
     const from = localClock(p.start, tz).secondOfDay;
@@ -152,10 +151,11 @@ export function selectCandidates(
   }
   const pool = [...set.lookup(skus, cats), ...onTheFlyPromotions(req, programs, diagnostics)];
   const out: Candidate[] = [];
+  const now = localClock(evaluationMs, timezone);
   for (const p of pool) {
     if (!p.stores.some((s) => s.store === req.store_id && !s.softDelete)) continue;
     if (!p.isActive) continue;
-    if (!inTime(p, evaluationMs, timezone)) continue;
+    if (!inTime(p, evaluationMs, timezone, now)) continue;
     if (basket.membership(p).all.length === 0) continue;
     let limit = p.maxApplicationLimit;
     let special: SpecialPromoInfo | null = null;

@@ -110,8 +110,15 @@ export function evaluateDetailed(
   const pr = runPipeline(basket, candidates, flags, diagnostics, options);
   const result = buildResult(units, lines, pr, diagnostics);
   checkReconciliation(result);
-  const response = buildWireResponse(req, lines, result, pr, programs, exponent);
-  return { response, result };
+  // The wire form is built only when asked for: the pricing pipeline reads the typed result.
+  let wire: Json | undefined;
+  return {
+    result,
+    get response(): Json {
+      wire ??= buildWireResponse(req, lines, result, pr, programs, exponent);
+      return wire;
+    },
+  };
 }
 
 /** §12.3: a unit count or money mismatch is a bug, never a response. */

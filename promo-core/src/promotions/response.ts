@@ -121,7 +121,6 @@ export function buildResult(
   };
 }
 
-
 /** The wire response (spec §12) built from the typed result. */
 export function buildWireResponse(
   req: { customer_id: string | null; is_guest_user: boolean; basket: { id?: unknown } },
