@@ -1,4 +1,4 @@
-/** Timing helpers shared by the bench sections. */
+/** Timing and seeded-random helpers shared by the bench sections. */
 export interface Timing {
   median: number;
   p99: number;
@@ -33,3 +33,15 @@ export function measure(
 
 export const ms = (v: number): string => (v < 1 ? `${(v * 1000).toFixed(0)} µs` : `${v.toFixed(2)} ms`);
 export const rate = (v: number): string => Math.round(v).toLocaleString('en-US');
+
+/** A small seeded generator (mulberry32), so that every run benches the same data. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

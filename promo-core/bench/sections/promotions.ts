@@ -8,20 +8,9 @@
  */
 import { createPromotionSet, evaluate, evaluateDetailed, PromotionSet } from '../../src';
 import type { Promotion } from '../../src';
-import { measure, ms, rate } from '../stats';
+import { measure, ms, rate, seededRandom } from '../stats';
 
 type Json = Record<string, unknown>;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sku = (i: number) => `SKU${String(i).padStart(5, '0')}`;
 const cents = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
@@ -166,7 +155,7 @@ function scanAll(all: Promotion[], req: Json): PromotionSet {
 }
 
 export function scenarioAInputs() {
-  const r = rng(42);
+  const r = seededRandom(42);
   const lines = Array.from({ length: 25 }, (_, i) => ({ sku: sku(i), qty: i < 10 ? 3 : 2 }));
   const req = basket(r, lines);
   const basketSkus = lines.map((l) => l.sku);
@@ -201,7 +190,7 @@ export function scenarioA(): string {
 }
 
 export function scenarioB(): string {
-  const r = rng(7);
+  const r = seededRandom(7);
   const lines = Array.from({ length: 100 }, (_, i) => ({ sku: sku(i), qty: 4 }));
   const req = basket(r, lines);
   const promos: Json[] = [];
@@ -232,7 +221,7 @@ export function scenarioB(): string {
 }
 
 export function scenarioC(n: number, instances: number): string[] {
-  const r = rng(1000 + n);
+  const r = seededRandom(1000 + n);
   const skus = ['A', 'B', 'C', 'D', 'E'];
   let optimum = 0n;
   let original = 0n;

@@ -5,20 +5,10 @@
  */
 import { CatalogIndex, barcodeConfigSchema, gtinCheckDigit, resolveScan } from '../../src';
 import type { Item, Symbology } from '../../src';
+import { seededRandom } from '../stats';
 
 const N_ITEMS = 100_000;
 const N_SCANS = 1_000_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ean13 = (data12: string): string => data12 + String(gtinCheckDigit(data12));
 
@@ -76,7 +66,7 @@ export default async () => {
   const config = barcodeConfigSchema.parse({
     variable_measure_layouts: [{ prefix: '28', item_digits: 5, value_kind: 'weight_g', value_digits: 5 }],
   });
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const scans: { code: string; sym: Symbology | null }[] = [];
   const mix = {
     'EAN-13 exact': 0,
