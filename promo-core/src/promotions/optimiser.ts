@@ -7,7 +7,6 @@
  * original used a heuristic. Past the state budget it falls back to marginal-value ranking.
  */
 import { roundDiv } from '../money';
-import type { FamilyContext } from './families';
 import { priceBase } from './primitives';
 import type { Membership } from './matching';
 import type { EvalState, Plan } from './state';
@@ -404,5 +403,3 @@ export function solveLikeOriginal(
     total: runOrder(order, st, planner, layer),
   };
 }
-
-export type { FamilyContext };

@@ -3,7 +3,8 @@
  * units (§6.1, §11.1).
  */
 import { z } from 'zod';
-import { DecimalFormatError, parseDecimal } from '../money';
+import { parseDecimal } from '../money';
+import { equalSplit } from './primitives';
 import type { Unit } from './types';
 
 const money = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -118,19 +119,6 @@ export type EvaluateRequest = z.output<typeof evaluateRequestSchema>;
 export type BasketItem = z.output<typeof basketItemSchema>;
 export type Program = z.output<typeof programSchema>;
 
-/** Splits `total` over `n` parts equally, the remainder on the last (§7.2 equal split). */
-export function equalParts(total: bigint, n: number): bigint[] {
-  const share = (2n * total + BigInt(n)) / (2n * BigInt(n));
-  const parts: bigint[] = [];
-  let acc = 0n;
-  for (let i = 0; i < n - 1; i++) {
-    parts.push(share);
-    acc += share;
-  }
-  parts.push(total - acc);
-  return parts;
-}
-
 export interface LineInfo {
   item: BasketItem;
   sp: bigint;
@@ -153,8 +141,8 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
     const categories = item.categories ?? item.catgories ?? [];
     const categoryKeys = categories.filter((c) => /^c[1-7]$/.test(c.name)).map((c) => `${c.name}:${c.value}`);
     lines.push({ item, sp, mrp, qty, packSize, categories });
-    const spParts = packSize > 1 ? equalParts(sp, packSize) : [sp];
-    const mrpParts = packSize > 1 ? equalParts(mrp, packSize) : [mrp];
+    const spParts = packSize > 1 ? equalSplit(sp, packSize) : [sp];
+    const mrpParts = packSize > 1 ? equalSplit(mrp, packSize) : [mrp];
     let k = 0;
     for (let pack = 1; pack <= qty; pack++) {
       for (let u = 0; u < packSize; u++) {
@@ -176,5 +164,3 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
   });
   return { units, lines };
 }
-
-export { DecimalFormatError };

@@ -4,7 +4,7 @@
  * `validation.ts`.
  */
 import { z } from 'zod';
-import { DecimalFormatError, parseDecimal } from '../money';
+import { parseDecimal } from '../money';
 import type { Family, Promotion, PromoGroup, PromoNode } from './types';
 import { PROMO_MAX_APPLICATION_LIMIT } from './types';
 
@@ -191,5 +191,3 @@ export function normalisePromotion(p: ParsedPromotion, exponent = 2): Promotion 
     })),
   };
 }
-
-export { DecimalFormatError };
