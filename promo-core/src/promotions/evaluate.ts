@@ -111,14 +111,24 @@ export function evaluateDetailed(
   const result = buildResult(units, lines, pr, diagnostics);
   checkReconciliation(result);
   // The wire form is built only when asked for: the pricing pipeline reads the typed result.
-  let wire: Json | undefined;
-  return {
-    result,
-    get response(): Json {
-      wire ??= buildWireResponse(req, lines, result, pr, programs, exponent);
-      return wire;
-    },
-  };
+  return new LazyEvaluation(result, () => buildWireResponse(req, lines, result, pr, programs, exponent));
+}
+
+/** An evaluation whose wire response is built on first read. */
+class LazyEvaluation implements Evaluation {
+  private wire: Json | undefined;
+  constructor(
+    readonly result: EvaluationResult,
+    private build: (() => Json) | null,
+  ) {}
+
+  get response(): Json {
+    if (this.build) {
+      this.wire = this.build();
+      this.build = null;
+    }
+    return this.wire;
+  }
 }
 
 /** §12.3: a unit count or money mismatch is a bug, never a response. */
