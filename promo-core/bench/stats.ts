@@ -21,7 +21,12 @@ export function measure(
     fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
+  return summarise(times);
+}
+
+/** Median, p99 and throughput of per-run times in milliseconds. */
+export function summarise(samples: number[]): Timing {
+  const times = [...samples].sort((a, b) => a - b);
   const total = times.reduce((s, t) => s + t, 0);
   return {
     median: times[Math.floor(times.length / 2)]!,

@@ -8,6 +8,8 @@ import {
   barcodeConfigSchema,
   createPromotionSet,
   evaluateDetailed,
+  formatDecimal,
+  formatMoney,
   gtinCheckDigit,
   luhnCheckDigit,
   parseStoreTaxConfig,
@@ -16,57 +18,25 @@ import {
   pricedBasketToJson,
 } from '../../src';
 import type { BasketInput, StoreData } from '../../src';
-import { ms, rate } from '../stats';
+import { benchPromotion } from '../fixtures';
+import { ms, rate, summarise } from '../stats';
 
 const ean13 = (data12: string): string => data12 + String(gtinCheckDigit(data12));
 const code = (i: number) => ean13(`5${String(i).padStart(11, '0')}`);
-const cents = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
 
-function promo(
+/** The pricing bench's promotions: each-unit values, up to 5 sets, one group. */
+const promo = (
   id: string,
   family: string,
   min: number | string,
   nodes: string[],
   extra: Record<string, unknown> = {},
-) {
-  return {
-    id,
-    retailer: 'BENCH',
-    promo_id_retailer: id,
-    title: id,
-    family,
-    evaluate_criteria: 'p',
-    evaluate_priority: 1,
-    discount_type: 'p',
+) =>
+  benchPromotion(id, family, [{ min, nodes }], {
     discount_type_strategy: 'e',
-    discount_value: '10.00',
-    discount_value_on: 'f',
     max_application_limit: 5,
-    layer: family === 'b' ? 100 : 1,
-    apply_on_discounted_items: true,
-    availability: 'a',
-    discount_apply_type: 'b',
-    is_active: true,
-    active_days: '1111111',
-    start_date_time: '2020-01-01T00:00:00Z',
-    end_date_time: '2099-12-31T23:59:59Z',
-    stores: ['store-1'],
-    promo_groups: [
-      {
-        name: 'g1',
-        position: 0,
-        qty_or_value_min: min,
-        qty_or_value_max: null,
-        promo_group_nodes: nodes.map((n) => ({
-          node_id: n,
-          node_type: n.startsWith('CAT') ? 'c1' : 'i',
-          is_excluded: false,
-        })),
-      },
-    ],
     ...extra,
-  };
-}
+  });
 
 export default async () => {
   const items = [];
@@ -75,7 +45,7 @@ export default async () => {
       item_id: `item-${i}`,
       product_identifier: code(i),
       retailer_product_id: `SKU${i}`,
-      base_price: cents(99 + ((i * 37) % 2000)),
+      base_price: formatMoney(BigInt(99 + ((i * 37) % 2000))),
       tax_code: i % 3 === 0 ? 'RED' : 'STD',
       promo_categories: [{ name: 'c1', value: `CAT${i % 25}` }],
     });
@@ -143,10 +113,10 @@ export default async () => {
         .map((l) => ({
           id: l.line_id,
           sku: l.sku,
-          mrp: cents(Number(l.base_price)),
-          sp: cents(Number(l.selling_price)),
+          mrp: formatMoney(l.base_price),
+          sp: formatMoney(l.selling_price),
           qty: l.quantity,
-          ...(l.weight_g !== null && { weight: (l.weight_g / 1000).toFixed(3) }),
+          ...(l.weight_g !== null && { weight: formatDecimal(BigInt(l.weight_g), 3) }),
           categories: store.catalog.promoCategoriesOf(store.catalog.getItem(l.item_id)!),
         })),
     },
@@ -166,23 +136,14 @@ export default async () => {
       samples[k].push(performance.now() - t0);
     }
   }
-  const stats = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const total = s.reduce((a, b) => a + b, 0);
-    return {
-      median: s[Math.floor(s.length / 2)]!,
-      p99: s[Math.floor(s.length * 0.99)]!,
-      perSecond: (s.length / total) * 1000,
-    };
-  };
-  const full = stats(samples.full);
-  const json = stats(samples.json);
-  const engine = stats(samples.engine);
+  const full = summarise(samples.full);
+  const json = summarise(samples.json);
+  const engine = summarise(samples.engine);
   return {
     title: 'Basket pricing: priceBasket, 60 lines end to end',
     markdown: `
 Basket: ${lines.length} lines (${units} units: 54 scanned EAN-13 lines with CR/LF, 3 weighed, 1 GS1-128 with expiry, 1 markdown label, 1 return); ${priced.refusals.length} refused.
-Store: 5,001 items, 200 promotions (${priced.promotions.length} applied, discount ${cents(Number(priced.totals.total_discount))}), VAT 20 % / 5 % inclusive.
+Store: 5,001 items, 200 promotions (${priced.promotions.length} applied, discount ${formatMoney(priced.totals.total_discount)}), VAT 20 % / 5 % inclusive.
 
 | variant | median | p99 | baskets/s |
 |---|---|---|---|

@@ -6,47 +6,15 @@
  * (c) best-discount sub-clusters of 8 and 10 overlapping promotions: Kassa's exact search
  *     versus the original's algorithm (marginal-value ranking above 6), time and discount.
  */
-import { createPromotionSet, evaluate, evaluateDetailed, PromotionSet } from '../../src';
+import { createPromotionSet, evaluate, evaluateDetailed, formatMoney, PromotionSet } from '../../src';
 import type { Promotion } from '../../src';
+import { benchPromotion } from '../fixtures';
 import { measure, ms, rate, seededRandom } from '../stats';
 
 type Json = Record<string, unknown>;
 
 const sku = (i: number) => `SKU${String(i).padStart(5, '0')}`;
-const cents = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
-
-function promo(
-  id: string,
-  family: string,
-  groups: { min: number | string; skus: string[] }[],
-  extra: Json = {},
-): Json {
-  return {
-    id,
-    retailer: 'BENCH',
-    promo_id_retailer: id,
-    title: id,
-    family,
-    evaluate_criteria: 'p',
-    evaluate_priority: 1,
-    discount_type: 'p',
-    discount_type_strategy: 'a',
-    discount_value: '10.00',
-    discount_value_on: 'f',
-    max_application_limit: 2,
-    layer: 1,
-    start_date_time: '2020-01-01T00:00:00Z',
-    end_date_time: '2099-12-31T23:59:59Z',
-    stores: ['store-1'],
-    ...extra,
-    promo_groups: groups.map((g, i) => ({
-      name: `g${i + 1}`,
-      position: i,
-      qty_or_value_min: g.min,
-      promo_group_nodes: g.skus.map((s) => ({ node_id: s, node_type: 'i' })),
-    })),
-  };
-}
+const cents = (c: number) => formatMoney(BigInt(c));
 
 /** A matching promotion of a random family over the given SKUs. */
 function randomPromo(r: () => number, id: string, skus: string[], criteria: 'p' | 'b'): Json {
@@ -57,54 +25,58 @@ function randomPromo(r: () => number, id: string, skus: string[], criteria: 'p' 
   const base = { evaluate_criteria: criteria, evaluate_priority: Math.floor(r() * 5) };
   switch (kind) {
     case 0:
-      return promo(id, 'e', [{ min: 1 + Math.floor(r() * 3), skus: [pick(), pick()] }], {
+      return benchPromotion(id, 'e', [{ min: 1 + Math.floor(r() * 3), nodes: [pick(), pick()] }], {
         ...base,
         ...(r() < 0.5 ? pct : val),
       });
     case 1:
-      return promo(id, 'p', [{ min: 2, skus: [pick()] }], { ...base, ...pct });
+      return benchPromotion(id, 'p', [{ min: 2, nodes: [pick()] }], { ...base, ...pct });
     case 2:
-      return promo(
+      return benchPromotion(
         id,
         'c',
         [
-          { min: 1, skus: [pick()] },
-          { min: 1, skus: [pick()] },
+          { min: 1, nodes: [pick()] },
+          { min: 1, nodes: [pick()] },
         ],
         { ...base, ...val },
       );
     case 3:
-      return promo(id, 'r', [{ min: 3, skus: [pick(), pick()] }], {
+      return benchPromotion(id, 'r', [{ min: 3, nodes: [pick(), pick()] }], {
         ...base,
         ...pct,
         discount_value: '50.00',
         target_discounted_group_qty_min: 1,
       });
     case 4:
-      return promo(
+      return benchPromotion(
         id,
         'm',
         [
-          { min: 2, skus: [pick()] },
-          { min: 1, skus: [pick()] },
+          { min: 2, nodes: [pick()] },
+          { min: 1, nodes: [pick()] },
         ],
         { ...base, ...val, target_discounted_group_name: 'g2' },
       );
     case 5:
-      return promo(id, 'l', [{ min: 1, skus: [pick()] }], { ...base, ...val, discount_type_strategy: 'e' });
+      return benchPromotion(id, 'l', [{ min: 1, nodes: [pick()] }], {
+        ...base,
+        ...val,
+        discount_type_strategy: 'e',
+      });
     case 6:
-      return promo(id, 'b', [{ min: '20.00', skus: ['ALL'] }], {
+      return benchPromotion(id, 'b', [{ min: '20.00', nodes: ['ALL'] }], {
         evaluate_criteria: 'p',
         ...pct,
         discount_value: '2.00',
       });
     default:
-      return promo(
+      return benchPromotion(
         id,
         't',
         [
-          { min: '15.00', skus: [pick()] },
-          { min: 1, skus: [pick()] },
+          { min: '15.00', nodes: [pick()] },
+          { min: 1, nodes: [pick()] },
         ],
         {
           ...base,
@@ -140,7 +112,9 @@ function basket(r: () => number, lines: { sku: string; qty: number }[]): Json {
 
 /** An Easy promotion over the given SKUs in place of a basket one (basket families match every basket). */
 function asEasy(p: Json, skus: string[]): Json {
-  return promo(String(p['id']), 'e', [{ min: 2, skus }], { evaluate_criteria: p['evaluate_criteria'] });
+  return benchPromotion(String(p['id']), 'e', [{ min: 2, nodes: skus }], {
+    evaluate_criteria: p['evaluate_criteria'],
+  });
 }
 
 /** Candidate selection without the index: scan every promotion for a node that matches the basket. */
