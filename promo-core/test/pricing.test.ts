@@ -14,71 +14,26 @@ import {
   pricedBasketToJson,
 } from '@kassa/promo-core';
 import type { BasketInput, PricedBasket, StoreData } from '@kassa/promo-core';
+import { group as promoGroup, promo as basePromo } from './support/promotions';
 
-/** A complete promotion header (spec/promotions.md §3) with one group; `over` replaces fields. */
+/**
+ * A promotion (spec/promotions.md §3) giving 1.00 off the current price on one `ALL` group;
+ * `over` replaces fields, `promo_groups` included.
+ */
 function promo(over: Record<string, unknown>): Record<string, unknown> {
-  return {
+  const { promo_groups, ...rest } = over;
+  return basePromo({
     id: 'P',
-    retailer: 'TEST-GB',
-    promo_id_retailer: String(over.id ?? 'P'),
     title: 'promotion',
-    description: null,
-    family: 'e',
-    evaluate_criteria: 'p',
-    evaluate_priority: 1,
-    promo_short_code: null,
     discount_type: 'v',
-    discount_type_strategy: 'a',
     discount_value: '1.00',
     discount_value_on: 'f',
-    max_application_limit: 1,
-    max_discount: null,
-    layer: 1,
-    discounted_group_item_selection_criteria: 'l',
-    requisite_groups_item_selection_criteria: 'l',
-    target_discounted_group_name: null,
-    target_discounted_group_qty_min: null,
-    apply_on_discounted_items: true,
-    availability: 'a',
-    special_promo_info: [],
-    discount_apply_type: 'b',
-    is_active: true,
-    active_days: '1111111',
-    start_date_time: '2020-01-01T00:00:00Z',
-    end_date_time: '2099-12-31T23:59:59Z',
-    is_happy_hour: false,
-    extra_data: null,
-    stores: ['store-1'],
-    promo_groups: [
-      {
-        name: 'g1',
-        position: 0,
-        qty_or_value_min: 1,
-        qty_or_value_max: null,
-        promo_group_nodes: [
-          { node_id: 'ALL', node_type: 'i', is_excluded: false, discount_type: null, discount_value: null },
-        ],
-      },
-    ],
-    ...over,
-  };
+    ...rest,
+    groups: (promo_groups as Record<string, unknown>[] | undefined) ?? group(1, ['ALL']),
+  } as Parameters<typeof basePromo>[0]);
 }
 
-const group = (min: number | string, nodes: string[]) => [
-  {
-    name: 'g1',
-    position: 0,
-    qty_or_value_min: min,
-    qty_or_value_max: null,
-    promo_group_nodes: nodes.map((n) => ({
-      node_id: n,
-      node_type: 'i',
-      is_excluded: false,
-      discount_type: null,
-      discount_value: null,
-    })),
-  },
-];
+const group = (min: number | string, nodes: string[]) => [promoGroup('g1', min, nodes)];
 
 const TAX_TABLE = [
   { tax_code: 'STD', tax_level: 'VAT', retailer_tax_level_id: 'VAT', tax_percent: '20.00' },

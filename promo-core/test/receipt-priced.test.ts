@@ -14,58 +14,18 @@ import {
   taxLedgerFromPricedBasket,
   type StoreData,
 } from '@kassa/promo-core';
+import { group, promo } from './support/promotions';
 
 /** One item-level promotion in the shape of spec/promotions.md §3 ("Meal deal": 0.50 off the sandwich). */
-const mealDeal = {
+const mealDeal = promo({
   id: 'MEAL',
-  retailer: 'TEST-GB',
-  promo_id_retailer: 'MEAL',
   title: 'Meal deal',
-  description: null,
-  family: 'e',
-  evaluate_criteria: 'p',
-  evaluate_priority: 1,
-  promo_short_code: null,
   discount_type: 'v',
   discount_type_strategy: 'e',
   discount_value: '0.50',
   discount_value_on: 'f',
-  max_application_limit: 1,
-  max_discount: null,
-  layer: 1,
-  discounted_group_item_selection_criteria: 'l',
-  requisite_groups_item_selection_criteria: 'l',
-  target_discounted_group_name: null,
-  target_discounted_group_qty_min: null,
-  apply_on_discounted_items: true,
-  availability: 'a',
-  special_promo_info: [],
-  discount_apply_type: 'b',
-  is_active: true,
-  active_days: '1111111',
-  start_date_time: '2020-01-01T00:00:00Z',
-  end_date_time: '2099-12-31T23:59:59Z',
-  is_happy_hour: false,
-  extra_data: null,
-  stores: ['store-1'],
-  promo_groups: [
-    {
-      name: 'g1',
-      position: 0,
-      qty_or_value_min: 1,
-      qty_or_value_max: null,
-      promo_group_nodes: [
-        {
-          node_id: '1000000000009',
-          node_type: 'i',
-          is_excluded: false,
-          discount_type: null,
-          discount_value: null,
-        },
-      ],
-    },
-  ],
-};
+  groups: [group('g1', 1, ['1000000000009'])],
+});
 
 const store: StoreData = {
   store_id: 'store-1',
