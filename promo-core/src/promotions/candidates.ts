@@ -160,8 +160,9 @@ export function selectCandidates(
     let limit = p.maxApplicationLimit;
     let special: SpecialPromoInfo | null = null;
     let programIndex: number | null = null;
-    const unlock = findUnlock(p, programs);
+    // Qualifiers only unlock (and re-limit) special-availability promotions (§5.2).
     if (p.availability === 's') {
+      const unlock = findUnlock(p, programs);
       if (!unlock) continue;
       if (unlock.limit !== null) limit = unlock.limit;
       if (limit === 0) {
@@ -172,8 +173,6 @@ export function selectCandidates(
         });
         continue;
       }
-    }
-    if (unlock && p.availability === 's') {
       programIndex = unlock.programIndex;
       special = {
         program_name: unlock.program.program_name,

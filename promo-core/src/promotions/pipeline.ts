@@ -2,7 +2,6 @@
 import type { Diagnostic } from './candidates';
 import { priorityOrder } from './candidates';
 import { planPromotion } from './families';
-import type { Membership } from './matching';
 import type { BasketIndex } from './matching';
 import { hasAllNode } from './matching';
 import type { ClusterSolution, OptimiserOptions, Planner } from './optimiser';
@@ -35,7 +34,8 @@ export interface PipelineResult {
   suggestions: SuggestionRecord[];
   clusters: ClusterReport[];
   discountByPromo: Map<string, bigint>;
-  memberships: Map<string, Membership>;
+  /** The basket's units and each promotion's members (cached per evaluation). */
+  basket: BasketIndex;
 }
 
 export interface PipelineOptions {
@@ -54,13 +54,8 @@ export function runPipeline(
   opts: PipelineOptions = {},
 ): PipelineResult {
   const st = EvalState.initial(basket.units, flags);
-  const memberships = new Map<string, Membership>();
   const planner: Planner = {
-    membership(c) {
-      const m = basket.membership(c.promo);
-      memberships.set(c.promo.id, m);
-      return m;
-    },
+    membership: (c) => basket.membership(c.promo),
     plan(c, s) {
       return planPromotion({ p: c.promo, limit: c.limit, st: s, m: this.membership(c) });
     },
@@ -162,7 +157,7 @@ export function runPipeline(
     }
     st.endLayer();
   }
-  return { state: st, candidates, suggestions, clusters, discountByPromo, memberships };
+  return { state: st, candidates, suggestions, clusters, discountByPromo, basket };
 }
 
 function fallback(sub: Candidate[], st: EvalState, planner: Planner, layer: number): ClusterSolution {

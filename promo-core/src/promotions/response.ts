@@ -91,7 +91,7 @@ export function buildResult(
 
   const suggestions: SuggestionResult[] = [];
   for (const s of pr.suggestions) {
-    const m = pr.memberships.get(s.cand.promo.id)!;
+    const m = pr.basket.membership(s.cand.promo);
     const lineSet = new Set(m.all.map((u) => units[u]!.lineIndex));
     const basket = BASKET_FAMILIES.has(s.cand.promo.family);
     const shown = [...lineSet]
