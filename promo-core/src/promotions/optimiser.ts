@@ -119,6 +119,8 @@ export function solveBySearch(
   opts: OptimiserOptions = {},
 ): ClusterSolution {
   const n = cands.length;
+  // The search keys promotions by bit position in a 32-bit mask; beyond that it would not finish anyway.
+  if (n > 30) return solveByMarginalValue(cands, st, planner, layer, 0);
   const maxStates = opts.maxStates ?? 200_000;
   const now = opts.now ?? (() => performance.now());
   const deadline = opts.timeBudgetMs === undefined ? Infinity : now() + opts.timeBudgetMs;
@@ -277,14 +279,7 @@ export function solveBySearch(
     return { order, method: 'search', provenOptimal: true, statesExplored: states, total };
   } catch (err) {
     if (!(err instanceof BudgetExceeded)) throw err;
-    const order = marginalValueOrder(cands, st, planner, layer);
-    return {
-      order,
-      method: 'marginal_value',
-      provenOptimal: false,
-      statesExplored: states,
-      total: runOrder(order, st, planner, layer),
-    };
+    return solveByMarginalValue(cands, st, planner, layer, states);
   }
 }
 
@@ -298,13 +293,25 @@ const usedUnits = (plan: Plan): Set<number> => {
   return s;
 };
 
-/** The original's heuristic for clusters above 6 (§9.4): marginal-value ranking. */
-export function marginalValueOrder(
+/** The original's heuristic for clusters above 6 (§9.4): marginal-value ranking, then one run in that order. */
+export function solveByMarginalValue(
   cands: Candidate[],
   st: EvalState,
   planner: Planner,
-  _layer: number,
-): Candidate[] {
+  layer: number,
+  statesExplored: number,
+): ClusterSolution {
+  const order = marginalValueOrder(cands, st, planner);
+  return {
+    order,
+    method: 'marginal_value',
+    provenOptimal: false,
+    statesExplored,
+    total: runOrder(order, st, planner, layer),
+  };
+}
+
+function marginalValueOrder(cands: Candidate[], st: EvalState, planner: Planner): Candidate[] {
   const alone = cands.map((c) => {
     const plan = planner.plan(c, st);
     return { c, D: planDiscount(plan), used: usedUnits(plan) };
@@ -394,12 +401,5 @@ export function solveLikeOriginal(
   layer: number,
 ): ClusterSolution {
   if (cands.length <= 6) return solveByPermutations(cands, st, planner, layer);
-  const order = marginalValueOrder(cands, st, planner, layer);
-  return {
-    order,
-    method: 'marginal_value',
-    provenOptimal: false,
-    statesExplored: cands.length * cands.length,
-    total: runOrder(order, st, planner, layer),
-  };
+  return solveByMarginalValue(cands, st, planner, layer, cands.length * cands.length);
 }

@@ -5,7 +5,7 @@ import { planPromotion } from './families';
 import type { BasketIndex } from './matching';
 import { hasAllNode } from './matching';
 import type { ClusterSolution, OptimiserOptions, Planner } from './optimiser';
-import { marginalValueOrder, runOrder, solveBySearch, solveLikeOriginal } from './optimiser';
+import { solveBySearch, solveLikeOriginal } from './optimiser';
 import type { Plan, SuggestionInfo } from './state';
 import { EvalState, planDiscount } from './state';
 import type { Candidate, TenantFlags } from './types';
@@ -96,10 +96,7 @@ export function runPipeline(
         clusters.push(report(layer, 'item', sub, 'single', true, 1, d, 'single', d));
         continue;
       }
-      const sol =
-        sub.length > 30
-          ? fallback(sub, st, planner, layer)
-          : solveBySearch(sub, st, planner, layer, opts.optimiser);
+      const sol = solveBySearch(sub, st, planner, layer, opts.optimiser);
       let original: ClusterSolution | null = null;
       if (compare) {
         original =
@@ -158,17 +155,6 @@ export function runPipeline(
     st.endLayer();
   }
   return { state: st, candidates, suggestions, clusters, discountByPromo, basket };
-}
-
-function fallback(sub: Candidate[], st: EvalState, planner: Planner, layer: number): ClusterSolution {
-  const order = marginalValueOrder(sub, st, planner, layer);
-  return {
-    order,
-    method: 'marginal_value',
-    provenOptimal: false,
-    statesExplored: 0,
-    total: runOrder(order, st, planner, layer),
-  };
 }
 
 function report(
