@@ -1,3 +1,5 @@
+import { KassaError } from '@kassa/promo-core';
+
 /** Structured errors shared by every device boundary: `{ error: { code, message, details } }`. */
 export type HardwareErrorCode =
   | 'INVALID_CONFIG'
@@ -9,20 +11,7 @@ export type HardwareErrorCode =
   | 'JOB_NOT_FOUND'
   | 'UNSUPPORTED';
 
-export class HardwareError extends Error {
-  constructor(
-    readonly code: HardwareErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'HardwareError';
-  }
-
-  toJSON(): { error: { code: HardwareErrorCode; message: string; details: Record<string, unknown> } } {
-    return { error: { code: this.code, message: this.message, details: this.details } };
-  }
-}
+export class HardwareError extends KassaError<HardwareErrorCode> {}
 
 export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -3,6 +3,7 @@
  * Pure functions, no I/O. Everything public is exported from here.
  */
 export * from './money';
+export * from './errors';
 
 // promotions engine (spec/promotions.md)
 export * from './promotions';

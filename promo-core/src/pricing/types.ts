@@ -22,6 +22,7 @@ import type { RegulationIndex } from '../catalog/regulations';
 import type { UnitOfMeasure } from '../catalog/schema';
 import type { PromotionSet } from '../promotions/promotion-set';
 import type { StoreTaxConfig, TaxExemption, TaxLevel } from '../tax';
+import { KassaError } from '../errors';
 
 // ---------------------------------------------------------------------------------------------
 // Basket input (wire)
@@ -331,17 +332,4 @@ export interface PricedBasket {
 }
 
 /** `{ error: { code, message, details } }` thrown by priceBasket for input it cannot price at all. */
-export class PricingError extends Error {
-  constructor(
-    readonly code: 'BASKET_INVALID' | 'TAX_CODE_MISSING' | 'PRICING_FAILED',
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'PricingError';
-  }
-
-  toJSON(): { error: { code: string; message: string; details: Record<string, unknown> } } {
-    return { error: { code: this.code, message: this.message, details: this.details } };
-  }
-}
+export class PricingError extends KassaError<'BASKET_INVALID' | 'TAX_CODE_MISSING' | 'PRICING_FAILED'> {}

@@ -19,21 +19,9 @@ import {
   type StoreReceiptConfig,
   type StoreReceiptConfigInput,
 } from './types';
+import { KassaError } from '../errors';
 
-export class ReceiptError extends Error {
-  constructor(
-    readonly code: 'RECEIPT_CONFIG_INVALID' | 'RECEIPT_INPUT_INVALID',
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'ReceiptError';
-  }
-
-  toJSON(): { error: { code: string; message: string; details: Record<string, unknown> } } {
-    return { error: { code: this.code, message: this.message, details: this.details } };
-  }
-}
+export class ReceiptError extends KassaError<'RECEIPT_CONFIG_INVALID' | 'RECEIPT_INPUT_INVALID'> {}
 
 /** Narrowest money column; wider when an amount needs it, so amounts are never cut. */
 const MONEY_MIN = 9;

@@ -6,6 +6,7 @@
  * `{name:N}` left-pads with zeros to N characters. {check} is a Luhn (mod-10) digit over the
  * digits rendered before it — the spec says only "mod-10"; Luhn is our choice [gap].
  */
+import { KassaError } from '../errors';
 export interface ReceiptNumberValues {
   prefix?: string;
   retailerStoreId?: string;
@@ -16,16 +17,7 @@ export interface ReceiptNumberValues {
   date?: string;
 }
 
-export class ReceiptNumberError extends Error {
-  constructor(
-    readonly code: 'RECEIPT_TEMPLATE_INVALID',
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'ReceiptNumberError';
-  }
-}
+export class ReceiptNumberError extends KassaError<'RECEIPT_TEMPLATE_INVALID'> {}
 
 /** Luhn check digit for a digit string (the digit that makes the whole pass Luhn). */
 export function receiptCheckDigit(digits: string): number {
