@@ -11,3 +11,4 @@ export * from './order-snapshot';
 export * from './store-events';
 export * from './cloud-events';
 export * from './registry';
+export * from './snapshot-builder';

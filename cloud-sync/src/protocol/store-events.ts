@@ -14,7 +14,7 @@ export const orderCancelledV1 = z.looseObject({
   order_id: idSchema,
   o_id: oId.nullable(),
   transaction_id_poslog: z.string().max(64).nullable(),
-  reason: z.string().min(1).max(500),
+  reason: z.string().max(500),
   attempted_tenders: z
     .array(z.looseObject({ tender_id: idSchema, method: z.string().max(32), status: z.string().max(32) }))
     .optional(),
