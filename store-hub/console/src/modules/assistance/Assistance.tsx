@@ -1,0 +1,275 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api/api';
+import { onLive } from '../../api/live';
+import type { AssistBasket, BasketLine } from '../../api/types';
+import { go } from '../../app/router';
+import { useSession } from '../../app/session';
+import { ErrorNote, isAmount, Money, useAction, useLoad } from '../../components/ui';
+import { useI18n } from '../../i18n/i18n';
+
+export function Assistance({ arg }: { arg: string | null }) {
+  const { t } = useI18n();
+  const lanes = useLoad(() => api.lanes(), []);
+  return (
+    <section aria-labelledby="as-title">
+      <h1 id="as-title">{t('as.title')}</h1>
+      <label className="field inline">
+        <span>{t('as.pick')}</span>
+        <select value={arg ?? ''} onChange={(e) => go('assistance', e.target.value)}>
+          <option value="">—</option>
+          {lanes.data?.lanes.map((l) => (
+            <option key={l.device_id} value={l.device_id}>
+              {l.retailer_device_id} {l.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {arg && <LaneBasket deviceId={arg} />}
+    </section>
+  );
+}
+
+function LaneBasket({ deviceId }: { deviceId: string }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const { data, error, reload } = useLoad(() => api.laneBasket(deviceId), [deviceId]);
+  const act = useAction();
+  const [basket, setBasket] = useState<AssistBasket | null>(null);
+  useEffect(() => setBasket(data ?? null), [data]);
+  useEffect(() => onLive((name) => name === 'basket.updated' && reload()), [reload]);
+  const [discount, setDiscount] = useState('');
+  const [discountReason, setDiscountReason] = useState('');
+  const [exemptReason, setExemptReason] = useState('');
+  const [confirmCancel, setConfirmCancel] = useState(false);
+
+  if (error) return <ErrorNote error={error} />;
+  if (data === null) return <p>{t('as.noBasket')}</p>;
+  if (!basket) return <p>{t('app.loading')}</p>;
+  const apply = (fn: () => Promise<AssistBasket>) =>
+    void act.run(fn).then((b) => {
+      if (b) setBasket(b);
+    });
+
+  return (
+    <div>
+      <ErrorNote error={act.error} />
+      <table className="grid">
+        <caption className="sr-only">{t('as.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('as.item')}</th>
+            <th scope="col">{t('as.quantity')}</th>
+            <th scope="col">{t('as.unit')}</th>
+            <th scope="col">{t('as.lineTotal')}</th>
+            <th scope="col">{t('as.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {basket.lines.map((l) => (
+            <LineRow key={l.line_id} line={l} basket={basket} apply={apply} busy={act.busy} />
+          ))}
+        </tbody>
+      </table>
+      <dl className="totals">
+        <dt>{t('as.discounts')}</dt>
+        <dd>
+          <Money value={basket.totals.total_discount} />
+        </dd>
+        <dt>{t('as.tax')}</dt>
+        <dd>
+          <Money value={basket.totals.total_tax} />
+        </dd>
+        <dt>{t('as.total')}</dt>
+        <dd>
+          <strong>
+            <Money value={basket.totals.total_after_tax} />
+          </strong>
+        </dd>
+      </dl>
+      {basket.tax_exempt && <p className="notice">{t('as.taxExemptOn')}</p>}
+      <div className="panels">
+        <form
+          className="card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply(() => api.staffDiscount(basket, discount, discountReason));
+          }}
+        >
+          <h2>{t('as.discount')}</h2>
+          <label className="field">
+            <span>{t('as.discountPercent')}</span>
+            <input
+              inputMode="decimal"
+              value={discount}
+              onChange={(e) => setDiscount(e.target.value)}
+              required
+            />
+          </label>
+          <label className="field">
+            <span>{t('as.reason')}</span>
+            <input value={discountReason} onChange={(e) => setDiscountReason(e.target.value)} required />
+          </label>
+          <button type="submit" disabled={act.busy || !can('can_override_price')}>
+            {t('as.apply')}
+          </button>
+        </form>
+        <form
+          className="card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply(() => api.taxExempt(basket, !basket.tax_exempt, exemptReason));
+          }}
+        >
+          <h2>{t('as.taxExempt')}</h2>
+          <label className="field">
+            <span>{t('as.reason')}</span>
+            <input value={exemptReason} onChange={(e) => setExemptReason(e.target.value)} required />
+          </label>
+          <button type="submit" disabled={act.busy || !can('can_override_price')}>
+            {basket.tax_exempt ? t('common.cancel') : t('as.taxExemptApply')}
+          </button>
+        </form>
+        <div className="card">
+          <h2>{t('as.cancelSale')}</h2>
+          {!confirmCancel ? (
+            <button
+              type="button"
+              className="danger"
+              disabled={!can('can_delete')}
+              onClick={() => setConfirmCancel(true)}
+            >
+              {t('as.cancelSale')}
+            </button>
+          ) : (
+            <>
+              <p>{t('as.cancelConfirm')}</p>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => apply(() => api.cancelSale(basket, 'staff cancel'))}
+                autoFocus
+              >
+                {t('common.confirm')}
+              </button>
+              <button type="button" onClick={() => setConfirmCancel(false)}>
+                {t('common.cancel')}
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function LineRow({
+  line,
+  basket,
+  apply,
+  busy,
+}: {
+  line: BasketLine;
+  basket: AssistBasket;
+  apply: (fn: () => Promise<AssistBasket>) => void;
+  busy: boolean;
+}) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const [qty, setQty] = useState(String(line.quantity));
+  const [overriding, setOverriding] = useState(false);
+  const [price, setPrice] = useState('');
+  const [reason, setReason] = useState('');
+  const [bad, setBad] = useState(false);
+  return (
+    <>
+      <tr>
+        <th scope="row">
+          {line.item_name}
+          {line.price_source === 'override' && <span className="tag">{t('as.overridden')}</span>}
+        </th>
+        <td>
+          <form
+            className="inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              apply(() => api.setQuantity(basket, line.line_id, Number(qty)));
+            }}
+          >
+            <input
+              aria-label={`${t('as.quantity')} ${line.item_name}`}
+              className="qty"
+              inputMode="numeric"
+              value={qty}
+              onChange={(e) => setQty(e.target.value.replace(/\D/g, ''))}
+            />
+            <button type="submit" disabled={busy || !can('can_edit')}>
+              {t('as.setQty')}
+            </button>
+          </form>
+        </td>
+        <td>
+          <Money value={line.unit_price} />
+        </td>
+        <td>
+          <Money value={line.payable} />
+        </td>
+        <td className="actions">
+          <button
+            type="button"
+            disabled={busy || !can('can_override_price')}
+            onClick={() => setOverriding(!overriding)}
+          >
+            {t('as.override')}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy || !can('can_delete')}
+            onClick={() => apply(() => api.removeLine(basket, line.line_id))}
+            aria-label={`${t('as.remove')} ${line.item_name}`}
+          >
+            {t('as.remove')}
+          </button>
+        </td>
+      </tr>
+      {overriding && (
+        <tr>
+          <td colSpan={5}>
+            <form
+              className="inline"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!isAmount(price)) return setBad(true);
+                setBad(false);
+                apply(() => api.overridePrice(basket, line.line_id, { new_unit_price: price, reason }));
+              }}
+            >
+              <label className="field">
+                <span>{t('as.newPrice')}</span>
+                <input
+                  inputMode="decimal"
+                  value={price}
+                  onChange={(e) => setPrice(e.target.value)}
+                  required
+                  autoFocus
+                />
+              </label>
+              <label className="field">
+                <span>{t('as.reason')}</span>
+                <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+              </label>
+              <button type="submit" className="primary">
+                {t('as.apply')}
+              </button>
+              {bad && (
+                <span role="alert" className="error">
+                  {t('err.amount')}
+                </span>
+              )}
+            </form>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

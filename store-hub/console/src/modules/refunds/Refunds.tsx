@@ -1,0 +1,172 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from '../../api/api';
+import type { Refundable, RefundRecord } from '../../api/types';
+import { go } from '../../app/router';
+import { useSession } from '../../app/session';
+import { ErrorNote, formatMoney, Money, Notice, useAction, useLoad } from '../../components/ui';
+import { useI18n } from '../../i18n/i18n';
+
+export function Refunds({ arg }: { arg: string | null }) {
+  const { t } = useI18n();
+  const [q, setQ] = useState('');
+  const find = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const o = await find.run(() => api.findOrder(q.trim()));
+    if (o) go('refunds', o.order_id);
+  };
+  return (
+    <section aria-labelledby="rf-title">
+      <h1 id="rf-title">{t('rf.title')}</h1>
+      <form className="inline" onSubmit={submit}>
+        <label className="field">
+          <span>{t('rf.find')}</span>
+          <input value={q} onChange={(e) => setQ(e.target.value)} required />
+        </label>
+        <button type="submit">{t('rf.open')}</button>
+      </form>
+      <ErrorNote error={find.error} />
+      {arg && <RefundOrder orderId={arg} />}
+    </section>
+  );
+}
+
+function RefundOrder({ orderId }: { orderId: string }) {
+  const { t } = useI18n();
+  const { can, store } = useSession();
+  const { data, error, reload } = useLoad(() => api.refundable(orderId), [orderId]);
+  const order = useLoad(() => api.order(orderId), [orderId]);
+  const [qty, setQty] = useState<Record<string, number>>({});
+  const [method, setMethod] = useState<'card' | 'cash'>('card');
+  const [reason, setReason] = useState('');
+  const act = useAction();
+  const [done, setDone] = useState<RefundRecord | null>(null);
+  useEffect(() => setQty({}), [data]);
+  if (error) return <ErrorNote error={error} />;
+  if (!data) return <p>{t('app.loading')}</p>;
+  const allowed = can('can_refund');
+  const chosen = data.lines.filter((l) => (qty[l.line_id] ?? 0) > 0);
+  const anything = data.lines.some((l) => l.refundable_quantity > 0);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await act.run(() =>
+      api.refund({
+        order_id: orderId,
+        lines: chosen.map((l) => ({ line_id: l.line_id, quantity: qty[l.line_id]! })),
+        method,
+        reason,
+      }),
+    );
+    if (r) {
+      setDone(r);
+      reload();
+      order.reload();
+    }
+  };
+
+  return (
+    <form onSubmit={submit} aria-labelledby="rfo-title" className="card">
+      <h2 id="rfo-title">{t('or.detail', { n: data.o_id })}</h2>
+      {!allowed && <Notice>{t('rf.noPermission')}</Notice>}
+      {!anything && <p>{t('rf.nothing')}</p>}
+      <table className="grid">
+        <caption className="sr-only">{t('rf.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('as.item')}</th>
+            <th scope="col">{t('rf.paidQty')}</th>
+            <th scope="col">{t('rf.refundedQty')}</th>
+            <th scope="col">{t('rf.inProgress')}</th>
+            <th scope="col">{t('rf.refundable')}</th>
+            <th scope="col">{t('rf.unitPaid')}</th>
+            <th scope="col">{t('rf.unitTax')}</th>
+            {allowed && <th scope="col">{t('rf.toRefund')}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {data.lines.map((l) => (
+            <tr key={l.line_id} data-testid={`refund-line-${l.line_id}`}>
+              <th scope="row">{l.name}</th>
+              <td>{l.quantity}</td>
+              <td>{l.refunded_quantity}</td>
+              <td>{l.processing_quantity}</td>
+              <td>
+                {l.refundable_quantity} (<Money value={l.refundable_amount} />)
+              </td>
+              <td>
+                <Money value={l.unit_paid} />
+              </td>
+              <td>
+                <Money value={l.unit_tax} />
+              </td>
+              {allowed && (
+                <td>
+                  <input
+                    type="number"
+                    min={0}
+                    max={l.refundable_quantity}
+                    className="qty"
+                    aria-label={`${t('rf.toRefund')} ${l.name}`}
+                    value={qty[l.line_id] ?? 0}
+                    disabled={l.refundable_quantity === 0}
+                    onChange={(e) =>
+                      setQty({
+                        ...qty,
+                        [l.line_id]: Math.max(
+                          0,
+                          Math.min(l.refundable_quantity, Number(e.target.value) || 0),
+                        ),
+                      })
+                    }
+                  />
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {allowed && anything && (
+        <>
+          <fieldset className="segmented">
+            <legend>{t('rf.method')}</legend>
+            {(data.methods as Refundable['methods']).map((m) => (
+              <label key={m}>
+                <input type="radio" name="method" checked={method === m} onChange={() => setMethod(m)} />
+                {t(`rf.method.${m}`)}
+              </label>
+            ))}
+          </fieldset>
+          <label className="field">
+            <span>{t('rf.reason')}</span>
+            <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+          </label>
+          <button type="submit" className="primary" disabled={act.busy || chosen.length === 0}>
+            {t('rf.submit', { amount: '' })}
+          </button>
+        </>
+      )}
+      <ErrorNote error={act.error} />
+      {done && (
+        <Notice>
+          {done.status === 'REFUNDED'
+            ? t('rf.done', { amount: formatMoney(store?.currency_sign ?? '', done.amount) })
+            : t('rf.failed', { message: done.failure ?? done.status })}
+        </Notice>
+      )}
+      {order.data && order.data.refunds.length > 0 && (
+        <>
+          <h3>{t('rf.history')}</h3>
+          <ul>
+            {order.data.refunds.map((r) => (
+              <li key={r.refund_id}>
+                {new Date(r.created_at).toLocaleString()} · {r.status} · {r.method} ·{' '}
+                <Money value={r.amount} /> ({t('as.tax')} <Money value={r.tax_amount} />)
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </form>
+  );
+}
