@@ -38,42 +38,85 @@ export interface Planner {
 
 class BudgetExceeded extends Error {}
 
+/** What the test hook sees of one search: its inputs and the bound it prunes with. */
+export interface SearchProbe {
+  cands: Candidate[];
+  st: EvalState;
+  planner: Planner;
+  /** The search's upper bound for the promotions in `mask` once the units flagged in `consumed` are used. */
+  bound(consumed: Uint8Array, mask: number): number;
+}
+
+/** Set by tests only (the package entry point does not export it). */
+export const searchProbe: { current: ((probe: SearchProbe) => void) | null } = { current: null };
+
 /** Total discount of applying the candidates one after another on a copy of the state. */
 export function runOrder(order: Candidate[], st: EvalState, planner: Planner, layer: number): bigint {
   const s = st.fork();
   let total = 0n;
-  for (const c of order) total += s.commit(planner.plan(c, s), c, layer, true);
+  // bestDiscount false: a fork shares the layer's lock flags with the real state, and a trial
+  // order must not lock units for later layers.
+  for (const c of order) total += s.commit(planner.plan(c, s), c, layer, false);
   return total;
 }
 
-/** Largest possible discount of unit u under candidate c, whatever the state (admissible). */
-function unitUpperBound(c: Candidate, st: EvalState, u: number, m: Membership): bigint {
+/**
+ * The most one unit can take from candidate c in any run from any state of this layer: the
+ * free units' prices do not change inside a layer, so the bound holds in every search state.
+ *
+ * Why it is admissible: a unit's applied discount is d = r − (B − cur) with B its price base
+ * and cur its current price (§7.1), so d grows with the raw discount r, and r is largest at
+ * the largest per-unit value: x ≤ V for every split (each proportional or equal share is at
+ * most the whole, the remainder share too), weight applied. A valid unit keeps a price ≥ 0,
+ * so d ≤ cur. Line Special takes the value of the node the unit matched, which differs per
+ * group: the unit can fill any group it is a member of, so the largest over those groups.
+ * Family m spreads a set-level amount as shares that are each ≤ cur (price ≥ 0).
+ */
+export function unitUpperBound(c: Candidate, st: EvalState, u: number, m: Membership): bigint {
   const p = c.promo;
   const cur = st.price[u]!;
   if (p.family === 'm') return cur;
-  let type = p.discountType;
-  let value = p.discountValue;
-  if (p.family === 'l') {
-    for (const nodes of m.nodes) {
-      const n = nodes.get(u);
-      if (n) {
-        type = n.discountType ?? type;
-        value = n.discountValue ?? value;
-        break;
-      }
-    }
+  if (p.family !== 'l') return rawBound(st, u, cur, priceBase(p, st, u), p.discountType, p.discountValue);
+  let best = 0n;
+  for (const nodes of m.nodes) {
+    const node = nodes.get(u);
+    if (!node) continue;
+    const type = node.discountType ?? p.discountType;
+    const value = node.discountValue ?? p.discountValue;
+    const d = rawBound(st, u, cur, priceBase(p, st, u), type, value);
+    if (d > best) best = d;
   }
-  const B = priceBase(p, st, u);
+  return best;
+}
+
+/** The largest d of one unit for a per-unit value of at most `value` of this type (see above). */
+function rawBound(st: EvalState, u: number, cur: bigint, B: bigint, type: string, value: bigint): bigint {
   let rMax: bigint;
   if (type === 'p') rMax = roundDiv(B * value, 10000n);
   else if (type === 'v') rMax = roundDiv(value * st.units[u]!.weightMilli, 1000n);
-  else rMax = B;
+  else rMax = B; // a fixed price never goes below 0, so r ≤ B
   const d = rMax - (B - cur);
   return d < 0n ? 0n : d > cur ? cur : d;
 }
 
-/** How many units one run of the promotion can discount at most (all its sets together). */
-function unitsDiscountedPerRun(c: Candidate): number {
+/** Targets (D) and requisites (R) per set of r/m, as `setShape` forms them (§8.7). */
+function shapeOf(p: Candidate['promo']): { D: number; R: number } {
+  const g = p.groups;
+  if (g.length === 1) {
+    const M = Number(g[0]!.min);
+    const D = p.targetGroupQtyMin ?? M;
+    return { D, R: M - D };
+  }
+  const ti = g.findIndex((x) => x.name === p.targetGroupName);
+  return { D: Number(g[ti]!.min), R: Number(g[ti === 0 ? 1 : 0]!.min) };
+}
+
+/**
+ * How many units one run of the promotion can discount at most (all its sets together):
+ * every set of e/c/l discounts exactly its group minimums, r only its targets, m every unit
+ * of the set, Easy+ at most its maximum (one set, the limit ignored).
+ */
+export function unitsDiscountedPerRun(c: Candidate): number {
   const p = c.promo;
   const g = p.groups;
   const lim = c.limit;
@@ -86,29 +129,48 @@ function unitsDiscountedPerRun(c: Candidate): number {
       return lim * sum(g.map((x) => Number(x.min)));
     case 'r':
     case 'm': {
-      const two = g.length === 2;
-      const ti = two ? g.findIndex((x) => x.name === p.targetGroupName) : 0;
-      const D = two ? Number(g[ti]!.min) : (p.targetGroupQtyMin ?? Number(g[0]!.min));
-      const M = two ? sum(g.map((x) => Number(x.min))) : Number(g[0]!.min);
-      return lim * (p.family === 'r' || D === M ? D : M);
+      const { D, R } = shapeOf(p);
+      return lim * (p.family === 'r' || R === 0 ? D : D + R);
     }
+    case 'p':
+      return g[0]!.max === null ? Number.MAX_SAFE_INTEGER : Number(g[0]!.max);
     default:
-      return Number.MAX_SAFE_INTEGER; // Easy+ discounts everything up to its maximum
+      return Number.MAX_SAFE_INTEGER; // no family-specific count: every member unit
   }
 }
 
-/** A bound on one run's total discount from its sets (value-off over the whole set). */
-function setBound(c: Candidate, st: EvalState, members: number[]): number {
+/**
+ * A bound on one run's total discount from its sets, where the family gives one (value off,
+ * "for all items"); Infinity otherwise (the per-unit bounds then apply alone).
+ *
+ * e/c/p/r with type v and strategy a: the per-unit values of one set add up to V (the
+ * remainder rule), unweighted r = x, and d = x + (cur − B), so a run gives at most
+ * sets × V plus, for every unit whose price base is below its current price (MRP below SP,
+ * or below a price lowered by an earlier layer), that difference. m: a set's amount X is
+ * spread as the units' discounts, so a run gives sets × X with X = V (a) or V × D (e).
+ */
+export function setBound(c: Candidate, st: EvalState, members: readonly number[]): number {
   const p = c.promo;
-  if (p.discountType !== 'v' || p.strategy !== 'a' || p.family === 'l') return Infinity;
-  if (members.some((u) => st.units[u]!.weightMilli !== 1000n)) return Infinity;
+  if (p.discountType !== 'v') return Infinity;
+  if (p.family === 'm') {
+    const { D, R } = shapeOf(p);
+    // With no requisites m is evaluated as Easy (§8.9): the bound below applies.
+    if (R > 0) return c.limit * Number(p.strategy === 'a' ? p.discountValue : p.discountValue * BigInt(D));
+  }
+  if (p.strategy !== 'a' || p.family === 'l') return Infinity;
+  let excess = 0n;
+  for (const u of members) {
+    if (st.units[u]!.weightMilli !== 1000n) return Infinity;
+    const gap = st.price[u]! - priceBase(p, st, u);
+    if (gap > 0n) excess += gap;
+  }
   if (p.family === 'p') {
     const N = Number(p.groups[0]!.min);
     const max =
       p.groups[0]!.max === null ? members.length : Math.min(members.length, Number(p.groups[0]!.max));
-    return Math.ceil(max / N) * Number(p.discountValue);
+    return Math.ceil(max / N) * Number(p.discountValue) + Number(excess);
   }
-  return c.limit * Number(p.discountValue);
+  return c.limit * Number(p.discountValue) + Number(excess);
 }
 
 export function solveBySearch(
@@ -192,6 +254,19 @@ export function solveBySearch(
     }
     return Math.min(perUnit, perPromo);
   };
+
+  // Test hook (not part of the package API): lets a property test compare the bound with
+  // exhaustive enumeration at states it reaches itself.
+  searchProbe.current?.({
+    cands,
+    st,
+    planner,
+    bound(consumed: Uint8Array, mask: number) {
+      const words = new Int32Array(W);
+      for (let p = 0; p < R; p++) if (consumed[relevant[p]!]) setBit(words, p);
+      return upperBound(words, mask);
+    },
+  });
 
   // A promotion's plan depends only on which of its own member units are still free.
   const planCache = new Map<string, { d: bigint; used: Int32Array }>();
