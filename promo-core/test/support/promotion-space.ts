@@ -99,7 +99,7 @@ export const spacePromoArb = (id: string, o: SpaceOptions): fc.Arbitrary<Json> =
       family: fc.constantFrom('e', 'p', 'c', 'l', 'r', 'm'),
       d: discountArb,
       strategy: fc.constantFrom('a', 'e'),
-      base: fc.constantFrom('m', 's', 'f'),
+      base: fc.constantFrom('m', 's', 'f', 'm'),
       limit: fc.integer({ min: 1, max: 3 }),
       min1: fc.integer({ min: 1, max: 3 }),
       min2: fc.integer({ min: 0, max: 2 }),
@@ -207,6 +207,7 @@ export const instanceArb = (size: { min: number; max: number }): fc.Arbitrary<In
       k: fc.integer(size),
       contextSize: fc.integer({ min: 0, max: 2 }),
       contextCriteria: fc.constantFrom('b', 'p'),
+      zeroDiscount: fc.integer({ min: 0, max: 4 }).map((x) => x === 0),
       overrides: fc.array(fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }), {
         minLength: 1,
         maxLength: 3,
@@ -230,7 +231,10 @@ export const instanceArb = (size: { min: number; max: number }): fc.Arbitrary<In
           items: r.items,
           cluster,
           context,
-          request: request(r.items, { special_promos: qualifiers([...context, ...cluster], r.overrides) }),
+          request: request(r.items, {
+            special_promos: qualifiers([...context, ...cluster], r.overrides),
+            ...(r.zeroDiscount && { tenant_flags: { apply_zero_discount_promos: true } }),
+          }),
         })),
     );
 
