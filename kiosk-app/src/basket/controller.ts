@@ -1,0 +1,1067 @@
+/**
+ * The kiosk's shell around the functional core: it keeps the shopper's basket in RxDB, prices
+ * every change at once with promo-core, replays each change to the hub (the authority) with
+ * its own Idempotency-Key, compares the hub's canonical JSON with its own, and drives the
+ * journey screens. A hub that is away only delays the replay: nothing is lost or doubled,
+ * because every replayed request carries the key it was first sent with.
+ */
+import type { StoreData } from '@kassa/promo-core';
+import type { KioskBasketDoc, LocalLine, PendingOp, ReferenceCollection } from '../data/collections';
+import { REFERENCE_COLLECTIONS } from '../data/collections';
+import type { KioskDatabase, KioskReplication } from '../data/database';
+import { replicateWithHub } from '../data/database';
+import type { HubClient } from '../hub/client';
+import { HubRefusal, HubUnreachable } from '../hub/client';
+import type { HubEvents } from '../hub/events';
+import { connectHubEvents } from '../hub/events';
+import type { Approval, BasketView, OrderView } from '../hub/schemas';
+import type { LocalStore } from '../pricing/store-data';
+import { buildLocalStore } from '../pricing/store-data';
+import type { Suggestion } from '../pricing/local';
+import { isPricingError, lineInput, priceLocally, resolveCode, snapshotFor, suggestionsFor } from '../pricing/local';
+import type { PricedJson } from '../pricing/types';
+import { comparable, type DataVersion } from './versions';
+
+export type Screen =
+  | 'loading'
+  | 'unpaired'
+  | 'attract'
+  | 'language'
+  | 'scanning'
+  | 'checkout_wait'
+  | 'age_check'
+  | 'paying'
+  | 'receipt'
+  | 'thanks';
+
+export type Lang = 'en' | 'de';
+
+export interface Notice {
+  /** i18n key of a plain sentence, with what to do next. */
+  key: string;
+  params?: Record<string, string | number>;
+  tone: 'info' | 'warn' | 'error';
+  at: number;
+}
+
+export interface PaymentState {
+  prompt: string | null;
+  status: 'idle' | 'waiting' | 'declined' | 'error' | 'partial';
+  declines: number;
+}
+
+export interface KioskState {
+  screen: Screen;
+  lang: Lang;
+  online: boolean;
+  ready: boolean;
+  store: LocalStore | null;
+  basket: KioskBasketDoc | null;
+  /** What the screen shows: local pricing at once, the hub's figures if they ever differ. */
+  priced: PricedJson | null;
+  suggestions: Suggestion[];
+  /** The hub's total for the lines it has accepted, and whether it equals the kiosk's. */
+  hub: { total: string | null; agrees: boolean | null; mismatch: boolean; version: number | null };
+  notice: Notice | null;
+  approval: Approval | null;
+  order: OrderView | null;
+  payment: PaymentState;
+  receipt: { qr: string | null; channel: string | null };
+  staff: { token: string; username: string } | null;
+  staffPrompt: null | { reason: 'badge' | 'button' | 'approval'; pending?: PendingAction };
+  idlePrompt: boolean;
+  weighing: null | { code: string; name: string };
+  waitingSince: number | null;
+  staffCalled: boolean;
+}
+
+type PendingAction = { kind: 'remove'; line_id: string } | { kind: 'quantity'; line_id: string; quantity: number };
+
+export interface ControllerOptions {
+  hub: HubClient;
+  db: KioskDatabase;
+  token: string;
+  /** Scripted terminal outcomes (simulator), one per tender, e.g. ['decline','approve']. */
+  simulate?: string[];
+  idleOverride?: { prompt: number; abandon: number };
+  now?: () => number;
+  newId?: () => string;
+}
+
+const initialPayment: PaymentState = { prompt: null, status: 'idle', declines: 0 };
+
+export class KioskController {
+  private state: KioskState = {
+    screen: 'loading',
+    lang: 'en',
+    online: false,
+    ready: false,
+    store: null,
+    basket: null,
+    priced: null,
+    suggestions: [],
+    hub: { total: null, agrees: null, mismatch: false, version: null },
+    notice: null,
+    approval: null,
+    order: null,
+    payment: initialPayment,
+    receipt: { qr: null, channel: null },
+    staff: null,
+    staffPrompt: null,
+    idlePrompt: false,
+    weighing: null,
+    waitingSince: null,
+    staffCalled: false,
+  };
+  private readonly listeners = new Set<() => void>();
+  private rep: KioskReplication | null = null;
+  private events: HubEvents | null = null;
+  private pumping: Promise<void> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private idleTimer: ReturnType<typeof setInterval> | null = null;
+  private lastTouch = 0;
+  private saveChain: Promise<unknown> = Promise.resolve();
+  private rebuildTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastHubView: BasketView | null = null;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private simulate: string[];
+  private mismatchReported = new Set<string>();
+  private disposed = false;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.now = opts.now ?? (() => Date.now());
+    this.newId = opts.newId ?? (() => crypto.randomUUID());
+    this.simulate = [...(opts.simulate ?? [])];
+  }
+
+  // --- store for React ---------------------------------------------------------------------------
+  getState = (): KioskState => this.state;
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+  private set(patch: Partial<KioskState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  // --- start-up ----------------------------------------------------------------------------------
+  async start(): Promise<void> {
+    const db = this.opts.db;
+    this.rep = replicateWithHub(db, this.opts.hub, {
+      onCaughtUp: () => this.recompare(),
+      onError: () => undefined,
+    });
+    // Reference data → promo-core StoreData, rebuilt (debounced) whenever a collection changes.
+    for (const name of REFERENCE_COLLECTIONS) db[name].$.subscribe(() => this.scheduleRebuild());
+    await this.rebuildStore();
+    const open = await db.baskets.find({ selector: { state: { $in: ['active', 'checkout'] } } }).exec();
+    const doc = open
+      .map((d) => d.toMutableJSON() as KioskBasketDoc)
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
+    if (doc) {
+      this.set({ basket: doc, screen: doc.state === 'checkout' ? 'paying' : 'scanning' });
+      this.reprice();
+    } else this.set({ screen: 'attract' });
+    this.events = connectHubEvents(this.opts.hub.origin, this.opts.token, {
+      connected: () => {
+        this.set({ online: true });
+        this.rep?.changed('RESYNC');
+        this.kick();
+        void this.resumeCheckout();
+      },
+      disconnected: () => this.set({ online: false }),
+      state: () => undefined,
+      basketUpdated: (b) => this.onHubBasket(b),
+      interventionDecided: (i) => this.onDecided(i),
+      paymentPrompt: (p) => this.set({ payment: { ...this.state.payment, prompt: p.prompt } }),
+      paymentResult: (o) => this.onOrder(o),
+      orderCompleted: (o) => this.onOrder(o),
+      deviceEvent: (e) => {
+        if (e.weight_g !== undefined && this.state.weighing) {
+          void this.addWeighed(e.weight_g);
+          return;
+        }
+        if (e.type !== 'scan' || !e.code) return;
+        this.touch();
+        if (e.error?.code === 'NO_ACTIVE_BASKET') void this.scan(e.code);
+        else if (e.error) this.notice(refusalKey(e.error.code), 'warn');
+        else if (this.state.screen === 'attract' || this.state.screen === 'language')
+          this.set({ screen: 'scanning' });
+      },
+      replicationChanged: (e) => this.rep?.changed(e),
+    });
+    this.idleTimer = setInterval(() => this.checkIdle(), 1000);
+    this.touch();
+  }
+
+  async stop(): Promise<void> {
+    this.disposed = true;
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
+    this.events?.close();
+    await this.rep?.cancel();
+    await this.saveChain.catch(() => undefined);
+  }
+
+  /** For tests and the bench: resolves when every collection has pulled what the hub has. */
+  async replicated(): Promise<void> {
+    await this.rep?.inSync();
+    await this.rebuildStore();
+  }
+
+  private scheduleRebuild(): void {
+    if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = setTimeout(() => void this.rebuildStore(), 150);
+  }
+
+  private async rebuildStore(): Promise<void> {
+    const db = this.opts.db;
+    const all = async (name: ReferenceCollection) =>
+      (await db[name].find().exec()).map((d) => ({ updatedAt: d.updatedAt, doc: d.doc }));
+    const [config, items, categories, promotions, taxRows] = await Promise.all(
+      (['store_config', 'items', 'categories', 'promotions', 'tax_rows'] as const).map(all),
+    );
+    const cfg = config?.find((c) => c.doc.store_id !== undefined);
+    if (!cfg || !items || !categories || !promotions || !taxRows) return;
+    const maxStamp = Math.max(
+      0,
+      ...[config!, items, categories, promotions, taxRows].map((rows) =>
+        rows.reduce((m, r) => Math.max(m, r.updatedAt), 0),
+      ),
+    );
+    if (this.state.store && this.state.store.maxStamp === maxStamp) return;
+    try {
+      const store = buildLocalStore({
+        config: cfg.doc,
+        items: items.map((r) => r.doc),
+        categories: categories.map((r) => r.doc),
+        promotions: promotions.map((r) => r.doc),
+        tax_rows: taxRows.map((r) => r.doc),
+        maxStamp,
+      });
+      this.set({ store, ready: true });
+      this.reprice();
+      this.recompare();
+    } catch (err) {
+      console.warn('kiosk: the replicated store data could not be built yet', err);
+    }
+  }
+
+  // --- journey -----------------------------------------------------------------------------------
+  touch(): void {
+    this.lastTouch = this.now();
+    if (this.state.idlePrompt) this.set({ idlePrompt: false });
+  }
+
+  begin(): void {
+    this.touch();
+    this.set({ screen: 'language' });
+  }
+
+  chooseLanguage(lang: Lang): void {
+    this.touch();
+    this.set({ lang, screen: 'scanning' });
+  }
+
+  setLanguage(lang: Lang): void {
+    this.set({ lang });
+  }
+
+  dismissNotice(): void {
+    this.set({ notice: null });
+  }
+
+  private notice(key: string, tone: Notice['tone'] = 'info', params?: Notice['params']): void {
+    this.set({ notice: { key, tone, at: this.now(), ...(params ? { params } : {}) } });
+  }
+
+  private async ensureBasket(): Promise<KioskBasketDoc> {
+    if (this.state.basket && this.state.basket.state === 'active') return this.state.basket;
+    const doc: KioskBasketDoc = {
+      id: this.newId(),
+      state: 'active',
+      created_at: new Date(this.now()).toISOString(),
+      lines: [],
+      ops: [],
+      next_seq: 1,
+      order_attempt: 0,
+    };
+    await this.save(doc);
+    return doc;
+  }
+
+  private save(doc: KioskBasketDoc): Promise<unknown> {
+    this.set({ basket: doc });
+    // Writes are chained so a later state never lands before an earlier one.
+    this.saveChain = this.saveChain
+      .catch(() => undefined)
+      .then(() => this.opts.db.baskets.upsert({ ...doc, updatedAt: doc.updatedAt ?? 0 }));
+    return this.saveChain;
+  }
+
+  /** A code from the keyboard wedge, the on-screen keypad, the search or the lane scanner. */
+  async scan(raw: string, weight_g?: number): Promise<void> {
+    this.touch();
+    const code = raw.trim();
+    if (!code) return;
+    const store = this.state.store;
+    if (store && code.startsWith(store.config.kiosk.staff_badge_prefix)) {
+      await this.staffBadge(code.slice(store.config.kiosk.staff_badge_prefix.length));
+      return;
+    }
+    if (!store) {
+      this.notice('notReady', 'warn');
+      return;
+    }
+    if (this.state.screen === 'paying' || this.state.screen === 'receipt' || this.state.screen === 'thanks') return;
+    const now = new Date(this.now()).toISOString();
+    const r = resolveCode(code, store.data, now);
+    if (!r.ok) {
+      this.notice(refusalKey(r.error.code), 'warn', { code });
+      return;
+    }
+    const item = r.resolution.item;
+    if (item.unit_of_measure !== 'each' && r.resolution.weight_g == null && weight_g === undefined) {
+      // A PLU for a weighed item: ask for the weight (a hub scale or the keypad).
+      this.set({ weighing: { code, name: item.item_name }, screen: 'scanning' });
+      return;
+    }
+    const doc = await this.ensureBasket();
+    const same =
+      weight_g === undefined ? doc.lines.find((l) => l.code === code && l.weight_g === undefined) : undefined;
+    let lines: LocalLine[];
+    let lineId: string;
+    if (same) {
+      lineId = same.line_id;
+      lines = doc.lines.map((l) => (l.line_id === lineId ? { ...l, quantity: l.quantity + 1 } : l));
+    } else {
+      lineId = `l${doc.next_seq}-${this.newId().slice(0, 8)}`;
+      const snap = snapshotFor(code, store.data, now);
+      lines = [
+        ...doc.lines,
+        {
+          line_id: lineId,
+          code,
+          quantity: 1,
+          ...(weight_g !== undefined ? { weight_g } : {}),
+          ...(snap ? { price_snapshot: snap } : {}),
+        },
+      ];
+    }
+    const refusal = this.refusalFor(lines, lineId, store.data);
+    if (refusal) {
+      this.notice(refusalKey(refusal.code), 'warn', { code, allowed: String(refusal.details.allowed ?? '') });
+      return;
+    }
+    const op: PendingOp = {
+      seq: doc.next_seq,
+      kind: 'add',
+      line_id: lineId,
+      code,
+      quantity: 1,
+      ...(weight_g !== undefined ? { weight_g } : {}),
+    };
+    const next = { ...doc, lines, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
+    if (this.state.screen !== 'scanning') this.set({ screen: 'scanning' });
+    this.set({ notice: null, basket: next });
+    this.reprice();
+    await this.save(next);
+    this.kick();
+  }
+
+  async addWeighed(weight_g: number): Promise<void> {
+    const w = this.state.weighing;
+    if (!w) return;
+    this.set({ weighing: null });
+    await this.scan(w.code, weight_g);
+  }
+
+  cancelWeighing(): void {
+    this.set({ weighing: null });
+  }
+
+  /** Would promo-core refuse this line? Quantity limits and the like, before anything is sent. */
+  private refusalFor(lines: LocalLine[], lineId: string, store: StoreData) {
+    try {
+      const out = priceLocally(
+        {
+          basket_id: 'check',
+          evaluation_time: new Date(this.now()).toISOString(),
+          channel: 'self_checkout',
+          lines: lines.map((l) => lineInput(l)),
+        },
+        store,
+      );
+      return out.priced.refusals.find((x) => x.line_id === lineId) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  async changeQuantity(lineId: string, quantity: number, approved = false): Promise<void> {
+    this.touch();
+    const doc = this.state.basket;
+    const store = this.state.store;
+    if (!doc || !store || doc.state !== 'active') return;
+    const line = doc.lines.find((l) => l.line_id === lineId);
+    if (!line || quantity === line.quantity) return;
+    if (quantity < 1) return this.removeLine(lineId, approved);
+    if (line.weight_g !== undefined) return;
+    if (quantity > store.config.max_line_quantity) {
+      this.notice('qtyTooHigh', 'warn', { allowed: store.config.max_line_quantity });
+      return;
+    }
+    if (quantity < line.quantity && this.needsStaff(approved)) {
+      this.set({ staffPrompt: { reason: 'approval', pending: { kind: 'quantity', line_id: lineId, quantity } } });
+      return;
+    }
+    const lines = doc.lines.map((l) => (l.line_id === lineId ? { ...l, quantity } : l));
+    const refusal = this.refusalFor(lines, lineId, store.data);
+    if (refusal) {
+      this.notice(refusalKey(refusal.code), 'warn', { allowed: String(refusal.details.allowed ?? '') });
+      return;
+    }
+    const op: PendingOp = { seq: doc.next_seq, kind: 'quantity', line_id: lineId, quantity };
+    const next = { ...doc, lines, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
+    this.set({ basket: next });
+    this.reprice();
+    await this.save(next);
+    this.kick();
+  }
+
+  async removeLine(lineId: string, approved = false): Promise<void> {
+    this.touch();
+    const doc = this.state.basket;
+    if (!doc || doc.state !== 'active') return;
+    if (this.needsStaff(approved)) {
+      this.set({ staffPrompt: { reason: 'approval', pending: { kind: 'remove', line_id: lineId } } });
+      return;
+    }
+    const hubId = doc.lines.find((l) => l.line_id === lineId)?.hub_line_id;
+    const op: PendingOp = { seq: doc.next_seq, kind: 'remove', line_id: lineId, ...(hubId ? { hub_line_id: hubId } : {}) };
+    const next = {
+      ...doc,
+      lines: doc.lines.filter((l) => l.line_id !== lineId),
+      ops: [...doc.ops, op],
+      next_seq: doc.next_seq + 1,
+    };
+    this.set({ basket: next });
+    this.reprice();
+    await this.save(next);
+    this.kick();
+  }
+
+  private needsStaff(approved: boolean): boolean {
+    return !approved && !this.state.staff && !!this.state.store?.config.kiosk.staff_approval_for_changes;
+  }
+
+  async help(): Promise<void> {
+    this.touch();
+    const doc = await this.ensureBasket();
+    const op: PendingOp = { seq: doc.next_seq, kind: 'help', reason: 'shopper pressed help' };
+    const next = { ...doc, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
+    await this.save(next);
+    this.notice('helpComing', 'info');
+    this.kick();
+  }
+
+  // --- local pricing -----------------------------------------------------------------------------
+  private reprice(): void {
+    const doc = this.state.basket;
+    const store = this.state.store;
+    if (!doc || !store) return;
+    if (this.state.hub.mismatch && this.lastHubView && doc.ops.length === 0) return;
+    try {
+      const out = priceLocally(
+        {
+          basket_id: doc.hub_basket_id ?? doc.id,
+          evaluation_time: new Date(this.now()).toISOString(),
+          channel: 'self_checkout',
+          lines: doc.lines.map((l) => lineInput(l)),
+        },
+        store.data,
+      );
+      this.set({ priced: out.priced, suggestions: suggestionsFor(out.priced, store.data) });
+    } catch (err) {
+      if (!isPricingError(err)) throw err;
+      this.notice('pricingError', 'error');
+    }
+  }
+
+  // --- replay to the hub -------------------------------------------------------------------------
+  private kick(): void {
+    if (this.pumping || this.disposed) return;
+    this.pumping = this.pump().finally(() => {
+      this.pumping = null;
+    });
+  }
+
+  /** Waits until every queued change has been accepted by the hub. */
+  async flushed(): Promise<void> {
+    while (this.pumping) await this.pumping;
+  }
+
+  private retry(): void {
+    if (this.retryTimer || this.disposed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.kick();
+    }, 1000);
+  }
+
+  private async pump(): Promise<void> {
+    const hub = this.opts.hub;
+    for (;;) {
+      const doc = this.state.basket;
+      if (!doc || doc.ops.length === 0 || doc.state === 'done' || doc.state === 'abandoned') return;
+      try {
+        let basketId = doc.hub_basket_id;
+        if (!basketId) {
+          const s = await hub.startSession(`${doc.id}:session`);
+          basketId = s.basket.basket_id;
+          await this.save({ ...this.state.basket!, hub_basket_id: basketId });
+        }
+        const op = doc.ops[0]!;
+        const key = `${doc.id}:op:${op.seq}`;
+        const cur = () => this.state.basket!;
+        const hubLine = (id: string | undefined) => cur().lines.find((l) => l.line_id === id)?.hub_line_id;
+        let view: BasketView | null = null;
+        try {
+          if (op.kind === 'add') {
+            const r = await hub.addLine(
+              basketId,
+              {
+                code: op.code!,
+                quantity: op.quantity ?? 1,
+                ...(op.weight_g !== undefined ? { weight_g: op.weight_g } : {}),
+              },
+              key,
+            );
+            view = r.basket;
+            const lines = cur().lines.map((l) => (l.line_id === op.line_id ? { ...l, hub_line_id: r.line_id } : l));
+            // Removed before the hub had it: the queued remove needs the hub's line id.
+            const ops = cur().ops.map((o) =>
+              o.kind === 'remove' && o.line_id === op.line_id && !o.hub_line_id ? { ...o, hub_line_id: r.line_id } : o,
+            );
+            await this.save({ ...cur(), lines, ops });
+          } else if (op.kind === 'quantity') {
+            const id = hubLine(op.line_id);
+            if (id) view = await hub.changeLine(basketId, id, op.quantity!, key);
+          } else if (op.kind === 'remove') {
+            const id = op.hub_line_id ?? hubLine(op.line_id);
+            if (id) view = await hub.removeLine(basketId, id, key);
+          } else if (op.kind === 'help') {
+            await hub.requestHelp(basketId, op.reason ?? 'help', key);
+          }
+        } catch (err) {
+          if (!(err instanceof HubRefusal)) throw err;
+          if (err.code === 'BASKET_EXPIRED' || (err.code === 'NOT_FOUND' && err.body.details && 'basket_id' in (err.body.details as object))) {
+            // The hub no longer has this basket (expired, or restored from an older copy): start
+            // a new one and replay every line into it.
+            await this.rebaseOnNewHubBasket();
+            continue;
+          }
+          if (op.kind === 'add') {
+            this.notice(refusalKey(err.code), 'warn', { code: op.code ?? '' });
+            const lines = cur().lines.filter((l) => l.line_id !== op.line_id || l.hub_line_id);
+            await this.save({ ...cur(), lines });
+          }
+        }
+        const after = this.state.basket!;
+        await this.save({ ...after, ops: after.ops.filter((o) => o.seq !== op.seq) });
+        if (view) this.onHubBasket(view);
+        else this.reprice();
+      } catch (err) {
+        if (err instanceof HubUnreachable) {
+          this.set({ online: false });
+          this.retry();
+          return;
+        }
+        console.warn('kiosk: replay stopped', err);
+        this.retry();
+        return;
+      }
+    }
+  }
+
+  private async rebaseOnNewHubBasket(): Promise<void> {
+    const doc = this.state.basket!;
+    const gen = (doc.order_attempt ?? 0) + 1;
+    let seq = doc.next_seq;
+    const ops: PendingOp[] = doc.lines.map((l) => ({
+      seq: seq++,
+      kind: 'add',
+      line_id: l.line_id,
+      code: l.code,
+      quantity: l.quantity,
+      ...(l.weight_g !== undefined ? { weight_g: l.weight_g } : {}),
+    }));
+    const next: KioskBasketDoc = {
+      ...doc,
+      id: doc.id,
+      hub_basket_id: undefined,
+      lines: doc.lines.map(({ hub_line_id: _h, ...l }) => l),
+      ops,
+      next_seq: seq,
+      order_attempt: gen,
+    };
+    delete next.hub_basket_id;
+    // A new session key: the old one answers with the expired basket.
+    await this.save(next);
+    const s = await this.opts.hub.startSession(`${doc.id}:session:${gen}`);
+    await this.save({ ...this.state.basket!, hub_basket_id: s.basket.basket_id });
+  }
+
+  /** The hub's view of our basket: adopt its lines when nothing is queued, then compare. */
+  private onHubBasket(view: BasketView): void {
+    const doc = this.state.basket;
+    if (!doc || view.basket_id !== doc.hub_basket_id) return;
+    this.lastHubView = view;
+    this.set({ approval: view.approval });
+    if (view.state === 'expired' && doc.state === 'active' && doc.ops.length === 0 && !this.state.order) {
+      // Expired by the hub (idle expiry) while the kiosk was still active: start over next scan.
+      return;
+    }
+    if (doc.ops.length > 0) return;
+    const priced = view.priced as unknown as PricedJson;
+    if (!Array.isArray(priced.lines)) return;
+    const byHub = new Map(priced.lines.map((l) => [l.line_id, l]));
+    const known = new Set(doc.lines.map((l) => l.hub_line_id).filter(Boolean));
+    let lines = doc.lines
+      .filter((l) => !l.hub_line_id || byHub.has(l.hub_line_id))
+      .map((l) => {
+        const h = byHub.get(l.hub_line_id!);
+        return h && h.weight_g === null && h.quantity !== l.quantity ? { ...l, quantity: h.quantity } : l;
+      });
+    const store = this.state.store;
+    for (const h of priced.lines) {
+      if (known.has(h.line_id) || !h.scanned_code) continue;
+      // A line the hub added itself (the lane scanner attached to the hub).
+      const snap = store ? snapshotFor(h.scanned_code, store.data, priced.evaluation_time) : null;
+      lines = [
+        ...lines,
+        {
+          line_id: `h-${h.line_id}`,
+          code: h.scanned_code,
+          quantity: h.quantity,
+          hub_line_id: h.line_id,
+          ...(snap ? { price_snapshot: snap } : {}),
+        },
+      ];
+    }
+    const changed = JSON.stringify(lines) !== JSON.stringify(doc.lines);
+    if (changed) {
+      const next = { ...doc, lines };
+      void this.save(next);
+    }
+    this.compareWithHub(view);
+    if (changed || !this.state.hub.mismatch) this.reprice();
+  }
+
+  private recompare(): void {
+    if (this.lastHubView) this.compareWithHub(this.lastHubView);
+  }
+
+  /**
+   * The kiosk prices the hub's basket (same lines, same instant, same data version) and
+   * compares canonical JSON byte for byte. Only comparable versions are compared: the hub's
+   * stamp must cover everything the kiosk holds, and the kiosk must have pulled up to it.
+   */
+  private compareWithHub(view: BasketView): void {
+    const doc = this.state.basket;
+    const store = this.state.store;
+    const priced = view.priced as unknown as PricedJson;
+    if (!doc || !store || !Array.isArray(priced.lines) || doc.ops.length > 0) return;
+    const hubJson = JSON.stringify(view.priced);
+    const dv: DataVersion = { kioskMax: store.maxStamp, caughtUpTo: this.rep?.caughtUpTo() ?? 0 };
+    const hubTotal = priced.totals.total_after_tax;
+    if (!comparable(priced.data_version, dv)) {
+      this.set({ hub: { ...this.state.hub, total: hubTotal, agrees: null, version: view.version } });
+      return;
+    }
+    const inputs = doc.lines
+      .filter((l) => l.hub_line_id)
+      .map((l) => lineInput(l, l.hub_line_id))
+      .sort((a, b) => order(priced, a.line_id) - order(priced, b.line_id));
+    let localJson: string;
+    try {
+      localJson = priceLocally(
+        {
+          basket_id: priced.basket_id,
+          evaluation_time: priced.evaluation_time,
+          channel: 'self_checkout',
+          lines: inputs,
+        },
+        { ...store.data, data_version: priced.data_version ?? undefined },
+      ).json;
+    } catch {
+      localJson = '';
+    }
+    const agrees = localJson === hubJson;
+    if (!agrees) {
+      // Never expected: show the hub's figures (the authority) and tell the hub.
+      this.set({
+        hub: { total: hubTotal, agrees: false, mismatch: true, version: view.version },
+        priced,
+        suggestions: suggestionsFor(priced, store.data),
+      });
+      const k = `${priced.basket_id}:${view.version}`;
+      if (!this.mismatchReported.has(k)) {
+        this.mismatchReported.add(k);
+        void this.opts.hub.reportPricingMismatch({
+          basket_id: priced.basket_id,
+          data_version: priced.data_version,
+          kiosk_json: localJson,
+          hub_json: hubJson,
+        });
+      }
+    } else this.set({ hub: { total: hubTotal, agrees: true, mismatch: false, version: view.version } });
+  }
+
+  // --- checkout ----------------------------------------------------------------------------------
+  async checkout(): Promise<void> {
+    this.touch();
+    const doc = this.state.basket;
+    if (!doc || doc.lines.length === 0) return;
+    this.set({ screen: 'checkout_wait', waitingSince: this.now(), staffCalled: false });
+    await this.continueCheckout();
+  }
+
+  private checkoutRunning = false;
+  private async continueCheckout(): Promise<void> {
+    if (this.checkoutRunning) return;
+    this.checkoutRunning = true;
+    try {
+      await this.checkoutSteps();
+    } finally {
+      this.checkoutRunning = false;
+    }
+  }
+
+  private async checkoutSteps(): Promise<void> {
+    const hub = this.opts.hub;
+    for (;;) {
+      if (this.disposed || this.state.screen !== 'checkout_wait') return;
+      this.kick();
+      await this.flushed();
+      const doc = this.state.basket!;
+      const waited = this.now() - (this.state.waitingSince ?? this.now());
+      const limit = (this.state.store?.config.kiosk.checkout_wait_staff_seconds ?? 45) * 1000;
+      if (doc.ops.length > 0 || !doc.hub_basket_id) {
+        if (waited > limit && !this.state.staffCalled) {
+          this.set({ staffCalled: true });
+          void this.help();
+        }
+        await sleep(500);
+        continue;
+      }
+      try {
+        const view = await hub.basket(doc.hub_basket_id);
+        this.onHubBasket(view);
+        if (view.state === 'checked_out') {
+          // An order exists already (a reload mid-checkout): fetch it by creating idempotently.
+        }
+        if (view.requires_approval && view.approval?.status !== 'A') {
+          const a = await hub.requestAgeCheck(doc.hub_basket_id, `${doc.id}:age:${doc.order_attempt}`);
+          this.set({ approval: a, screen: 'age_check' });
+          return;
+        }
+        const order = await hub.createOrder(doc.hub_basket_id, `${doc.id}:order:${doc.order_attempt}`);
+        await this.save({ ...this.state.basket!, state: 'checkout', order_id: order.order_id });
+        this.set({ order, screen: 'paying', payment: initialPayment, waitingSince: null });
+        this.onOrder(order);
+        return;
+      } catch (err) {
+        if (err instanceof HubUnreachable) {
+          this.set({ online: false });
+          await sleep(500);
+          continue;
+        }
+        if (err instanceof HubRefusal && err.code === 'APPROVAL_REQUIRED') continue;
+        this.notice(refusalKey(err instanceof HubRefusal ? err.code : 'INTERNAL'), 'error');
+        this.set({ screen: 'scanning', waitingSince: null });
+        return;
+      }
+    }
+  }
+
+  /** After a reload or a reconnect: pick the journey up where the hub has it. */
+  private async resumeCheckout(): Promise<void> {
+    const doc = this.state.basket;
+    if (!doc) return;
+    if (this.state.screen === 'checkout_wait') return void this.continueCheckout();
+    if (doc.state === 'checkout' && doc.order_id) {
+      try {
+        const o = await this.opts.hub.order(doc.order_id);
+        this.set({ order: o });
+        this.onOrder(o);
+      } catch {
+        // asked again at the next reconnect
+      }
+    }
+  }
+
+  private onDecided(i: Approval): void {
+    const a = this.state.approval;
+    if (!a || a.intervention_id !== i.intervention_id) return;
+    this.set({ approval: i });
+    if (this.state.screen !== 'age_check') return;
+    if (i.status === 'A') {
+      this.set({ screen: 'checkout_wait', waitingSince: this.now() });
+      void this.continueCheckout();
+    } else if (i.status === 'R') {
+      this.notice('ageRejected', 'warn');
+      this.set({ screen: 'scanning' });
+    }
+  }
+
+  /** Polls the age check too, in case the decision event was missed while reconnecting. */
+  async refreshApproval(): Promise<void> {
+    const doc = this.state.basket;
+    if (!doc?.hub_basket_id || this.state.screen !== 'age_check') return;
+    try {
+      const view = await this.opts.hub.basket(doc.hub_basket_id);
+      this.onHubBasket(view);
+      if (view.approval) this.onDecided(view.approval);
+    } catch {
+      // the hub is away; the event will come on reconnect
+    }
+  }
+
+  cancelAgeCheck(): void {
+    this.set({ screen: 'scanning' });
+  }
+
+  private onOrder(o: OrderView): void {
+    const cur = this.state.order;
+    if (!cur || cur.order_id !== o.order_id) {
+      if (this.state.basket?.order_id !== o.order_id) return;
+    }
+    const last = o.payment.tenders[o.payment.tenders.length - 1];
+    let payment = { ...this.state.payment };
+    if (last?.status === 'failed') {
+      payment = {
+        prompt: null,
+        status: last.failure_code === 'DECLINED' ? 'declined' : 'error',
+        declines: payment.declines + (payment.status === 'declined' ? 0 : last.failure_code === 'DECLINED' ? 1 : 0),
+      };
+    } else if (last?.status === 'pending') payment = { ...payment, status: 'waiting' };
+    else if (o.payment.captured_amount !== '0.00' && o.order_status === 'created')
+      payment = { ...payment, status: 'partial', prompt: null };
+    this.set({ order: o, payment });
+    if (o.order_status === 'completed' || o.order_status === 'verified') {
+      if (this.state.screen === 'paying' || this.state.screen === 'checkout_wait') this.set({ screen: 'receipt' });
+      const doc = this.state.basket;
+      if (doc && doc.state !== 'done') void this.save({ ...doc, state: 'done' });
+    } else if (o.order_status === 'cancelled' && this.state.screen === 'paying') {
+      void this.backToBasket();
+    } else if (o.order_status === 'created' && this.state.screen !== 'paying' && this.state.basket?.state === 'checkout')
+      this.set({ screen: 'paying' });
+  }
+
+  /** Start a card tender for the amount due, or for `amount` (split payment). */
+  async pay(amount?: string): Promise<void> {
+    this.touch();
+    const o = this.state.order;
+    if (!o || this.state.payment.status === 'waiting') return;
+    const simulate = this.simulate.shift();
+    this.set({ payment: { ...this.state.payment, status: 'waiting', prompt: null } });
+    try {
+      const next = await this.opts.hub.tender(
+        o.order_id,
+        { ...(amount ? { amount } : {}), ...(simulate ? { simulate } : {}) },
+        `${o.order_id}:tender:${o.payment.tenders.length + 1}`,
+      );
+      this.onOrder(next);
+    } catch (err) {
+      this.set({ payment: { ...this.state.payment, status: 'error' } });
+      if (err instanceof HubRefusal) this.notice(refusalKey(err.code), 'error');
+      else this.notice('hubAwayPayment', 'warn');
+    }
+  }
+
+  async cancelPayment(): Promise<void> {
+    this.touch();
+    const o = this.state.order;
+    if (!o) return;
+    try {
+      const r = await this.opts.hub.abort(o.order_id, `${o.order_id}:abort:${o.payment.tenders.length}`);
+      this.set({ order: r });
+      await this.backToBasket();
+    } catch (err) {
+      this.notice(refusalKey(err instanceof HubRefusal ? err.code : 'HUB_AWAY'), 'error');
+    }
+  }
+
+  private async backToBasket(): Promise<void> {
+    const doc = this.state.basket;
+    if (!doc) return;
+    const next = { ...doc, state: 'active' as const, order_attempt: doc.order_attempt + 1 };
+    delete (next as Partial<KioskBasketDoc>).order_id;
+    await this.save(next);
+    this.set({ order: null, payment: initialPayment, screen: 'scanning' });
+  }
+
+  async receipt(choice: 'print' | 'email_qr' | 'none'): Promise<void> {
+    this.touch();
+    const o = this.state.order;
+    if (!o) return;
+    if (choice === 'none') return this.finish();
+    try {
+      if (choice === 'print') {
+        const r = await this.opts.hub.requestReceipt(o.order_id, `${o.order_id}:receipt:print`);
+        this.set({ receipt: { qr: r.channel === 'e_receipt' ? (o.receipt?.qr_value ?? null) : null, channel: r.channel } });
+        if (r.channel !== 'e_receipt') return this.finish();
+      } else {
+        const fresh = o.receipt ? o : await this.opts.hub.order(o.order_id);
+        this.set({ order: fresh, receipt: { qr: fresh.receipt?.qr_value ?? null, channel: 'e_receipt' } });
+      }
+    } catch {
+      this.notice('receiptFailed', 'warn');
+    }
+  }
+
+  finish(): void {
+    this.set({ screen: 'thanks' });
+    setTimeout(() => {
+      if (this.state.screen === 'thanks') this.reset();
+    }, 6000);
+  }
+
+  reset(): void {
+    this.set({
+      screen: 'attract',
+      basket: null,
+      priced: null,
+      suggestions: [],
+      order: null,
+      approval: null,
+      payment: initialPayment,
+      receipt: { qr: null, channel: null },
+      hub: { total: null, agrees: null, mismatch: false, version: null },
+      notice: null,
+      idlePrompt: false,
+      staff: null,
+      staffPrompt: null,
+      weighing: null,
+      lang: 'en',
+    });
+    this.lastHubView = null;
+  }
+
+  // --- idle ----------------------------------------------------------------------------------------
+  private checkIdle(): void {
+    const s = this.state;
+    const cfg = s.store?.config.kiosk;
+    const prompt = (this.opts.idleOverride?.prompt ?? cfg?.idle_prompt_seconds ?? 90) * 1000;
+    const abandon = (this.opts.idleOverride?.abandon ?? cfg?.idle_abandon_seconds ?? 30) * 1000;
+    const idle = this.now() - this.lastTouch;
+    if (s.screen === 'language' && idle > prompt) return this.reset();
+    if (s.screen !== 'scanning') return;
+    const empty = !s.basket || s.basket.lines.length === 0;
+    if (idle > prompt && empty) return this.reset();
+    if (idle > prompt && !s.idlePrompt) this.set({ idlePrompt: true });
+    if (idle > prompt + abandon) void this.abandon();
+  }
+
+  /** §2.1 B14: the shopper walked away; the hub expires the basket when the next session starts. */
+  async abandon(): Promise<void> {
+    const doc = this.state.basket;
+    if (doc) await this.save({ ...doc, state: 'abandoned' });
+    this.reset();
+  }
+
+  // --- staff mode ----------------------------------------------------------------------------------
+  openStaff(): void {
+    this.touch();
+    this.set({ staffPrompt: { reason: 'button' } });
+  }
+
+  closeStaffPrompt(): void {
+    this.set({ staffPrompt: null });
+  }
+
+  private async staffBadge(payload: string): Promise<void> {
+    const [username, pin] = payload.split(':');
+    if (!username || !pin) return this.notice('badgeUnreadable', 'warn');
+    await this.staffSignIn(username, pin);
+  }
+
+  async staffSignIn(username: string, pin: string): Promise<boolean> {
+    this.touch();
+    try {
+      const s = await this.opts.hub.staffSignIn(username, pin);
+      const pending = this.state.staffPrompt?.pending;
+      this.set({ staff: { token: s.token, username }, staffPrompt: null });
+      if (pending?.kind === 'remove') await this.removeLine(pending.line_id, true);
+      if (pending?.kind === 'quantity') await this.changeQuantity(pending.line_id, pending.quantity, true);
+      return true;
+    } catch (err) {
+      this.notice(err instanceof HubRefusal ? 'staffRefused' : 'hubAwayStaff', 'warn');
+      return false;
+    }
+  }
+
+  exitStaff(): void {
+    this.set({ staff: null });
+  }
+
+  /** Staff mode: approve (or refuse) the pending age check at the kiosk. */
+  async staffDecideAge(decision: 'approve' | 'reject'): Promise<void> {
+    const s = this.state.staff;
+    const a = this.state.approval;
+    if (!s || !a) return;
+    try {
+      const r = await this.opts.hub.staffDecide(s.token, a.intervention_id, decision, `${a.intervention_id}:${decision}`);
+      this.onDecided(r);
+    } catch (err) {
+      this.notice(err instanceof HubRefusal ? refusalKey(err.code) : 'hubAwayStaff', 'warn');
+    }
+  }
+}
+
+function order(priced: PricedJson, lineId: string): number {
+  const i = priced.lines.findIndex((l) => l.line_id === lineId);
+  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Hub and promo-core refusal codes → the i18n key of a plain sentence saying what to do. */
+export function refusalKey(code: string): string {
+  switch (code) {
+    case 'UNKNOWN_BARCODE':
+    case 'UNKNOWN_ITEM':
+    case 'ITEM_NOT_FOUND':
+      return 'err.unknown';
+    case 'BAD_CHECK_DIGIT':
+    case 'MALFORMED':
+    case 'INVALID_BARCODE':
+      return 'err.badCode';
+    case 'EXPIRED':
+      return 'err.expired';
+    case 'QUANTITY_RESTRICTED':
+    case 'QUANTITY_OUT_OF_RANGE':
+      return 'err.quantity';
+    case 'RESTRICTED_ITEM':
+    case 'RESTRICTED_AGE':
+      return 'err.restricted';
+    case 'WEIGHT_REQUIRED':
+      return 'err.weight';
+    case 'BASKET_EMPTY':
+      return 'err.empty';
+    case 'STAFF_BADGE_SCANNED':
+      return 'err.badge';
+    case 'CHOICE_REQUIRED':
+      return 'err.choice';
+    case 'PERMISSION_DENIED':
+      return 'err.permission';
+    case 'TERMINAL_UNREACHABLE':
+      return 'err.terminal';
+    default:
+      return 'err.generic';
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The kiosk's RxDB database (Dexie/IndexedDB in the browser; any RxStorage in tests) and its
+ * replication with the hub: HTTP pull with checkpoints for the reference data, push for the
+ * kiosk's baskets, and the hub's socket.io `replication.changed` fed into `pull.stream$`.
+ */
+import { createRxDatabase } from 'rxdb';
+import type { RxCollection, RxDatabase, RxReplicationPullStreamItem, RxStorage } from 'rxdb';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
+import type { RxReplicationState } from 'rxdb/plugins/replication';
+import { Subject } from 'rxjs';
+import type { HubClient } from '../hub/client';
+import type { KioskBasketDoc, ReferenceCollection, ReferenceDoc } from './collections';
+import { basketSchema, REFERENCE_COLLECTIONS, referenceSchema, toReferenceDoc } from './collections';
+
+export type KioskCollections = Record<ReferenceCollection, RxCollection<ReferenceDoc>> & {
+  baskets: RxCollection<KioskBasketDoc>;
+};
+export type KioskDatabase = RxDatabase<KioskCollections>;
+
+export async function openKioskDatabase(name: string, storage: RxStorage<unknown, unknown>): Promise<KioskDatabase> {
+  const db = await createRxDatabase<KioskCollections>({
+    name,
+    storage,
+    multiInstance: false,
+    closeDuplicates: true,
+  });
+  const ref = { schema: referenceSchema };
+  await db.addCollections({
+    store_config: ref,
+    tax_rows: ref,
+    categories: ref,
+    promotions: ref,
+    items: ref,
+    baskets: {
+      schema: basketSchema,
+      // The kiosk is the only writer of its own baskets: its state wins a conflict. The hub's
+      // ordering stamp (`updatedAt`) is not content and is ignored when comparing.
+      conflictHandler: {
+        isEqual: (a, b) => sameBasket(a, b),
+        resolve: async (i) => ({ ...i.newDocumentState, updatedAt: i.realMasterState.updatedAt }),
+      },
+    },
+  });
+  return db;
+}
+
+function sameBasket(a: KioskBasketDoc & { _deleted?: boolean }, b: KioskBasketDoc & { _deleted?: boolean }) {
+  const strip = ({ updatedAt: _u, ...rest }: KioskBasketDoc & { _deleted?: boolean }) => rest;
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+type Checkpoint = { id: string; updatedAt: number };
+
+export interface KioskReplication {
+  states: RxReplicationState<unknown, Checkpoint>[];
+  /** Feed a `replication.changed` event (or a reconnect) into the pull streams. */
+  changed(e: { collection?: string; documents?: unknown[]; checkpoint?: unknown } | 'RESYNC'): void;
+  /** Highest hub stamp the kiosk is known to have fully pulled. */
+  caughtUpTo(): number;
+  /** Resolves once every collection has pulled what the hub has now. */
+  inSync(): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+export interface ReplicationOptions {
+  batchSize?: number;
+  /** Called when caughtUpTo() advances. */
+  onCaughtUp?: (stamp: number) => void;
+  onError?: (err: unknown) => void;
+  live?: boolean;
+}
+
+export function replicateWithHub(db: KioskDatabase, hub: HubClient, opts: ReplicationOptions = {}): KioskReplication {
+  const streams = new Map<string, Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>>();
+  const states: RxReplicationState<unknown, Checkpoint>[] = [];
+  const batchSize = opts.batchSize ?? 1000;
+  let caught = 0;
+  let pendingStamp = 0;
+
+  for (const name of REFERENCE_COLLECTIONS) {
+    const stream = new Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>();
+    streams.set(name, stream);
+    const state = replicateRxCollection<ReferenceDoc, Checkpoint>({
+      collection: db[name],
+      replicationIdentifier: `kassa-hub-${name}-${hub.origin || 'same-origin'}`,
+      live: opts.live ?? true,
+      retryTime: 1000,
+      waitForLeadership: false,
+      autoStart: true,
+      pull: {
+        batchSize,
+        stream$: stream.asObservable() as never,
+        async handler(checkpoint, limit) {
+          const r = await hub.pull(name, checkpoint ?? undefined, limit);
+          return {
+            documents: r.documents.map((d) => toReferenceDoc(name, d)),
+            checkpoint: r.checkpoint ?? checkpoint ?? undefined,
+          } as never;
+        },
+        modifier: (d) => d,
+      },
+    });
+    if (opts.onError) state.error$.subscribe(opts.onError);
+    states.push(state as unknown as RxReplicationState<unknown, Checkpoint>);
+  }
+
+  const baskets = replicateRxCollection<KioskBasketDoc, Checkpoint>({
+    collection: db.baskets,
+    replicationIdentifier: `kassa-hub-baskets-${hub.origin || 'same-origin'}`,
+    live: opts.live ?? true,
+    retryTime: 1000,
+    waitForLeadership: false,
+    push: {
+      batchSize: 100,
+      async handler(rows) {
+        return (await hub.push('baskets', rows)) as never;
+      },
+    },
+  });
+  if (opts.onError) baskets.error$.subscribe(opts.onError);
+  states.push(baskets as unknown as RxReplicationState<unknown, Checkpoint>);
+
+  const inSync = async (): Promise<void> => {
+    await Promise.all(states.map((s) => s.awaitInSync()));
+  };
+  let settling: Promise<void> | null = null;
+  const settle = (): void => {
+    // Once every pull has caught up, the kiosk holds everything up to the announced stamp.
+    const target = pendingStamp;
+    settling = (settling ?? Promise.resolve())
+      .then(inSync)
+      .then(() => {
+        if (target > caught) {
+          caught = target;
+          opts.onCaughtUp?.(caught);
+        }
+      })
+      .catch((err: unknown) => opts.onError?.(err));
+  };
+
+  return {
+    states,
+    changed(e) {
+      if (e === 'RESYNC') {
+        for (const s of streams.values()) s.next('RESYNC');
+        return;
+      }
+      const stamp =
+        typeof e.checkpoint === 'number'
+          ? e.checkpoint
+          : typeof (e.checkpoint as Checkpoint | undefined)?.updatedAt === 'number'
+            ? (e.checkpoint as Checkpoint).updatedAt
+            : 0;
+      const target = e.collection ? streams.get(e.collection) : undefined;
+      if (target && Array.isArray(e.documents) && e.checkpoint && typeof e.checkpoint === 'object') {
+        // A change event that carries its documents: apply it without a round trip.
+        target.next({
+          documents: (e.documents as Parameters<typeof toReferenceDoc>[1][]).map((d) =>
+            toReferenceDoc(e.collection as ReferenceCollection, d),
+          ),
+          checkpoint: e.checkpoint as Checkpoint,
+        } as never);
+      } else if (e.collection === 'baskets') {
+        // Basket changes are the kiosk's own pushes coming back; nothing to pull.
+      } else {
+        for (const s of streams.values()) s.next('RESYNC');
+      }
+      pendingStamp = Math.max(pendingStamp, stamp);
+      settle();
+    },
+    caughtUpTo: () => caught,
+    inSync,
+    async cancel() {
+      await Promise.all(states.map((s) => s.cancel()));
+      for (const s of streams.values()) s.complete();
+    },
+  };
+}
