@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogIndex, parseItem } from '@kassa/promo-core';
+import { CatalogIndex, lookupGtin, parseItem } from '@kassa/promo-core';
 
 const wire = {
   items: [
@@ -61,8 +61,8 @@ describe('catalogue index', () => {
   it('finds an item by primary code, additional barcode, GTIN forms and retailer id', () => {
     expect(index.lookupExact('036000291452')?.item.item_id).toBe('soap');
     expect(index.lookupExact('4006381333931')).toMatchObject({ match: 'additional_barcode' });
-    expect(index.lookupGtin('0036000291452')?.item_id).toBe('soap');
-    expect(index.lookupGtin('00036000291452')?.item_id).toBe('soap');
+    expect(lookupGtin(index, '0036000291452')?.item_id).toBe('soap');
+    expect(lookupGtin(index, '00036000291452')?.item_id).toBe('soap');
     expect(index.lookupRetailerProductId('SKU-SOAP')?.item_id).toBe('soap');
     expect(index.lookupExact('5000000000024')).toBeUndefined();
   });

@@ -2,10 +2,49 @@
  * Barcode resolution types (spec/store.md §1.9) and the store's barcode configuration schema.
  */
 import { z } from 'zod';
+import type { Gs1ErrorCode } from './gs1-syntax';
 import type { Item } from '../catalog/schema';
 
-export const SYMBOLOGIES = ['EAN13', 'EAN8', 'UPCA', 'UPCE', 'GS1_128', 'DATAMATRIX', 'ITF'] as const;
+export const SYMBOLOGIES = [
+  'EAN13',
+  'EAN8',
+  'UPCA',
+  'UPCE',
+  'GS1_128',
+  'DATAMATRIX',
+  'ITF',
+  'DATABAR',
+  'GS1_QR',
+  'GS1_DOTCODE',
+] as const;
 export type Symbology = (typeof SYMBOLOGIES)[number];
+
+/** Symbologies whose data is a GS1 element string (AIM `]C1`, `]e0`, `]d2`, `]Q3`, `]J1`). */
+export const GS1_SYMBOLOGIES: ReadonlySet<Symbology> = new Set([
+  'GS1_128',
+  'DATAMATRIX',
+  'DATABAR',
+  'GS1_QR',
+  'GS1_DOTCODE',
+]);
+
+/**
+ * What scan resolution needs from a catalogue. `CatalogIndex` has this shape; barcodes depend on
+ * the shape only, so the catalogue and the barcode rules do not import each other.
+ */
+export interface ScanCatalog {
+  /** Minor units per major unit = 10^exponent. */
+  readonly exponent: number;
+  /** Exact code: product_identifier, else an additional barcode. */
+  lookupExact(code: string): { item: Item; match: string } | undefined;
+  lookupRetailerProductId(id: string): Item | undefined;
+  /** §1.9 rule 5: a code standing for several items. */
+  lookupCatalogIdentifier(code: string): Item[] | undefined;
+  /** Items whose product_identifier ends with `suffix`, at most `limit`. */
+  findBySuffix(suffix: string, limit?: number): Item[];
+  /** The item or one of its categories needs an age/alcohol check. */
+  requiresApproval(item: Item): boolean;
+}
 
 /** Length of the codes a layout describes: 13 for EAN-13 layouts, 12 for UPC-A ones. */
 export const variableMeasureLength = (l: {
@@ -53,12 +92,34 @@ export const barcodeConfigSchema = z.object({
   match_retailer_product_id: z.boolean().default(false),
   /** Try reduce-to-clear markdown labels (§1.9 rule 3). */
   reduce_to_clear: z.boolean().default(true),
+  /**
+   * The store's ISO 4217 currency (`EUR`). A price with currency (AI 393n) is charged only when
+   * it names this currency; without it such a price is refused.
+   */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 alphabetic code')
+    .optional(),
 });
 export type BarcodeConfigInput = z.input<typeof barcodeConfigSchema>;
 export type BarcodeConfig = z.output<typeof barcodeConfigSchema>;
 
 export type ScanErrorCode =
-  'UNKNOWN_BARCODE' | 'BAD_CHECK_DIGIT' | 'EXPIRED' | 'MALFORMED' | 'STAFF_BADGE_SCANNED' | 'CHOICE_REQUIRED';
+  | 'UNKNOWN_BARCODE'
+  | 'BAD_CHECK_DIGIT'
+  | 'EXPIRED'
+  | 'MALFORMED'
+  | 'STAFF_BADGE_SCANNED'
+  | 'CHOICE_REQUIRED'
+  | Gs1ErrorCode
+  /** A weight (or volume) of zero, or one that rounds to 0 g / 0 ml. */
+  | 'ZERO_WEIGHT'
+  /** AI 393n names a currency that is not the store's (or the store's currency is not configured). */
+  | 'CURRENCY_MISMATCH'
+  /** A price printed with more decimals than the store currency has, not a whole number of minor units. */
+  | 'PRICE_PRECISION'
+  /** An item sold per kg or l scanned by a code without its weight/volume: weigh it (see `needs_weight`). */
+  | 'WEIGHT_REQUIRED';
 
 export interface ScanError {
   code: ScanErrorCode;
@@ -112,8 +173,10 @@ export interface ScanResolution {
   line_price: bigint;
   price_source: ScanPriceSource;
   markdown: Markdown | null;
-  /** ISO date (YYYY-MM-DD) from AI 17. */
+  /** ISO date (YYYY-MM-DD) from AI 17, else the date of AI 7003. */
   expiry: string | null;
+  /** Store-local `YYYY-MM-DDTHH:MM` from AI 7003 (expiry date and time). */
+  expiry_time: string | null;
   batch: string | null;
   requires_verification: boolean;
   minimum_age_required: number | null;
@@ -126,7 +189,18 @@ export interface ScanChoice {
 }
 
 export type ScanOutcome =
-  { ok: true; resolution: ScanResolution } | { ok: false; error: ScanError; choice?: ScanChoice };
+  | { ok: true; resolution: ScanResolution }
+  | {
+      ok: false;
+      error: ScanError;
+      choice?: ScanChoice;
+      /**
+       * With `WEIGHT_REQUIRED`: the item and what the code did say, priced at its catalogue price
+       * per kg/l for one unit. It is not a sellable line: the caller adds a weight from a scale
+       * (or staff) and prices the weight, as priceBasket does for a line with `weight_g`.
+       */
+      needs_weight?: ScanResolution;
+    };
 
 export interface ScanContext {
   /** The instant the scan is judged at (expiry), ISO-8601. Pure code reads no clock. */

@@ -3,7 +3,6 @@
  * lookup (constant time for any catalogue size). Built once per catalogue version and then
  * read-only, so hub, kiosk and cloud can share one instance per data version.
  */
-import { gtinKey } from '../barcodes/gtin';
 import type { CatalogIdentifier, Category, Item, ItemIssue, PromoCategory } from './schema';
 import { catalogIdentifierSchema, catalogInputSchema, categoryInputSchema, parseItem } from './schema';
 
@@ -27,7 +26,6 @@ export class CatalogIndex {
   /** product_identifier first, then additional barcodes that no product_identifier claims. */
   private readonly byCode = new Map<string, Item>();
   private readonly codeKind = new Map<string, CodeMatch>();
-  private readonly byGtin = new Map<string, Item>();
   private readonly byRetailerId = new Map<string, Item>();
   private readonly multi = new Map<string, CatalogIdentifier>();
   private readonly categories = new Map<string, Category>();
@@ -106,8 +104,6 @@ export class CatalogIndex {
         message: `code ${code} of ${item.item_id} is already used by ${holder.item_id}`,
       });
     }
-    const key = gtinKey(code);
-    if (key !== null && !this.byGtin.has(key)) this.byGtin.set(key, item);
   }
 
   get size(): number {
@@ -135,12 +131,6 @@ export class CatalogIndex {
 
   isAdditionalBarcode(code: string): boolean {
     return this.codeKind.get(code) === 'additional_barcode';
-  }
-
-  /** Any numeric GTIN form (8/12/13/14 digits) of a catalogue code. */
-  lookupGtin(code: string): Item | undefined {
-    const key = gtinKey(code);
-    return key === null ? undefined : this.byGtin.get(key);
   }
 
   lookupRetailerProductId(id: string): Item | undefined {

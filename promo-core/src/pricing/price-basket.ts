@@ -304,12 +304,14 @@ function draftLine(
       now: basket.evaluation_time,
       timezone: store.timezone,
     });
-    if (!out.ok) {
+    // WEIGHT_REQUIRED carries the item: the line's own weight (a scale) prices it below, or
+    // the weight branch refuses it with the same code.
+    if (!out.ok && !out.needs_weight) {
       const details: Record<string, unknown> = { ...out.error.details };
       if (out.choice) details.item_ids = out.choice.items.map((i) => i.item_id);
       return refusal(id, out.error.code, out.error.message, details);
     }
-    scan = out.resolution;
+    scan = out.ok ? out.resolution : out.needs_weight!;
     item = scan.item;
   } else {
     item = catalog.getItem(line.item_id!);
