@@ -12,6 +12,7 @@ import type { Membership } from './matching';
 import type { EvalState, Plan } from './state';
 import { planDiscount } from './state';
 import type { Candidate } from './types';
+import { marginalValueOrder } from './original';
 
 export interface OptimiserOptions {
   /** Deterministic budget: distinct search states before falling back (default 200,000). */
@@ -368,7 +369,10 @@ const usedUnits = (plan: Plan): Set<number> => {
   return s;
 };
 
-/** The original's heuristic for clusters above 6 (§9.4): marginal-value ranking, then one run in that order. */
+/**
+ * The budget fallback: the original's marginal-value ranking (§9.4), then one run in that
+ * order. The answer is then the best found, not a proven optimum.
+ */
 export function solveByMarginalValue(
   cands: Candidate[],
   st: EvalState,
@@ -376,7 +380,7 @@ export function solveByMarginalValue(
   layer: number,
   statesExplored: number,
 ): ClusterSolution {
-  const order = marginalValueOrder(cands, st, planner);
+  const { order } = marginalValueOrder(cands, st, planner);
   return {
     order,
     method: 'marginal_value',
@@ -384,97 +388,4 @@ export function solveByMarginalValue(
     statesExplored,
     total: runOrder(order, st, planner, layer),
   };
-}
-
-function marginalValueOrder(cands: Candidate[], st: EvalState, planner: Planner): Candidate[] {
-  const alone = cands.map((c) => {
-    const plan = planner.plan(c, st);
-    return { c, D: planDiscount(plan), used: usedUnits(plan) };
-  });
-  // score as an exact rational num/den
-  const scores = alone.map((a, i) => {
-    let num = 0n;
-    let den = 1n;
-    alone.forEach((b, j) => {
-      if (i === j) return;
-      const O = [...a.used].filter((u) => b.used.has(u));
-      if (O.length === 0) return;
-      const s = st.fork();
-      for (const u of O) s.consumed[u] = 1;
-      const without = planDiscount(planner.plan(a.c, s));
-      const mvNum = a.D - without;
-      const mvDen = BigInt(O.length);
-      if (mvNum * den > num * mvDen) {
-        num = mvNum;
-        den = mvDen;
-      }
-    });
-    return { num, den };
-  });
-  const idx = cands.map((_, i) => i);
-  idx.sort((i, j) => {
-    const a = scores[i]!;
-    const b = scores[j]!;
-    const l = a.num * b.den;
-    const r = b.num * a.den;
-    if (l !== r) return l > r ? -1 : 1;
-    if (alone[i]!.D !== alone[j]!.D) return alone[i]!.D > alone[j]!.D ? -1 : 1;
-    return i - j;
-  });
-  return idx.map((i) => cands[i]!);
-}
-
-/** Every permutation in lexicographic order of positions (like Python's itertools.permutations). */
-export function* permutations<T>(items: T[]): Generator<T[]> {
-  const n = items.length;
-  const idx = items.map((_, i) => i);
-  const used = new Array<boolean>(n).fill(false);
-  const cur: number[] = [];
-  function* rec(): Generator<T[]> {
-    if (cur.length === n) {
-      yield cur.map((i) => items[i]!);
-      return;
-    }
-    for (const i of idx) {
-      if (used[i]) continue;
-      used[i] = true;
-      cur.push(i);
-      yield* rec();
-      cur.pop();
-      used[i] = false;
-    }
-  }
-  yield* rec();
-}
-
-/** The original's exhaustive search (n ≤ 6): the first permutation with the strictly highest total. */
-export function solveByPermutations(
-  cands: Candidate[],
-  st: EvalState,
-  planner: Planner,
-  layer: number,
-): ClusterSolution {
-  let best = -1n;
-  let order = cands;
-  let count = 0;
-  for (const perm of permutations(cands)) {
-    count++;
-    const t = runOrder(perm, st, planner, layer);
-    if (t > best) {
-      best = t;
-      order = perm;
-    }
-  }
-  return { order, method: 'search', provenOptimal: true, statesExplored: count, total: best };
-}
-
-/** What the original algorithm would pick: permutations up to 6 promotions, marginal value above. */
-export function solveLikeOriginal(
-  cands: Candidate[],
-  st: EvalState,
-  planner: Planner,
-  layer: number,
-): ClusterSolution {
-  if (cands.length <= 6) return solveByPermutations(cands, st, planner, layer);
-  return solveByMarginalValue(cands, st, planner, layer, cands.length * cands.length);
 }

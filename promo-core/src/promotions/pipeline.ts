@@ -5,7 +5,8 @@ import { planPromotion } from './families';
 import type { BasketIndex } from './matching';
 import { hasAllNode } from './matching';
 import type { ClusterSolution, OptimiserOptions, Planner } from './optimiser';
-import { solveBySearch, solveLikeOriginal } from './optimiser';
+import { solveBySearch } from './optimiser';
+import { runOriginalAlgorithm } from './original';
 import type { Plan, SuggestionInfo } from './state';
 import { EvalState, planDiscount } from './state';
 import type { Candidate, TenantFlags } from './types';
@@ -40,7 +41,10 @@ export interface PipelineResult {
 
 export interface PipelineOptions {
   optimiser?: OptimiserOptions;
-  /** Also compute what the original algorithm would have found (on by default). */
+  /**
+   * Also compute what the original algorithm would have found (on by default; computed on
+   * first read of `originalAlgorithmDiscount`). Off: the field repeats the search's discount.
+   */
   compareWithOriginal?: boolean;
 }
 
@@ -97,27 +101,23 @@ export function runPipeline(
         continue;
       }
       const sol = solveBySearch(sub, st, planner, layer, opts.optimiser);
-      let original: ClusterSolution | null = null;
-      if (compare) {
-        original =
-          sub.length <= 6 && sol.provenOptimal
-            ? { ...sol, method: 'search' } // the permutation search finds the same optimum
-            : solveLikeOriginal(sub, st, planner, layer);
-      }
+      // The original's figure comes from its own method on the state as it was before this
+      // cluster, computed when first read (the wire response reads it; pricing does not).
+      const before = compare ? st.snapshot() : null;
       for (const c of sol.order) apply(c, layer, true);
-      clusters.push(
-        report(
-          layer,
-          'item',
-          sub,
-          sol.method,
-          sol.provenOptimal,
-          sol.statesExplored,
-          sol.total,
-          sub.length <= 6 ? 'permutations' : 'marginal_value',
-          original ? original.total : sol.total,
-        ),
+      const rep = report(
+        layer,
+        'item',
+        sub,
+        sol.method,
+        sol.provenOptimal,
+        sol.statesExplored,
+        sol.total,
+        sub.length <= 6 ? 'permutations' : 'marginal_value',
+        sol.total,
       );
+      if (before) lazyOriginal(rep, () => runOriginalAlgorithm(sub, before, planner).total);
+      clusters.push(rep);
     }
     // 2. item priority cluster
     for (const c of itemPrio) apply(c, layer, false);
@@ -155,6 +155,19 @@ export function runPipeline(
     st.endLayer();
   }
   return { state: st, candidates, suggestions, clusters, discountByPromo, basket };
+}
+
+/** Makes `originalAlgorithmDiscount` a property computed once, on first read. */
+function lazyOriginal(rep: ClusterReport, compute: () => bigint): void {
+  Object.defineProperty(rep, 'originalAlgorithmDiscount', {
+    enumerable: true,
+    configurable: true,
+    get(this: ClusterReport) {
+      const value = compute();
+      Object.defineProperty(this, 'originalAlgorithmDiscount', { value, enumerable: true, writable: false });
+      return value;
+    },
+  });
 }
 
 function report(

@@ -130,6 +130,14 @@ export class EvalState {
     );
   }
 
+  /** A copy that later changes to this state (layer ends included) do not reach. */
+  snapshot(): EvalState {
+    const s = this.fork();
+    s.locked = this.locked.slice();
+    s.bestDiscounted = this.bestDiscounted.slice();
+    return s;
+  }
+
   /**
    * A search copy that differs only in which units are consumed. Within a layer an item
    * family never changes a unit that stays available, so prices can be shared read-only.
