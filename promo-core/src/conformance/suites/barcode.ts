@@ -17,7 +17,7 @@ import type { CaseResult } from '../types';
 
 const expectedSchema = z
   .object({
-    /** UNKNOWN_BARCODE | BAD_CHECK_DIGIT | EXPIRED | MALFORMED (any other code is compared as written). */
+    /** A refusal code of the barcode README (compared as written). */
     error: z.string().optional(),
     item_id: z.string().optional(),
     quantity: z.number().optional(),
@@ -25,6 +25,7 @@ const expectedSchema = z
     unit_price: z.string().optional(),
     line_price: z.string().optional(),
     expiry: z.string().nullable().optional(),
+    expiry_time: z.string().nullable().optional(),
     batch: z.string().nullable().optional(),
     requires_verification: z.boolean().optional(),
     minimum_age_required: z.number().nullable().optional(),
@@ -140,6 +141,7 @@ function compare(
     unit_price: formatMoney(r.unit_price, exponent),
     line_price: formatMoney(r.line_price, exponent),
     expiry: r.expiry,
+    expiry_time: r.expiry_time,
     batch: r.batch,
     requires_verification: r.requires_verification,
     minimum_age_required: r.minimum_age_required,
