@@ -160,3 +160,61 @@ export async function startTestBroker(
     },
   };
 }
+
+export interface ReadRecord {
+  key: string | null;
+  value: string | null;
+  offset: string;
+  partition: number;
+}
+
+/**
+ * Everything on a topic up to its current end, read as `user` (admin by default) with a
+ * throw-away group; resolves once every partition's high watermark is reached.
+ */
+export async function readTopic(env: KafkaTestEnv, topic: string, user = 'admin'): Promise<ReadRecord[]> {
+  const kafka = kafkaFor(env, user, `read-${user}`);
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const pending = new Map(
+    ends.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]),
+  );
+  const out: ReadRecord[] = [];
+  if (pending.size === 0) return out;
+  const groupId = `${user === 'hq' ? 'hq' : 'read'}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 6000,
+    heartbeatInterval: 1000,
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+      void consumer
+        .run({
+          eachBatchAutoResolve: true,
+          eachBatch: async ({ batch }) => {
+            for (const m of batch.messages)
+              out.push({
+                key: m.key?.toString() ?? null,
+                value: m.value?.toString() ?? null,
+                offset: m.offset,
+                partition: batch.partition,
+              });
+            const end = pending.get(batch.partition);
+            if (end !== undefined && Number(batch.lastOffset()) + 1 >= end) pending.delete(batch.partition);
+            if (pending.size === 0) resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
