@@ -1,0 +1,3 @@
+export * from './validate';
+export * from './publish';
+export * from './sender';
