@@ -15,15 +15,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { generateDemoStore } from '../../scripts/demo-data/generate';
-import type { DeviceRow } from '../src/auth';
-import { createPairingCode, pairDevice } from '../src/auth';
-import { Bus } from '../src/bus';
-import { Checkout } from '../src/checkout';
-import { openDatabase } from '../src/db/database';
-import { importDoc } from '../src/import';
-import { TerminalSimulator } from '../src/payment/simulator';
-import { Sales } from '../src/sales';
-import { StoreDataCache } from '../src/store-data';
+import pino from 'pino';
+import { buildServices } from '../src/main';
+import { importDoc } from '../src/modules/catalog/import';
+import { ClientRepo } from '../src/modules/clients/repo';
+import { createPairingCode } from '../src/modules/clients/service';
+import { TerminalSimulator } from '../src/modules/payments/terminal/simulator';
+import { openDatabase } from '../src/platform/db/database';
 import type { Client } from '../test/harness';
 import { importFile, pairKiosk, startHubProcess } from '../test/harness';
 
@@ -43,29 +41,23 @@ async function checkoutThroughput(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-bench-'));
   const db = openDatabase(dir);
   await importDoc(db, JSON.parse(fs.readFileSync(demoFile, 'utf8')) as Record<string, unknown[]>);
-  const bus = new Bus();
-  const store = new StoreDataCache(db);
-  const sales = new Sales(db, store, bus);
   const terminal = new TerminalSimulator(path.join(dir, 'sim.sqlite'), { decideAfterMs: 0 });
-  const checkout = new Checkout(db, store, sales, terminal, bus, {
+  const { services } = buildServices(db, pino({ level: 'silent' }), {
+    terminal,
     terminalTimeoutMs: 10_000,
     tenderWaitMs: 10_000,
-    pollMs: 0,
-    printerFor: () => null,
   });
-  const { device_id } = pairDevice(db, {
-    code: createPairingCode(db).code,
+  const { pairing, baskets: sales, orders, payments } = services;
+  const { device_id } = pairing.pair({
+    code: pairing.createCode().code,
     name: 'B',
     retailer_device_id: 'B1',
     kind: 'self_checkout',
     platform: 'android_kiosk',
     lane_device_id: null,
+    replace: false,
   });
-  const device = db
-    .prepare(
-      `SELECT device_id, retailer_device_id, kind, platform, name, lane_device_id FROM devices WHERE device_id = ?`,
-    )
-    .get(device_id) as DeviceRow;
+  const device = pairing.repo.get(device_id)!;
   const codes = (
     db
       .prepare(
@@ -74,10 +66,10 @@ async function checkoutThroughput(
       .all() as { product_identifier: string }[]
   ).map((r) => r.product_identifier);
   const one = async (i: number): Promise<void> => {
-    const b = sales.createBasket(device, null) as { basket_id: string };
+    const b = sales.createBasket(device, null);
     sales.addLine(device, b.basket_id, { code: codes[i % codes.length]!, quantity: 1 });
-    const o = checkout.createOrder(device, { basket_id: b.basket_id });
-    const r = await checkout.startTender(device, o.order.order_id as string, { method: 'card' }, null);
+    const o = orders.createOrder(device, { basket_id: b.basket_id });
+    const r = await payments.startTender(device, o.order.order_id, { method: 'card' }, null);
     if (r.order_status !== 'completed')
       throw new Error(`checkout ${i} did not complete: ${JSON.stringify(r.payment)}`);
   };
@@ -164,7 +156,7 @@ async function scanLatency(demoFile: string): Promise<{ median: number; p99: num
 function createCode(dir: string): string {
   const db = openDatabase(dir);
   try {
-    return createPairingCode(db).code;
+    return createPairingCode(new ClientRepo(db)).code;
   } finally {
     db.close();
   }

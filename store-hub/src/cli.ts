@@ -5,10 +5,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createPairingCode } from './auth';
-import { openDatabase } from './db/database';
-import { importDoc, readImportFile } from './import';
-import { startHub } from './server';
+import { importDoc, readImportFile } from './modules/catalog/import';
+import { ClientRepo } from './modules/clients/repo';
+import { createPairingCode } from './modules/clients/service';
+import { DEFAULT_STATIC_MOUNTS, startHub } from './main';
+import { openDatabase } from './platform/db/database';
 
 export const DEFAULT_DATA_DIR = path.join(os.homedir(), '.kassa', 'hub');
 
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
         dataDir,
         port: values.port !== undefined ? Number(values.port) : 8750,
         host: values.host ?? '127.0.0.1',
+        staticMounts: DEFAULT_STATIC_MOUNTS,
         ...(values['terminal-timeout-ms']
           ? { terminalTimeoutMs: Number(values['terminal-timeout-ms']) }
           : {}),
@@ -94,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     case 'pair': {
       const db = openDatabase(dataDir);
       try {
-        const c = createPairingCode(db);
+        const c = createPairingCode(new ClientRepo(db));
         console.log(`Pairing code: ${c.code} (valid until ${c.expires_at})`);
         return 0;
       } finally {

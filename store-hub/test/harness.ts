@@ -41,7 +41,8 @@ export function importFile(dataDir: string, file = FIXTURE): { code: number; out
 export async function startHubProcess(dataDir: string, extra: string[] = []): Promise<RunningHub> {
   const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn' },
+    // Every answer is checked against its endpoint's response schema (a mismatch is a 500).
+    env: { ...process.env, LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn', KASSA_VALIDATE_RESPONSES: '1' },
   });
   let buf = '';
   let err = '';

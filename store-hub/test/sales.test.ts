@@ -1,12 +1,9 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DeviceRow } from '../src/auth';
-import { createPairingCode, pairDevice } from '../src/auth';
-import { Bus } from '../src/bus';
-import { openDatabase } from '../src/db/database';
-import { importDoc } from '../src/import';
-import { Sales } from '../src/sales';
-import { StoreDataCache } from '../src/store-data';
+import pino from 'pino';
+import { buildServices } from '../src/main';
+import { importDoc } from '../src/modules/catalog/import';
+import { openDatabase } from '../src/platform/db/database';
 import { FIXTURE, removeTempDirs, tempDataDir } from './harness';
 
 afterAll(removeTempDirs);
@@ -17,20 +14,21 @@ describe('idle baskets (§2.1 B14)', () => {
     const doc = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { store_config: Record<string, unknown> };
     doc.store_config.basket_idle_expiry_seconds = 120;
     expect((await importDoc(db, doc as never)).applied).toBe(true);
-    const bus = new Bus();
+    const { services, terminal } = buildServices(db, pino({ level: 'silent' }), { dataDir: tempDataDir() });
+    const { bus, pairing, baskets: sales } = services;
     const seen: string[] = [];
     bus.on('event', (e) => seen.push(e.name));
-    const sales = new Sales(db, new StoreDataCache(db), bus);
-    const { device_id } = pairDevice(db, {
-      code: createPairingCode(db).code,
+    const { device_id } = pairing.pair({
+      code: pairing.createCode().code,
       name: 'K1',
       retailer_device_id: 'K1',
       kind: 'self_checkout',
       platform: 'web',
       lane_device_id: null,
+      replace: false,
     });
-    const device = db.prepare(`SELECT * FROM devices WHERE device_id = ?`).get(device_id) as DeviceRow;
-    const b = sales.createBasket(device, null) as { basket_id: string };
+    const device = pairing.repo.get(device_id)!;
+    const b = sales.createBasket(device, null);
     expect(sales.expireIdleBaskets(Date.now() + 60_000)).toEqual([]);
     expect(sales.expireIdleBaskets(Date.now() + 121_000)).toEqual([b.basket_id]);
     expect(sales.get(device, b.basket_id).state).toBe('expired');
@@ -39,6 +37,7 @@ describe('idle baskets (§2.1 B14)', () => {
       envelope: string;
     };
     expect(JSON.parse(ev.envelope).data).toMatchObject({ verb: 'basket_abandoned', basket_id: b.basket_id });
+    terminal.close();
     db.close();
   });
 });

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateDemoStore } from '../../scripts/demo-data/generate';
-import { migrate, openDatabase, SchemaTooNewError } from '../src/db/database';
-import { MIGRATIONS } from '../src/db/migrations';
-import { importDoc, readImportFile } from '../src/import';
+import { importDoc, readImportFile } from '../src/modules/catalog/import';
+import { migrate, openDatabase, SchemaTooNewError } from '../src/platform/db/database';
+import { MIGRATIONS } from '../src/platform/db/migrations';
 import { FIXTURE, removeTempDirs, tempDataDir } from './harness';
 
 afterAll(removeTempDirs);
@@ -159,12 +159,14 @@ describe('demo store generator', () => {
 
 describe('outbox', () => {
   it('keeps hub_seq monotonic and tracks delivery for the relay', async () => {
-    const { writeOutbox, outboxStatus, readOutbox, markOutboxSent, markOutboxFailed } =
+    const { enqueueOutbox, outboxStatus, readOutbox, markOutboxSent, markOutboxFailed } =
       await import('../src/outbox');
     const db = openDatabase(tempDataDir());
-    const meta = { store_id: 's', device_id: null, business_date: '2025-01-01' };
-    const a = db.transaction(() => writeOutbox(db, 'order.completed', 'o1', { n: 1 }, meta))();
-    const b = db.transaction(() => writeOutbox(db, 'payment.attempt', 'o2', { n: 2 }, meta))();
+    const store = { store_id: 's', timezone: 'Europe/Berlin', business_day_offset_minutes: 0 };
+    const ev = (type: string, key: string, data: unknown) => ({ type, key, data, device_id: null });
+    expect(() => enqueueOutbox(db, store, ev('order.completed', 'o0', {}))).toThrow(/inside/);
+    const a = db.transaction(() => enqueueOutbox(db, store, ev('order.completed', 'o1', { n: 1 })))();
+    const b = db.transaction(() => enqueueOutbox(db, store, ev('payment.attempt', 'o2', { n: 2 })))();
     expect(b.hub_seq).toBeGreaterThan(a.hub_seq);
     expect(readOutbox(db, 0, 10)).toMatchObject([
       { hub_seq: a.hub_seq, type: 'order.completed', key: 'o1' },
@@ -173,7 +175,7 @@ describe('outbox', () => {
     markOutboxFailed(db, a.hub_seq, 'broker down');
     markOutboxSent(db, [a.hub_seq]);
     expect(outboxStatus(db)).toMatchObject({ backlog: 1, last_hub_seq: b.hub_seq });
-    expect(() => db.transaction(() => writeOutbox(db, 'order.completed', 'o1', {}, meta))()).toThrow(
+    expect(() => db.transaction(() => enqueueOutbox(db, store, ev('order.completed', 'o1', {})))()).toThrow(
       /UNIQUE/,
     );
     db.close();

@@ -1,0 +1,41 @@
+/**
+ * socket.io events (same origin as the API, `auth: { token }` with a dev_… or stf_… token):
+ * names and payload schemas. Node-free, shared by the hub and the browser client.
+ * Rooms: a paired client hears its own events; staff hear the 'staff' events.
+ */
+import { z } from 'zod';
+import { basketSchema } from '../modules/baskets/schemas';
+import { interventionSchema } from '../modules/interventions/schemas';
+import { orderSchema } from '../modules/orders/schemas';
+
+export const LIVE_EVENTS = {
+  /** On connect, to a paired client: its active (or checked-out) basket and open order. */
+  state: z.object({
+    basket: basketSchema.nullable(),
+    order: z.object({ order_id: z.string(), order_status: z.string() }).nullable(),
+  }),
+  'basket.updated': basketSchema,
+  'intervention.created': interventionSchema,
+  'intervention.decided': interventionSchema,
+  'payment.prompt': z.object({ order_id: z.string(), tender_id: z.string(), prompt: z.string() }),
+  'payment.result': orderSchema,
+  /** To the kiosk: the full order; to staff: a summary. */
+  'order.completed': z.union([
+    orderSchema,
+    z.object({ order_id: z.string(), o_id: z.number(), total: z.string() }),
+  ]),
+  'orders.abandoned': z.object({ order_ids: z.array(z.string()) }),
+  'receipt.status': z.object({ order_id: z.string(), status: z.string() }),
+  /** A lane device (hub-attached scanner) event routed to its kiosk. */
+  'device.event': z.looseObject({
+    type: z.string(),
+    code: z.string().optional(),
+    line_id: z.string().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).loose().optional(),
+  }),
+  /** Reference data changed: pull the replicated collections again. */
+  'replication.changed': z.object({ checkpoint: z.number() }),
+} as const;
+
+export type LiveEventName = keyof typeof LIVE_EVENTS;
+export type LiveEventPayload<N extends LiveEventName> = z.output<(typeof LIVE_EVENTS)[N]>;

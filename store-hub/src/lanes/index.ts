@@ -1,0 +1,134 @@
+/**
+ * Lanes: hardware the hub itself drives through @kassa/hardware (not paired API clients): scanners whose scans are routed to a kiosk
+ * lane's active basket, and receipt printers that print a lane's completed orders. Configured
+ * by one JSON file: the hardware package's configuration plus `lanes`, which ties a kiosk
+ * (by its retailer_device_id) to a scanner and a printer of that file.
+ *
+ *   { "devices": [ …hardware devices… ], "lanes": [ { "kiosk": "K1", "scanner": "lane1-scanner", "printer": "lane1-printer" } ] }
+ */
+import type { ScanEvent } from '@kassa/hardware';
+import type { HardwareConfigInput } from '@kassa/hardware';
+import { DeviceManager } from '@kassa/hardware';
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Symbology } from '@kassa/promo-core';
+import type { ClientRepo, PairedClient } from '../modules/clients/repo';
+import type { Baskets } from '../modules/baskets/service';
+import type { ReceiptDocument } from '../modules/catalog/pricing';
+import type { PrintFn } from '../modules/receipts/service';
+import type { Bus } from '../platform/live/bus';
+import { HubError } from '../platform/errors';
+
+const laneSchema = z.object({
+  kiosk: z.string().min(1).max(30),
+  scanner: z.string().min(1).optional(),
+  printer: z.string().min(1).optional(),
+});
+const hubHardwareSchema = z.object({ lanes: z.array(laneSchema).default([]) }).passthrough();
+
+// Hardware symbology names → promo-core's (only those the resolver distinguishes).
+const SYMBOLOGY: Record<string, Symbology> = {
+  ean13: 'EAN13',
+  ean8: 'EAN8',
+  upca: 'UPCA',
+  upce: 'UPCE',
+  'gs1-128': 'GS1_128',
+  'gs1-datamatrix': 'DATAMATRIX',
+  datamatrix: 'DATAMATRIX',
+  itf: 'ITF',
+};
+
+export class Lanes {
+  readonly manager: DeviceManager;
+  private readonly lanes: z.output<typeof laneSchema>[];
+
+  constructor(
+    config: unknown,
+    private readonly clients: ClientRepo,
+    private readonly baskets: Baskets,
+    private readonly bus: Bus,
+    private readonly log: Logger,
+  ) {
+    const parsed = hubHardwareSchema.parse(config);
+    const { lanes, ...hardware } = parsed;
+    this.lanes = lanes;
+    this.manager = new DeviceManager(hardware as unknown as HardwareConfigInput);
+    for (const lane of lanes) {
+      for (const id of [lane.scanner, lane.printer]) {
+        if (id !== undefined && !this.manager.devices().some((d) => d.id === id)) {
+          throw new HubError('INVALID_HARDWARE_CONFIG', `lane ${lane.kiosk} names unknown device ${id}`);
+        }
+      }
+    }
+    this.manager.on('scan', (scan) => this.onScan(scan));
+    this.manager.on('fault', (f) => this.log.warn({ fault: f }, 'device fault'));
+  }
+
+  static fromFile(file: string, clients: ClientRepo, baskets: Baskets, bus: Bus, log: Logger): Lanes {
+    return new Lanes(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, clients, baskets, bus, log);
+  }
+
+  async start(): Promise<void> {
+    await this.manager.start();
+    this.log.info({ devices: this.manager.snapshot() }, 'hub-attached devices started');
+  }
+
+  async stop(): Promise<void> {
+    await this.manager.stop();
+  }
+
+  private kiosk(retailerDeviceId: string): PairedClient | undefined {
+    return this.clients.liveWithRetailerId(retailerDeviceId)[0];
+  }
+
+  /** A scan from a hub-attached scanner goes to its lane's active basket; the kiosk hears about it either way. */
+  private onScan(scan: ScanEvent): void {
+    this.log.debug({ scan }, 'scan from a hub-attached scanner');
+    const lane = this.lanes.find((l) => l.scanner === scan.deviceId);
+    if (!lane) return;
+    const kiosk = this.kiosk(lane.kiosk);
+    if (!kiosk) {
+      this.log.warn({ lane: lane.kiosk }, 'scan for a lane whose kiosk is not paired');
+      return;
+    }
+    const event = { type: 'scan', device: scan.deviceId, code: scan.data, symbology: scan.symbology };
+    const basket = this.baskets.activeBasket(kiosk.device_id);
+    if (!basket) {
+      this.bus.emitTo(kiosk.device_id, 'device.event', {
+        ...event,
+        error: { code: 'NO_ACTIVE_BASKET', message: 'start a basket first' },
+      });
+      return;
+    }
+    try {
+      const sym = SYMBOLOGY[scan.symbology];
+      const r = this.baskets.addLine(kiosk, basket, {
+        code: scan.data,
+        quantity: 1,
+        ...(sym ? { symbology: sym } : {}),
+      });
+      this.bus.emitTo(kiosk.device_id, 'device.event', { ...event, line_id: r.line_id });
+    } catch (err) {
+      const e =
+        err instanceof HubError
+          ? err.toBody().error
+          : { code: 'INTERNAL', message: String(err), details: {} };
+      this.bus.emitTo(kiosk.device_id, 'device.event', { ...event, error: e });
+    }
+  }
+
+  /** Prints a completed order's receipt on its lane's printer; null when the lane has none. */
+  printer(deviceId: string): PrintFn | null {
+    const row = this.clients.get(deviceId);
+    const lane = row ? this.lanes.find((l) => l.kiosk === row.retailer_device_id && l.printer) : undefined;
+    if (!lane?.printer) return null;
+    const printer = this.manager.printer(lane.printer);
+    return async (doc, jobId) => {
+      // The job id is the receipt number: a retried print of the same receipt prints nothing twice.
+      const job = printer.printDocument(doc as ReceiptDocument, { jobId });
+      const done = await printer.waitForJob(job.id);
+      return done?.state === 'printed' ? 'printed' : 'failed';
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import type { Db } from '../../platform/db/database';
+import type { BasketLineInput } from '../catalog/pricing';
+import type { BasketState } from './schemas';
+
+export interface BasketRow {
+  basket_id: string;
+  device_id: string;
+  session_id: string | null;
+  state: BasketState;
+  version: number;
+  requires_approval: number;
+  pricing_error: string | null;
+  priced: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Every SQL statement on baskets, lines and kiosk sessions, prepared once. */
+export class BasketRepo {
+  private readonly st;
+
+  constructor(db: Db) {
+    this.st = {
+      get: db.prepare<[string], BasketRow>(`SELECT * FROM baskets WHERE basket_id = ?`),
+      insert: db.prepare(
+        `INSERT INTO baskets(basket_id, device_id, session_id, state, version, created_at, updated_at) VALUES (?, ?, ?, 'active', 0, ?, ?)`,
+      ),
+      lines: db.prepare<[string], { input: string }>(
+        `SELECT input FROM basket_lines WHERE basket_id = ? ORDER BY seq`,
+      ),
+      lineCount: db.prepare<[string], { n: number }>(
+        `SELECT COUNT(*) AS n FROM basket_lines WHERE basket_id = ?`,
+      ),
+      nextSeq: db.prepare<[string], { s: number }>(
+        `SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM basket_lines WHERE basket_id = ?`,
+      ),
+      insertLine: db.prepare(
+        `INSERT INTO basket_lines(line_id, basket_id, seq, input, created_at) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      updateLine: db.prepare(`UPDATE basket_lines SET input = ? WHERE line_id = ?`),
+      deleteLine: db.prepare(`DELETE FROM basket_lines WHERE basket_id = ? AND line_id = ?`),
+      priced: db.prepare(
+        `UPDATE baskets SET priced = ?, pricing_error = NULL, requires_approval = ?, version = version + 1, updated_at = ? WHERE basket_id = ?`,
+      ),
+      pricingError: db.prepare(
+        `UPDATE baskets SET pricing_error = ?, version = version + 1, updated_at = ? WHERE basket_id = ?`,
+      ),
+      setState: db.prepare(`UPDATE baskets SET state = ?, updated_at = ? WHERE basket_id = ?`),
+      expire: db.prepare(
+        `UPDATE baskets SET state = 'expired', expired_at = ?, updated_at = ? WHERE basket_id = ? AND state <> 'expired'`,
+      ),
+      activeOf: db.prepare<[string], { basket_id: string }>(
+        `SELECT basket_id FROM baskets WHERE device_id = ? AND state = 'active' ORDER BY created_at DESC`,
+      ),
+      currentOf: db.prepare<[string], { basket_id: string }>(
+        `SELECT basket_id FROM baskets WHERE device_id = ? AND state IN ('active', 'checked_out') ORDER BY created_at DESC LIMIT 1`,
+      ),
+      idle: db.prepare<[string], { basket_id: string; device_id: string }>(
+        `SELECT basket_id, device_id FROM baskets WHERE state = 'active' AND updated_at < ?`,
+      ),
+      sessionOwner: db.prepare<[string], { device_id: string }>(
+        `SELECT device_id FROM kiosk_sessions WHERE session_id = ?`,
+      ),
+      endSessions: db.prepare(
+        `UPDATE kiosk_sessions SET ended_at = ? WHERE device_id = ? AND ended_at IS NULL`,
+      ),
+      insertSession: db.prepare(
+        `INSERT INTO kiosk_sessions(session_id, device_id, started_at, customer) VALUES (?, ?, ?, ?)`,
+      ),
+      openOrder: db.prepare<[string], { order_id: string; order_status: string }>(
+        `SELECT order_id, order_status FROM orders WHERE basket_id = ? ORDER BY created_at DESC LIMIT 1`,
+      ),
+    };
+  }
+
+  get(basketId: string): BasketRow | undefined {
+    return this.st.get.get(basketId);
+  }
+  insert(basketId: string, deviceId: string, sessionId: string | null, at: string): void {
+    this.st.insert.run(basketId, deviceId, sessionId, at, at);
+  }
+  lines(basketId: string): BasketLineInput[] {
+    return this.st.lines.all(basketId).map((r) => JSON.parse(r.input) as BasketLineInput);
+  }
+  lineCount(basketId: string): number {
+    return this.st.lineCount.get(basketId)!.n;
+  }
+  insertLine(basketId: string, line: BasketLineInput, at: string): void {
+    this.st.insertLine.run(
+      line.line_id,
+      basketId,
+      this.st.nextSeq.get(basketId)!.s,
+      JSON.stringify(line),
+      at,
+    );
+  }
+  updateLine(line: BasketLineInput): void {
+    this.st.updateLine.run(JSON.stringify(line), line.line_id);
+  }
+  deleteLine(basketId: string, lineId: string): boolean {
+    return this.st.deleteLine.run(basketId, lineId).changes > 0;
+  }
+  storePriced(basketId: string, pricedJson: string, requiresApproval: boolean, at: string): void {
+    this.st.priced.run(pricedJson, requiresApproval ? 1 : 0, at, basketId);
+  }
+  storePricingError(basketId: string, errorJson: string, at: string): void {
+    this.st.pricingError.run(errorJson, at, basketId);
+  }
+  setState(basketId: string, state: Exclude<BasketState, 'expired'>, at: string): void {
+    this.st.setState.run(state, at, basketId);
+  }
+  /** The one way a basket expires (new shopper, completed order, idle timeout). */
+  expire(basketId: string, at: string): void {
+    this.st.expire.run(at, at, basketId);
+  }
+  activeBaskets(deviceId: string): string[] {
+    return this.st.activeOf.all(deviceId).map((r) => r.basket_id);
+  }
+  currentBasket(deviceId: string): string | undefined {
+    return this.st.currentOf.get(deviceId)?.basket_id;
+  }
+  idleSince(cutoff: string): { basket_id: string; device_id: string }[] {
+    return this.st.idle.all(cutoff);
+  }
+  sessionOwner(sessionId: string): string | undefined {
+    return this.st.sessionOwner.get(sessionId)?.device_id;
+  }
+  startSession(sessionId: string, deviceId: string, customer: unknown, at: string): void {
+    this.st.endSessions.run(at, deviceId);
+    this.st.insertSession.run(sessionId, deviceId, at, JSON.stringify(customer ?? {}));
+  }
+  latestOrder(basketId: string): { order_id: string; order_status: string } | undefined {
+    return this.st.openOrder.get(basketId);
+  }
+}

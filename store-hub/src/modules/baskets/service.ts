@@ -1,0 +1,373 @@
+/**
+ * Kiosk sessions and baskets (spec/store.md §1.3, §2.1). Every change re-prices the basket
+ * with promo-core inside the same write transaction and bumps its version; a refused line
+ * (unknown code, quantity limit…) changes nothing. Kiosks hear about changes after commit.
+ */
+import type { Db } from '../../platform/db/database';
+import type { Tx } from '../../platform/db/tx';
+import type { ErrorCode } from '../../platform/errors';
+import { HubError, isErrorCode } from '../../platform/errors';
+import { newId, nowIso } from '../../platform/ids';
+import type { Bus } from '../../platform/live/bus';
+import type { BasketInput, BasketLineInput, PricedBasket } from '../catalog/pricing';
+import { formatMoney, isPricingError, price, pricedToJson, snapshotFor } from '../catalog/pricing';
+import type { StoreDataCache } from '../catalog/store-data';
+import type { PairedClient } from '../clients/repo';
+import type { Interventions } from '../interventions/service';
+import type { BasketRow } from './repo';
+import { BasketRepo } from './repo';
+import type { AddLine, Basket } from './schemas';
+import { enqueueOutbox } from '../../outbox';
+
+/** promo-core refusal → the hub's code for it (the rest pass through under their own names). */
+const REFUSAL_CODE: Record<string, ErrorCode> = {
+  UNKNOWN_BARCODE: 'ITEM_NOT_FOUND',
+  UNKNOWN_ITEM: 'ITEM_NOT_FOUND',
+  BAD_CHECK_DIGIT: 'INVALID_BARCODE',
+  MALFORMED: 'INVALID_BARCODE',
+};
+export const refusalCode = (code: string): ErrorCode =>
+  REFUSAL_CODE[code] ?? (isErrorCode(code) ? code : 'INVALID_LINE');
+
+export class Baskets {
+  readonly repo: BasketRepo;
+
+  constructor(
+    private readonly db: Db,
+    private readonly tx: Tx,
+    private readonly store: StoreDataCache,
+    private readonly bus: Bus,
+    private readonly interventions: Interventions,
+    /** Basket-level inputs from extensions (staff discounts…), merged into every pricing input. */
+    private readonly adjustments: (basketId: string) => Partial<BasketInput> = () => ({}),
+  ) {
+    this.repo = new BasketRepo(db);
+    interventions.onReject(
+      (basketId) => this.removeRestricted(basketId),
+      (basketId, deviceId) => this.bus.emitTo(deviceId, 'basket.updated', this.view(basketId)),
+    );
+  }
+
+  startSession(device: PairedClient, customer: unknown): { session_id: string; basket: Basket } {
+    return this.tx.run(() => {
+      const session_id = newId();
+      this.repo.startSession(session_id, device.device_id, customer, nowIso());
+      return { session_id, basket: this.createBasketTx(device, session_id) };
+    });
+  }
+
+  createBasket(device: PairedClient, sessionId: string | null): Basket {
+    return this.tx.run(() => this.createBasketTx(device, sessionId));
+  }
+
+  private createBasketTx(device: PairedClient, sessionId: string | null): Basket {
+    this.store.config(); // refuses when the store is not configured
+    if (sessionId !== null && this.repo.sessionOwner(sessionId) !== device.device_id)
+      throw new HubError('NOT_FOUND', `session ${sessionId} not found`, { session_id: sessionId });
+    // One active basket per kiosk (§2.1 B1): a new shopper's basket expires the previous one.
+    const now = nowIso();
+    for (const old of this.repo.activeBaskets(device.device_id)) this.repo.expire(old, now);
+    const basket_id = newId();
+    this.repo.insert(basket_id, device.device_id, sessionId, now);
+    this.reprice(basket_id);
+    return this.view(basket_id);
+  }
+
+  private row(basketId: string): BasketRow {
+    const r = this.repo.get(basketId);
+    if (!r) throw new HubError('NOT_FOUND', `basket ${basketId} not found`, { basket_id: basketId });
+    return r;
+  }
+
+  /** The basket, checked to belong to the device (a lane device may reach its kiosk's; staff any). */
+  owned(device: PairedClient | null, basketId: string): BasketRow {
+    const r = this.row(basketId);
+    if (device && r.device_id !== device.device_id && device.lane_device_id !== r.device_id)
+      throw new HubError('NOT_FOUND', `basket ${basketId} not found`, { basket_id: basketId });
+    return r;
+  }
+
+  private mutable(device: PairedClient, basketId: string, expectedVersion: number | undefined): BasketRow {
+    const r = this.owned(device, basketId);
+    if (r.state === 'expired')
+      throw new HubError('BASKET_EXPIRED', 'the basket has expired; start a new one', {
+        basket_id: basketId,
+      });
+    if (r.state !== 'active')
+      throw new HubError('BASKET_CHECKED_OUT', 'the basket is in checkout; abort the payment to change it', {
+        basket_id: basketId,
+      });
+    if (expectedVersion !== undefined && expectedVersion !== r.version)
+      throw new HubError(
+        'BASKET_VERSION_CONFLICT',
+        `basket is at version ${r.version}, not ${expectedVersion}`,
+        {
+          current_version: r.version,
+        },
+      );
+    return r;
+  }
+
+  basketInput(basketId: string, lines: BasketLineInput[]): BasketInput {
+    return {
+      ...this.adjustments(basketId),
+      basket_id: basketId,
+      evaluation_time: nowIso(),
+      channel: 'self_checkout',
+      lines,
+    };
+  }
+
+  /** Prices the basket as stored; records the result or the pricing error (checkout is then blocked). */
+  reprice(basketId: string, already?: PricedBasket): PricedBasket | null {
+    try {
+      const priced =
+        already ?? price(this.basketInput(basketId, this.repo.lines(basketId)), this.store.storeData());
+      this.repo.storePriced(
+        basketId,
+        JSON.stringify(pricedToJson(priced)),
+        priced.requires_approval,
+        nowIso(),
+      );
+      return priced;
+    } catch (err) {
+      if (!isPricingError(err)) throw err;
+      this.repo.storePricingError(basketId, JSON.stringify(err.toJSON().error), nowIso());
+      return null;
+    }
+  }
+
+  view(basketId: string): Basket {
+    const r = this.row(basketId);
+    return {
+      basket_id: r.basket_id,
+      device_id: r.device_id,
+      session_id: r.session_id,
+      state: r.state,
+      version: r.version,
+      requires_approval: r.requires_approval === 1,
+      approval: this.interventions.repo.latestAgeCheck(basketId),
+      pricing_error: r.pricing_error ? (JSON.parse(r.pricing_error) as unknown) : null,
+      priced: JSON.parse(r.priced) as Basket['priced'],
+      updated_at: r.updated_at,
+    };
+  }
+
+  get(device: PairedClient | null, basketId: string): Basket {
+    this.owned(device, basketId);
+    return this.view(basketId);
+  }
+
+  /** Resolves and prices one code without adding it (GET /v1/scan). */
+  scan(code: string, symbology: string | undefined): unknown {
+    const line = {
+      line_id: 'scan',
+      scanned_code: code,
+      ...(symbology ? { symbology } : {}),
+    } as BasketLineInput;
+    const priced = this.priceOrThrow({ basket_id: 'scan', evaluation_time: nowIso(), lines: [line] });
+    this.throwRefusal(priced, 'scan');
+    return (pricedToJson(priced) as { lines: unknown[] }).lines[0];
+  }
+
+  private priceOrThrow(input: BasketInput): PricedBasket {
+    try {
+      return price(input, this.store.storeData());
+    } catch (err) {
+      if (isPricingError(err)) throw new HubError(err.code, err.message, err.details);
+      throw err;
+    }
+  }
+
+  private throwRefusal(priced: PricedBasket, lineId: string): void {
+    const refusal = priced.refusals.find((x) => x.line_id === lineId);
+    if (!refusal) return;
+    throw new HubError(refusalCode(refusal.code), refusal.message, {
+      ...refusal.details,
+      refusal: refusal.code,
+    });
+  }
+
+  private checkQuantity(q: number): void {
+    const max = this.store.config().max_line_quantity;
+    if (q > max) throw new HubError('QUANTITY_OUT_OF_RANGE', `quantity must be 1..${max}`, { allowed: max });
+  }
+
+  addLine(device: PairedClient, basketId: string, req: AddLine): { basket: Basket; line_id: string } {
+    this.checkQuantity(req.quantity);
+    return this.tx.run(() => {
+      this.mutable(device, basketId, req.basket_version);
+      const lines = this.repo.lines(basketId);
+      // Scanning the same code again increments its line (B4), unless the code carries a weight/price.
+      const same =
+        req.weight_g === undefined
+          ? lines.find((l) => l.scanned_code === req.code && l.weight_g === undefined)
+          : undefined;
+      let lineId: string;
+      let next: BasketLineInput[];
+      if (same) {
+        lineId = same.line_id;
+        const q = (same.quantity ?? 1) + req.quantity;
+        this.checkQuantity(q);
+        next = lines.map((l) => (l.line_id === lineId ? { ...l, quantity: q } : l));
+      } else {
+        const max = this.store.config().max_basket_lines;
+        if (lines.length >= max)
+          throw new HubError(
+            'BASKET_LINE_LIMIT',
+            `a basket holds at most ${max} lines here; please ask staff to finish at a staffed till`,
+            { max_lines: max },
+          );
+        lineId = newId();
+        // Snapshot the prices at add time: later catalogue changes do not alter this line (§1.3).
+        const snapshot = snapshotFor(req.code, req.symbology, this.store.storeData(), nowIso());
+        next = [
+          ...lines,
+          {
+            line_id: lineId,
+            scanned_code: req.code,
+            ...(req.symbology ? { symbology: req.symbology } : {}),
+            quantity: req.quantity,
+            ...(req.weight_g !== undefined ? { weight_g: req.weight_g } : {}),
+            ...(snapshot ? { price_snapshot: snapshot } : {}),
+          },
+        ];
+      }
+      const priced = this.priceOrThrow(this.basketInput(basketId, next));
+      this.throwRefusal(priced, lineId);
+      let repriceAgain = false;
+      const pl = priced.lines.find((l) => l.line_id === lineId);
+      if (same) {
+        this.repo.updateLine(next.find((l) => l.line_id === lineId)!);
+      } else {
+        let input: BasketLineInput = next[next.length - 1]!;
+        if (!input.price_snapshot && pl) {
+          // Resolution gave no snapshot but pricing found the item: take its prices, price again below.
+          input = {
+            ...input,
+            price_snapshot: {
+              base_price: formatMoney(pl.base_price),
+              selling_price: formatMoney(pl.selling_price),
+            },
+          };
+          repriceAgain = true;
+        }
+        this.repo.insertLine(basketId, input, nowIso());
+      }
+      // The stored lines are exactly what was priced unless a snapshot had to be added afterwards.
+      const repriced = this.reprice(basketId, repriceAgain ? undefined : priced);
+      if (pl?.requires_verification || repriced?.requires_approval)
+        this.interventions.ensureAgeCheck(device.device_id, basketId);
+      const basket = this.view(basketId);
+      this.bus.emitTo(device.device_id, 'basket.updated', basket);
+      return { basket, line_id: lineId };
+    });
+  }
+
+  changeLine(
+    device: PairedClient,
+    basketId: string,
+    lineId: string,
+    req: { quantity: number; basket_version?: number | undefined },
+  ): Basket {
+    this.checkQuantity(req.quantity);
+    return this.tx.run(() => {
+      this.mutable(device, basketId, req.basket_version);
+      const lines = this.repo.lines(basketId);
+      const line = lines.find((l) => l.line_id === lineId);
+      if (!line) throw new HubError('NOT_FOUND', `line ${lineId} not found`, { line_id: lineId });
+      if (line.weight_g !== undefined)
+        throw new HubError('QUANTITY_FIXED', 'a weighed line has no quantity to change');
+      const updated = { ...line, quantity: req.quantity };
+      const priced = this.priceOrThrow(
+        this.basketInput(
+          basketId,
+          lines.map((l) => (l.line_id === lineId ? updated : l)),
+        ),
+      );
+      this.throwRefusal(priced, lineId);
+      this.repo.updateLine(updated);
+      this.reprice(basketId, priced);
+      const basket = this.view(basketId);
+      this.bus.emitTo(device.device_id, 'basket.updated', basket);
+      return basket;
+    });
+  }
+
+  removeLine(
+    device: PairedClient,
+    basketId: string,
+    lineId: string,
+    expectedVersion: number | undefined,
+  ): Basket {
+    return this.tx.run(() => {
+      this.mutable(device, basketId, expectedVersion);
+      if (!this.repo.deleteLine(basketId, lineId))
+        throw new HubError('NOT_FOUND', `line ${lineId} not found`, { line_id: lineId });
+      // Add-ons go with their parent (B5).
+      for (const l of this.repo.lines(basketId))
+        if (l.parent_line_id === lineId) this.repo.deleteLine(basketId, l.line_id);
+      this.reprice(basketId);
+      const basket = this.view(basketId);
+      this.bus.emitTo(device.device_id, 'basket.updated', basket);
+      return basket;
+    });
+  }
+
+  /** Inside a decision's transaction: a rejected age check removes the restricted lines and their add-ons. */
+  private removeRestricted(basketId: string): string[] {
+    const b = this.row(basketId);
+    if (b.state !== 'active') return [];
+    const priced = JSON.parse(b.priced) as { lines?: { line_id: string; requires_verification: boolean }[] };
+    const gone = new Set((priced.lines ?? []).filter((l) => l.requires_verification).map((l) => l.line_id));
+    for (const l of this.repo.lines(basketId))
+      if (l.parent_line_id && gone.has(l.parent_line_id)) gone.add(l.line_id);
+    for (const id of gone) this.repo.deleteLine(basketId, id);
+    this.reprice(basketId);
+    return [...gone];
+  }
+
+  /** POST /baskets/{id}/verification: idempotent per basket (§2.7). */
+  requestAgeCheck(device: PairedClient, basketId: string): ReturnType<Interventions['ensureAgeCheck']> {
+    return this.tx.run(() => {
+      this.mutable(device, basketId, undefined);
+      return this.interventions.ensureAgeCheck(device.device_id, basketId);
+    });
+  }
+
+  /** §2.1 B14: expires active baskets idle longer than the store's limit; logs basket_abandoned. */
+  expireIdleBaskets(now = Date.now()): string[] {
+    const cfg = this.store.hasConfig() ? this.store.config() : null;
+    if (!cfg || cfg.basket_idle_expiry_seconds <= 0) return [];
+    const cutoff = new Date(now - cfg.basket_idle_expiry_seconds * 1000).toISOString();
+    return this.tx.run(() => {
+      const rows = this.repo.idleSince(cutoff);
+      const at = nowIso();
+      for (const r of rows) {
+        this.repo.expire(r.basket_id, at);
+        enqueueOutbox(this.db, cfg, {
+          type: 'analytics.event',
+          key: cfg.store_id,
+          device_id: r.device_id,
+          data: { verb: 'basket_abandoned', basket_id: r.basket_id, device_id: r.device_id },
+        });
+        this.bus.emitTo(r.device_id, 'basket.updated', this.view(r.basket_id));
+      }
+      return rows.map((r) => r.basket_id);
+    });
+  }
+
+  /** What a reconnecting kiosk needs: its active basket and open order, if any. */
+  deviceState(deviceId: string): {
+    basket: Basket | null;
+    order: { order_id: string; order_status: string } | null;
+  } {
+    const b = this.repo.currentBasket(deviceId);
+    return { basket: b ? this.view(b) : null, order: (b && this.repo.latestOrder(b)) || null };
+  }
+
+  /** The device's active basket id (lane scans go there). */
+  activeBasket(deviceId: string): string | undefined {
+    return this.repo.activeBaskets(deviceId)[0];
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * First-setup import: catalogue, categories, promotions, tax table, store config and staff from
+ * one JSON file, or one CSV file per kind. All-or-nothing per file: every row is validated first
+ * (promotions by promo-core's engine), and if any row is rejected nothing is written and the
+ * report lists the rejected rows.
+ */
+import argon2 from 'argon2';
+import { parse as parseCsv } from 'csv-parse/sync';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Db } from '../../platform/db/database';
+import { nextStamp } from '../../platform/db/database';
+import {
+  validateBarcodeConfig,
+  validateItem,
+  validatePromotionDocs,
+  validateTaxConfig,
+  validateTaxRow,
+} from './pricing';
+import { storeConfigSchema } from './store-config';
+import { newId } from '../../platform/ids';
+
+export const staffInputSchema = z.object({
+  user_id: z.string().min(1).max(64).optional(),
+  username: z.string().min(1).max(64),
+  display_name: z.string().max(100).default(''),
+  pin: z.string().regex(/^\d{4,8}$/, 'a PIN of 4–8 digits'),
+  permissions: z
+    .object({
+      can_approve_age: z.boolean().default(false),
+      can_import: z.boolean().default(false),
+      can_refund: z.boolean().default(false),
+    })
+    .default({ can_approve_age: false, can_import: false, can_refund: false }),
+});
+
+const categoryDocSchema = z.object({ category_id: z.string().min(1).max(128) }).passthrough();
+
+export interface Rejected {
+  section: string;
+  index: number;
+  id?: string;
+  path: string;
+  message: string;
+}
+
+export interface ImportReport {
+  file: string;
+  applied: boolean;
+  counts: Record<string, number>;
+  rejected: Rejected[];
+  warnings: string[];
+}
+
+export interface ImportDoc {
+  store_config?: unknown;
+  categories?: unknown[];
+  items?: unknown[];
+  promotions?: unknown[];
+  tax_table?: unknown[];
+  staff?: unknown[];
+}
+
+const ITEM_CSV_LISTS = new Set(['additional_barcodes', 'category_ids', 'addon_group_slugs']);
+const ITEM_CSV_BOOLS = new Set([
+  'is_restricted',
+  'requires_approval',
+  'is_item_sold',
+  'is_refundable',
+  'allow_price_override',
+  'excluded_from_promotions',
+  'is_deposit',
+  'soft_deleted',
+  'not_for_self_checkout',
+]);
+const ITEM_CSV_INTS = new Set([
+  'minimum_age_required',
+  'max_basket_qty',
+  'stock_quantity',
+  'pack_size',
+  'catalog_version',
+]);
+
+/** CSV cells are text: turn the typed columns of an item row into their JSON types. */
+function itemFromCsv(row: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, raw] of Object.entries(row)) {
+    const v = raw.trim();
+    if (v === '') continue;
+    if (ITEM_CSV_LISTS.has(k))
+      out[k] = v
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    else if (ITEM_CSV_BOOLS.has(k))
+      out[k] = /^(true|1|yes|y)$/i.test(v) ? true : /^(false|0|no|n)$/i.test(v) ? false : v;
+    else if (ITEM_CSV_INTS.has(k)) out[k] = /^-?\d+$/.test(v) ? Number(v) : v;
+    else if (k === 'promo_categories') {
+      // "c1:DAIRY|c2:MILK"
+      out[k] = v.split('|').map((p) => {
+        const [name, value] = p.split(':');
+        return { name, value };
+      });
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** Reads an import file. JSON: `{store_config?, categories?, items?, promotions?, tax_table?, staff?}`. CSV: kind from the name (items*.csv, tax*.csv) or `kind`. */
+export function readImportFile(file: string, kind?: 'items' | 'tax_table'): ImportDoc {
+  const text = fs.readFileSync(file, 'utf8');
+  if (file.toLowerCase().endsWith('.csv')) {
+    const base = path.basename(file).toLowerCase();
+    const k =
+      kind ??
+      (base.startsWith('tax')
+        ? 'tax_table'
+        : base.startsWith('item') || base.startsWith('catalog')
+          ? 'items'
+          : undefined);
+    if (!k) throw new Error(`cannot tell what ${base} holds: name it items*.csv or tax*.csv, or pass --kind`);
+    const rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: false, bom: true }) as Record<
+      string,
+      string
+    >[];
+    return k === 'items' ? { items: rows.map(itemFromCsv) } : { tax_table: rows.map((r) => ({ ...r })) };
+  }
+  const doc = JSON.parse(text) as unknown;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new Error('an import JSON file must be an object');
+  return doc as ImportDoc;
+}
+
+export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Promise<ImportReport> {
+  const rejected: Rejected[] = [];
+  const warnings: string[] = [];
+  const known = new Set(['store_config', 'categories', 'items', 'promotions', 'tax_table', 'staff']);
+  for (const k of Object.keys(doc)) if (!known.has(k)) warnings.push(`unknown section "${k}" ignored`);
+  const arr = (name: keyof ImportDoc): unknown[] => {
+    const v = doc[name];
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) {
+      rejected.push({ section: name, index: -1, path: '', message: 'must be an array' });
+      return [];
+    }
+    return v;
+  };
+
+  // store config
+  let config: z.output<typeof storeConfigSchema> | null = null;
+  if (doc.store_config !== undefined) {
+    const r = storeConfigSchema.safeParse(doc.store_config);
+    if (!r.success) {
+      for (const i of r.error.issues)
+        rejected.push({ section: 'store_config', index: 0, path: i.path.join('.'), message: i.message });
+    } else {
+      config = r.data;
+      const taxErr = validateTaxConfig(config.tax);
+      if (taxErr) rejected.push({ section: 'store_config', index: 0, path: 'tax', message: taxErr });
+      const bcErr = validateBarcodeConfig(config.barcodes);
+      if (bcErr) rejected.push({ section: 'store_config', index: 0, path: 'barcodes', message: bcErr });
+    }
+  }
+  const exponent =
+    config?.currency_exponent ??
+    (
+      db
+        .prepare(`SELECT json_extract(doc, '$.currency_exponent') AS e FROM store_config WHERE id='store'`)
+        .get() as { e: number | null } | undefined
+    )?.e ??
+    2;
+
+  const categories = arr('categories');
+  categories.forEach((c, index) => {
+    const r = categoryDocSchema.safeParse(c);
+    if (!r.success)
+      rejected.push({
+        section: 'categories',
+        index,
+        path: r.error.issues[0]?.path.join('.') ?? '',
+        message: r.error.issues[0]?.message ?? 'invalid',
+      });
+  });
+
+  // items: validate each, then check code uniqueness within the file and against the stored catalogue
+  const items = arr('items');
+  const itemRows: {
+    item_id: string;
+    product_identifier: string;
+    retailer_product_id: string | null;
+    codes: string[];
+    doc: unknown;
+  }[] = [];
+  const codeOwner = new Map<string, string>();
+  items.forEach((raw, index) => {
+    const r = validateItem(raw, index, exponent);
+    if (!r.ok) {
+      for (const i of r.issues)
+        rejected.push({
+          section: 'items',
+          index,
+          id: idOf(raw, 'item_id'),
+          path: i.path,
+          message: i.message,
+        });
+      return;
+    }
+    const it = r.item;
+    const codes = [it.product_identifier, ...it.additional_barcodes];
+    for (const c of codes) {
+      const other = codeOwner.get(c);
+      if (other !== undefined && other !== it.item_id) {
+        rejected.push({
+          section: 'items',
+          index,
+          id: it.item_id,
+          path: 'product_identifier',
+          message: `code ${c} is already used by item ${other} in this file`,
+        });
+        return;
+      }
+    }
+    for (const c of codes) codeOwner.set(c, it.item_id);
+    itemRows.push({
+      item_id: it.item_id,
+      product_identifier: it.product_identifier,
+      retailer_product_id: it.retailer_product_id,
+      codes,
+      doc: raw,
+    });
+  });
+  const storedOwner = db.prepare(`SELECT item_id FROM item_codes WHERE code = ?`);
+  const importedIds = new Set(itemRows.map((r) => r.item_id));
+  for (const [code, owner] of codeOwner) {
+    const row = storedOwner.get(code) as { item_id: string } | undefined;
+    if (row && row.item_id !== owner && !importedIds.has(row.item_id)) {
+      const index = items.findIndex((x) => idOf(x, 'item_id') === owner);
+      rejected.push({
+        section: 'items',
+        index,
+        id: owner,
+        path: 'product_identifier',
+        message: `code ${code} already belongs to stored item ${row.item_id}`,
+      });
+    }
+  }
+
+  const taxRows = arr('tax_table');
+  taxRows.forEach((raw, index) => {
+    const r = validateTaxRow(raw);
+    if (!r.ok) rejected.push({ section: 'tax_table', index, path: '', message: r.message });
+  });
+  const seenTax = new Set<string>();
+  taxRows.forEach((raw, index) => {
+    const t = raw as { tax_code?: string; retailer_tax_level_id?: string };
+    const k = `${t.tax_code}/${t.retailer_tax_level_id}`;
+    if (seenTax.has(k))
+      rejected.push({
+        section: 'tax_table',
+        index,
+        path: 'retailer_tax_level_id',
+        message: `duplicate level ${k}`,
+      });
+    seenTax.add(k);
+  });
+
+  const promotions = arr('promotions');
+  if (promotions.length > 0) {
+    const v = validatePromotionDocs(promotions);
+    for (const i of v.issues)
+      rejected.push({
+        section: 'promotions',
+        index: i.index,
+        id: idOf(promotions[i.index], 'id'),
+        path: i.path,
+        message: i.message,
+      });
+    promotions.forEach((p, index) => {
+      if (!idOf(p, 'id'))
+        rejected.push({ section: 'promotions', index, path: 'id', message: 'a promotion needs an id' });
+    });
+  }
+
+  const staffIn = arr('staff');
+  const staff: z.output<typeof staffInputSchema>[] = [];
+  staffIn.forEach((raw, index) => {
+    const r = staffInputSchema.safeParse(raw);
+    if (!r.success)
+      for (const i of r.error.issues)
+        rejected.push({ section: 'staff', index, path: i.path.join('.'), message: i.message });
+    else staff.push(r.data);
+  });
+
+  const counts: Record<string, number> = {
+    store_config: config ? 1 : 0,
+    categories: categories.length,
+    items: items.length,
+    promotions: promotions.length,
+    tax_table: taxRows.length,
+    staff: staffIn.length,
+  };
+  if (rejected.length > 0) return { file, applied: false, counts, rejected, warnings };
+
+  const staffHashed = await Promise.all(
+    staff.map(async (s) => ({ ...s, pin_hash: await argon2.hash(s.pin) })),
+  );
+
+  db.transaction(() => {
+    const stamp = nextStamp(db);
+    if (config) {
+      db.prepare(
+        `INSERT INTO store_config(id, doc, config_version, updated_at) VALUES ('store', ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, config_version = excluded.config_version, updated_at = excluded.updated_at, deleted = 0`,
+      ).run(JSON.stringify(doc.store_config), config.config_version, stamp);
+    }
+    const upCat = db.prepare(
+      `INSERT INTO categories(category_id, doc, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(category_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
+    );
+    for (const c of categories) upCat.run(idOf(c, 'category_id'), JSON.stringify(c), stamp);
+    const upItem = db.prepare(
+      `INSERT INTO catalog_items(item_id, product_identifier, retailer_product_id, doc, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(item_id) DO UPDATE SET product_identifier = excluded.product_identifier, retailer_product_id = excluded.retailer_product_id,
+         doc = excluded.doc, updated_at = excluded.updated_at, deleted = excluded.deleted`,
+    );
+    const delCodes = db.prepare(`DELETE FROM item_codes WHERE item_id = ?`);
+    const addCode = db.prepare(`INSERT INTO item_codes(code, item_id) VALUES (?, ?)`);
+    for (const r of itemRows) {
+      const softDeleted = (r.doc as { soft_deleted?: boolean }).soft_deleted === true;
+      upItem.run(
+        r.item_id,
+        r.product_identifier,
+        r.retailer_product_id,
+        JSON.stringify(r.doc),
+        stamp,
+        softDeleted ? 1 : 0,
+      );
+      delCodes.run(r.item_id);
+      if (!softDeleted) for (const c of new Set(r.codes)) addCode.run(c, r.item_id);
+    }
+    const upTax = db.prepare(
+      `INSERT INTO tax_rows(row_id, tax_code, retailer_tax_level_id, doc, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(row_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
+    );
+    for (const raw of taxRows) {
+      const t = raw as { tax_code: string; retailer_tax_level_id: string };
+      upTax.run(
+        `${t.tax_code}/${t.retailer_tax_level_id}`,
+        t.tax_code,
+        t.retailer_tax_level_id,
+        JSON.stringify(raw),
+        stamp,
+      );
+    }
+    const upPromo = db.prepare(
+      `INSERT INTO promotions(promo_id, doc, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(promo_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
+    );
+    for (const p of promotions) upPromo.run(idOf(p, 'id'), JSON.stringify(p), stamp);
+    const upStaff = db.prepare(
+      `INSERT INTO staff_users(user_id, username, display_name, pin_hash, permissions) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(username) DO UPDATE SET display_name = excluded.display_name, pin_hash = excluded.pin_hash, permissions = excluded.permissions, active = 1`,
+    );
+    for (const s of staffHashed)
+      upStaff.run(
+        s.user_id ?? newId(),
+        s.username,
+        s.display_name,
+        s.pin_hash,
+        JSON.stringify(s.permissions),
+      );
+  }).immediate();
+  return { file, applied: true, counts, rejected, warnings };
+}
+
+function idOf(v: unknown, key: string): string | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const x = (v as Record<string, unknown>)[key];
+  return typeof x === 'string' && x.length > 0 ? x : undefined;
+}

@@ -1,0 +1,8 @@
+import type { HubRouter, Services } from '../services';
+import { outboxStatus, readOutbox } from './index';
+import { outboxEndpoints as e } from './schemas';
+
+export function outboxRoutes(r: HubRouter, s: Services): void {
+  r.sync(e.syncStatus, () => outboxStatus(s.db));
+  r.sync(e.readOutbox, ({ query }) => readOutbox(s.db, query.after, query.limit));
+}

@@ -1,0 +1,33 @@
+/** What the composition root builds and hands to each module's routes. */
+import type { Db } from './platform/db/database';
+import type { Tx } from './platform/db/tx';
+import type { Router } from './platform/http/router';
+import type { Bus } from './platform/live/bus';
+import type { Baskets } from './modules/baskets/service';
+import type { StoreDataCache } from './modules/catalog/store-data';
+import type { PairedClient } from './modules/clients/repo';
+import type { Pairing } from './modules/clients/service';
+import type { Interventions } from './modules/interventions/service';
+import type { Orders } from './modules/orders/service';
+import type { Payments } from './modules/payments/service';
+import type { Receipts } from './modules/receipts/service';
+import type { StaffUser } from './modules/staff/schemas';
+import type { StaffAuth } from './modules/staff/service';
+
+export type HubRouter = Router<PairedClient, StaffUser>;
+
+export interface Services {
+  db: Db;
+  tx: Tx;
+  bus: Bus;
+  store: StoreDataCache;
+  pairing: Pairing;
+  staff: StaffAuth;
+  baskets: Baskets;
+  interventions: Interventions;
+  orders: Orders;
+  payments: Payments;
+  receipts: Receipts;
+  /** Tell kiosks to pull when reference data changed. */
+  notifyReplication: () => void;
+}
