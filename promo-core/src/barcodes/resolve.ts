@@ -520,7 +520,9 @@ function resolveGs1(
   ctx: ScanContext,
 ): ScanOutcome {
   const today = localDate(ctx.now, ctx.timezone);
-  const parsed = parseGs1(code, Number(today.slice(0, 4)));
+  // Two-digit years are placed around the store-local year of the scan (GS1 century window).
+  const refYear = Number(today.slice(0, 4));
+  const parsed = parseGs1(code, refYear);
   if (!parsed.ok) {
     const { error } = parsed;
     return fail(error.code, error.message, error.ai === undefined ? { code } : { code, ai: error.ai });
@@ -528,7 +530,6 @@ function resolveGs1(
   const d = parsed.data;
   if (d.gtin === null)
     return fail('GS1_MISSING_AI', 'no GTIN (01): the code does not identify an item for sale', { code });
-  const refYear = Number(today.slice(0, 4));
   // Both are valid dates: the syntax check applied the same calendar and century window.
   const expiryTime = d.expiry_time === null ? null : gs1DateTimeToIso(d.expiry_time, refYear);
   const expiry =
