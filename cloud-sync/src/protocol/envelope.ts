@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { storeIdSchema } from './topics';
 import { dateSchema, idSchema, instantSchema } from './wire';
 
-export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
 export const envelopeSchema = z.strictObject({
   event_id: z.uuid(),

@@ -232,9 +232,24 @@ const DEFINITIONS: EventDefinition[] = [
   { type: 'command.resync', version: 1, direction: C, schema: cloud.commandResyncV1, key: 'store_id' },
 ];
 
-const REGISTRY = new Map<string, EventDefinition>(DEFINITIONS.map((d) => [`${d.type}@${d.version}`, d]));
+const REGISTRY = new Map<string, EventDefinition>();
 const KNOWN_TYPES = new Map<string, number[]>();
-for (const d of DEFINITIONS) KNOWN_TYPES.set(d.type, [...(KNOWN_TYPES.get(d.type) ?? []), d.version]);
+
+/**
+ * Adds a (type, version) to the registry: how a consumer learns a new event version without a
+ * redeploy of the protocol package (and how dead letters of that version become replayable).
+ * Re-registering an existing (type, version) is refused: a schema never changes under a version.
+ */
+export function registerEventDefinition(d: EventDefinition): void {
+  const k = `${d.type}@${d.version}`;
+  if (REGISTRY.has(k)) throw new Error(`${k} is already registered`);
+  REGISTRY.set(k, d);
+  KNOWN_TYPES.set(
+    d.type,
+    [...(KNOWN_TYPES.get(d.type) ?? []), d.version].sort((a, b) => a - b),
+  );
+}
+for (const d of DEFINITIONS) registerEventDefinition(d);
 
 export const EVENT_DEFINITIONS: readonly EventDefinition[] = DEFINITIONS;
 export const STORE_TO_CLOUD_TYPES = DEFINITIONS.filter((d) => d.direction === S).map((d) => d.type);

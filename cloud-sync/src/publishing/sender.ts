@@ -38,6 +38,23 @@ export class OutboxSender {
     this.loop = this.run();
   }
 
+  /** Sends everything unsent, then disconnects (the CLI's publish). */
+  async drain(): Promise<number> {
+    const producer = new Kafka({ logLevel: logLevel.NOTHING, ...this.o.kafka }).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    this.producer = producer;
+    await producer.connect();
+    let total = 0;
+    try {
+      for (let n = await this.sendOnce(); n > 0; n = await this.sendOnce()) total += n;
+    } finally {
+      await producer.disconnect();
+    }
+    return total;
+  }
+
   /** Sends now instead of at the next poll (after a publication). */
   poke(): void {
     this.wake?.();

@@ -39,15 +39,13 @@ export async function upsertStore(db: HqDb, input: StoreInput): Promise<void> {
         demo: s.demo,
       })
       .onConflict((oc) =>
-        oc
-          .column('store_id')
-          .doUpdateSet({
-            name: s.name,
-            timezone: s.timezone,
-            currency: s.currency,
-            currency_exponent: s.currency_exponent,
-            demo: s.demo,
-          }),
+        oc.column('store_id').doUpdateSet({
+          name: s.name,
+          timezone: s.timezone,
+          currency: s.currency,
+          currency_exponent: s.currency_exponent,
+          demo: s.demo,
+        }),
       )
       .execute();
     await tx.deleteFrom('store_groups').where('store_id', '=', s.store_id).execute();

@@ -112,6 +112,17 @@ describe('protocol registry', () => {
       expect(keys).toContain(`${t}@1`);
   });
 
+  it('decodes the undotted alert and the fleet events', () => {
+    for (const [type, data] of [
+      ['alert', { code: 'OUTBOX_BACKLOG', severity: 'warning', context: { backlog: 3 } }],
+      ['device.heartbeat', { device_id: 'k1', status: 'online', versions: { app: '1.0' } }],
+      ['config.applied', { stream: 'catalog', version: 4 }],
+    ] as const) {
+      const r = decodeEvent(envelope(type, STORE_A, data), { topic: topicA, direction: 'store_to_cloud' });
+      expect(r.ok, `${type}: ${JSON.stringify(!r.ok && r.reason)}`).toBe(true);
+    }
+  });
+
   it('chunks a snapshot and refuses an impossible chunk', () => {
     const ok = decodeEvent(
       envelope('catalog.snapshot', STORE_A, {
