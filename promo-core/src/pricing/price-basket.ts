@@ -13,7 +13,7 @@ import type { ScanResolution } from '../barcodes/types';
 import { QuantityLimiter } from '../catalog/regulations';
 import type { Item } from '../catalog/schema';
 import { formatDecimal, formatMoney, parseDecimal, roundDiv } from '../money';
-import { EvaluateRequestError, evaluateDetailed } from '../promotions/evaluate';
+import { EvaluateRequestError, evaluateBuilt } from '../promotions/evaluate';
 import type { EvaluationResult } from '../promotions/response';
 import { BASKET_FAMILIES } from '../promotions/types';
 import type { Family } from '../promotions/types';
@@ -487,12 +487,14 @@ function applyPromotions(
         ...(d.weightG !== null && { weight: formatDecimal(BigInt(d.weightG), 3) }),
         ...(d.item.pack_size > 1 && { pack_size: d.item.pack_size }),
         categories: store.catalog.promoCategoriesOf(d.item),
+        item_type: 'REGULAR' as const,
       })),
     },
   };
   let result: EvaluationResult;
   try {
-    result = evaluateDetailed(request, store.promotions ?? [], {
+    // Built here from validated lines: no second zod pass over them (only special_promos are checked).
+    result = evaluateBuilt(request, store.promotions ?? [], {
       exponent: exp,
       defaultTimezone: store.timezone,
     }).result;

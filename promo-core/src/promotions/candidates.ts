@@ -4,6 +4,7 @@ import type { PromotionSet } from './promotion-set';
 import { parsePromotion } from './validation';
 import type { Candidate, Promotion, SpecialPromoInfo } from './types';
 import type { BasketIndex } from './matching';
+import { clockFormatter, isIanaTimeZone } from './time-zones';
 
 export interface Diagnostic {
   code: string;
@@ -24,30 +25,22 @@ export function localClock(epochMs: number, timezone: string): { weekday: number
       secondOfDay: d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds(),
     };
   }
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(epochMs));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '0';
-  const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-  return {
-    weekday: days.indexOf(get('weekday')),
-    secondOfDay: Number(get('hour')) * 3600 + Number(get('minute')) * 60 + Number(get('second')),
-  };
+  let weekday = 0;
+  let secondOfDay = 0;
+  for (const part of clockFormatter(timezone).formatToParts(epochMs)) {
+    if (part.type === 'weekday') weekday = WEEKDAYS.indexOf(part.value);
+    else if (part.type === 'hour') secondOfDay += Number(part.value) * 3600;
+    else if (part.type === 'minute') secondOfDay += Number(part.value) * 60;
+    else if (part.type === 'second') secondOfDay += Number(part.value);
+  }
+  return { weekday, secondOfDay };
 }
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export function isValidTimezone(tz: string): boolean {
   if (tz === 'UTC' || /^UTC[+-]\d{1,2}(:?\d{2})?$/.test(tz)) return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
+  return isIanaTimeZone(tz);
 }
 
 function inTime(p: Promotion, t: number, tz: string, now: { weekday: number; secondOfDay: number }): boolean {

@@ -34,9 +34,13 @@ export class BasketIndex {
   private readonly byCategory = new Map<string, number[]>();
   private readonly all: number[];
   private readonly cache = new Map<string, Membership>();
+  /** Scratch marks for membership: included[u] === stamp while one group is being built. */
+  private readonly included: Int32Array;
+  private stamp = 0;
 
   constructor(readonly units: readonly Unit[]) {
     this.all = units.map((u) => u.idx);
+    this.included = new Int32Array(units.length);
     for (const u of units) {
       push(this.bySku, u.sku, u.idx);
       for (const c of u.categoryKeys) push(this.byCategory, c, u.idx);
@@ -55,42 +59,65 @@ export class BasketIndex {
     if (hit) return hit;
     const groups: (readonly number[])[] = [];
     const nodes: Map<number, PromoNode>[] = [];
-    const all = new Set<number>();
     // Only Line Special reads which node matched a unit; the others need the member lists.
     const keepNodes = p.family === 'l';
+    const n = this.units.length;
     for (const g of p.groups) {
       if (g.nodes.length === 1 && !g.nodes[0]!.isExcluded && !keepNodes) {
-        const list = this.unitsOf(g.nodes[0]!);
-        groups.push(list);
-        nodes.push(new Map());
+        groups.push(this.unitsOf(g.nodes[0]!));
+        nodes.push(NO_NODES);
         continue;
       }
-      const map = new Map<number, PromoNode>();
-      const excluded = new Set<number>();
-      for (const n of g.nodes) {
-        for (const u of this.unitsOf(n)) {
-          if (n.isExcluded) excluded.add(u);
-          else if (!map.has(u)) map.set(u, n); // nodes are in position order: the first include wins
+      // Marks instead of sets and sorts: a scan over the units gives basket order directly.
+      const stamp = this.nextStamp();
+      const map: Map<number, PromoNode> | null = keepNodes ? new Map() : null;
+      for (const node of g.nodes) {
+        if (node.isExcluded) continue;
+        for (const u of this.unitsOf(node)) {
+          if (this.included[u] === stamp) continue;
+          this.included[u] = stamp; // nodes are in position order: the first include wins
+          map?.set(u, node);
         }
       }
-      for (const u of excluded) map.delete(u);
-      const list = [...map.keys()];
-      // one node's units already come in basket order
-      if (g.nodes.length > 1) list.sort((a, b) => a - b);
+      for (const node of g.nodes) {
+        if (!node.isExcluded) continue;
+        for (const u of this.unitsOf(node)) {
+          if (this.included[u] === stamp) {
+            this.included[u] = 0;
+            map?.delete(u);
+          }
+        }
+      }
+      const list: number[] = [];
+      for (let u = 0; u < n; u++) if (this.included[u] === stamp) list.push(u);
       groups.push(list);
-      nodes.push(keepNodes ? map : new Map());
+      nodes.push(map ?? NO_NODES);
     }
     let allList: readonly number[];
     if (groups.length === 1) allList = groups[0]!;
     else {
-      for (const list of groups) for (const u of list) all.add(u);
-      allList = [...all].sort((a, b) => a - b);
+      const stamp = this.nextStamp();
+      for (const list of groups) for (const u of list) this.included[u] = stamp;
+      const all: number[] = [];
+      for (let u = 0; u < n; u++) if (this.included[u] === stamp) all.push(u);
+      allList = all;
     }
     const m = { groups, nodes, all: allList };
     this.cache.set(p.id, m);
     return m;
   }
+
+  private nextStamp(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.included.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
 }
+
+/** Shared empty node map for groups whose matching node nobody reads. */
+const NO_NODES: Map<number, PromoNode> = new Map();
 
 function push(map: Map<string, number[]>, key: string, value: number): void {
   const list = map.get(key);

@@ -85,6 +85,9 @@ const programSchema = z.object({
   group_qualifiers: z.array(groupQualifierSchema).default([]),
 });
 
+/** Qualifier programs on their own (for requests built in-process, see `evaluateBuilt`). */
+export const programsSchema = z.array(programSchema);
+
 export const evaluateRequestSchema = z
   .object({
     store_id: z.string().min(1),

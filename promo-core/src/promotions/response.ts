@@ -90,14 +90,19 @@ export function buildResult(
     .map((c) => ({ promoId: c.promo.id, discount: pr.discountByPromo.get(c.promo.id)! }));
 
   const suggestions: SuggestionResult[] = [];
+  const hasRemaining = new Uint8Array(lines.length);
+  for (const u of units) if (unitResults[u.idx]!.role === 'remaining') hasRemaining[u.lineIndex] = 1;
   for (const s of pr.suggestions) {
-    const m = pr.basket.membership(s.cand.promo);
-    const lineSet = new Set(m.all.map((u) => units[u]!.lineIndex));
     const basket = BASKET_FAMILIES.has(s.cand.promo.family);
-    const shown = [...lineSet]
-      .sort((a, b) => a - b)
-      .filter((li) => basket || lineResults[li]!.units.some((ur) => ur.role === 'remaining'))
-      .map((li) => li + 1);
+    // members come in basket order, so their lines come sorted: one pass, no set or sort
+    const shown: number[] = [];
+    let last = -1;
+    for (const u of pr.basket.membership(s.cand.promo).all) {
+      const li = units[u]!.lineIndex;
+      if (li === last) continue;
+      last = li;
+      if (basket || hasRemaining[li]) shown.push(li + 1);
+    }
     suggestions.push({
       promoId: s.cand.promo.id,
       family: s.cand.promo.family,

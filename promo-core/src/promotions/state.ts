@@ -3,7 +3,11 @@
  * plan (they read the state); `commitPlan` is the one place that changes it, so that the
  * optimiser can try orders on cheap copies.
  */
+import { numericSafe } from './numeric';
 import type { Candidate, TenantFlags, Unit } from './types';
+
+/** Tests only: force the bigint paths, to compare them with the number paths. */
+export const arithmetic = { forceBigint: false };
 
 /** One promotion's effect on one unit, as reported in the typed result. */
 export interface AppliedRecord {
@@ -98,10 +102,28 @@ export class EvalState {
     public records: UnitRecord[][] | null,
     /** Units that got a discount from a best-discount promotion in the current layer (§9.6). */
     public bestDiscounted: Uint8Array,
+    /**
+     * Whether every amount the number paths meet is below 2^53 (see numeric.ts); then
+     * `priceN`, `mrpN` and `spN` mirror the prices as numbers (exact integers).
+     */
+    readonly numeric: boolean,
+    public priceN: Float64Array,
+    readonly mrpN: Float64Array,
+    readonly spN: Float64Array,
   ) {}
 
   static initial(units: readonly Unit[], flags: TenantFlags): EvalState {
     const n = units.length;
+    let sumMax = 0n;
+    for (const u of units) sumMax += u.mrp > u.sp ? u.mrp : u.sp;
+    const numeric = !arithmetic.forceBigint && numericSafe(sumMax);
+    const spN = new Float64Array(n);
+    const mrpN = new Float64Array(n);
+    if (numeric)
+      for (let i = 0; i < n; i++) {
+        spN[i] = Number(units[i]!.sp);
+        mrpN[i] = Number(units[i]!.mrp);
+      }
     return new EvalState(
       units,
       flags,
@@ -112,6 +134,10 @@ export class EvalState {
       new Uint8Array(n),
       units.map(() => []),
       new Uint8Array(n),
+      numeric,
+      spN.slice(),
+      mrpN,
+      spN,
     );
   }
 
@@ -127,6 +153,10 @@ export class EvalState {
       this.consumed.slice(),
       null,
       this.bestDiscounted,
+      this.numeric,
+      this.priceN.slice(),
+      this.mrpN,
+      this.spN,
     );
   }
 
@@ -153,6 +183,10 @@ export class EvalState {
       consumed,
       null,
       this.bestDiscounted,
+      this.numeric,
+      this.priceN,
+      this.mrpN,
+      this.spN,
     );
   }
 
@@ -176,6 +210,7 @@ export class EvalState {
     plan.sets.forEach((set, si) => {
       for (const t of set.targets) {
         this.price[t.u] = t.newPrice;
+        if (this.numeric) this.priceN[t.u] = Number(t.newPrice);
         this.cum[t.u] = this.cum[t.u]! + t.d;
         total += t.d;
         if (plan.consumes) this.consumed[t.u] = 1;

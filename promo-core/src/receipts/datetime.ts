@@ -3,8 +3,11 @@
  * Uses Intl (present in browsers and Node) so the kiosk and the hub print the same thing.
  */
 const cache = new Map<string, Intl.DateTimeFormat>();
+// Zone names come from configuration and requests; Intl accepts every case variant, so bound it.
+const MAX_ZONES = 512;
 
-function partsIn(instant: Date, timeZone: string): Record<string, string> {
+/** The cached formatter of a zone; throws RangeError when Intl does not know the zone. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let fmt = cache.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat('en-GB', {
@@ -17,9 +20,28 @@ function partsIn(instant: Date, timeZone: string): Record<string, string> {
       second: '2-digit',
       hourCycle: 'h23',
     });
+    if (cache.size >= MAX_ZONES) cache.clear();
     cache.set(timeZone, fmt);
   }
-  return Object.fromEntries(fmt.formatToParts(instant).map((p) => [p.type, p.value]));
+  return fmt;
+}
+
+/** Whether Intl knows the IANA zone (checked once per zone: building a formatter costs ~0.1 ms). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function partsIn(instant: Date, timeZone: string): Record<string, string> {
+  return Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
 }
 
 export function formatStoreDateTime(iso: string, timeZone: string, format: string): string {

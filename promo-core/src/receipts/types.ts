@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { TaxLineKind } from '../tax';
+import { isTimeZone } from './datetime';
 
 // ---------------------------------------------------------------------------------------------
 // Completed-order input (money as bigint minor units; built by the hub from the priced basket,
@@ -160,17 +161,7 @@ export const storeReceiptConfigSchema = z.object({
     retailerStoreId: z.string().optional(),
   }),
   /** IANA zone the date-time is printed in. */
-  timezone: z
-    .string()
-    .min(1)
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'an IANA time zone, e.g. "Europe/London"'),
+  timezone: z.string().min(1).refine(isTimeZone, 'an IANA time zone, e.g. "Europe/London"'),
   /** strftime subset: %d %m %Y %y %H %M %S %I %p. */
   datetimeFormat: z.string().default('%d/%m/%Y %H:%M'),
   /** Printed before the TOTAL amount and in the payment block ("£"). */

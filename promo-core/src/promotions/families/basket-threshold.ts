@@ -2,12 +2,114 @@
 import { proportionalSplit, priceBase, rawDiscount } from '../primitives';
 import type { Plan, PlannedTarget } from '../state';
 import { emptyPlan } from '../state';
+import { roundDivN } from '../numeric';
 import type { FamilyContext } from './context';
 
 export function planBasketThreshold(ctx: FamilyContext): Plan {
+  if (ctx.m.groups[0]!.length === 0) return emptyPlan();
+  return ctx.st.numeric ? planWithNumbers(ctx) : planWithBigints(ctx);
+}
+
+/** The price base as a number (the state's number mirror; exact, see numeric.ts). */
+function baseN(p: FamilyContext['p'], st: FamilyContext['st'], u: number): number {
+  switch (p.discountValueOn) {
+    case 'm':
+      return st.mrpN[u]!;
+    case 's':
+      return st.spN[u]!;
+    case 'f':
+      return st.priceN[u]!;
+  }
+}
+
+/** floor(a / b) for integers 0 ≤ a, 0 < b below 2^53, exactly. */
+function floorDivN(a: number, b: number): number {
+  let q = Math.floor(a / b);
+  const r = a - q * b;
+  if (r < 0) q--;
+  else if (r >= b) q++;
+  return q;
+}
+
+/**
+ * The same plan as `planWithBigints` in integer numbers: `b` spreads over every member of
+ * the basket, so its per-unit arrays and bigint temporaries were most of an evaluation's
+ * allocation. Typed arrays hold the bases and raw amounts; bigints appear only in the plan.
+ */
+function planWithNumbers(ctx: FamilyContext): Plan {
+  const { p, st, limit, m } = ctx;
+  const Q = m.groups[0]!;
+  const type = p.discountType;
+  const V = Number(p.discountValue); // exact where it matters: compared with sums < 2^53, or ≤ 10,000 bp
+  const T = Number(type === 'v' && p.discountValue > p.groups[0]!.min ? p.discountValue : p.groups[0]!.min);
+  const n = st.units.length;
+  const bases = new Float64Array(n);
+  let S = 0;
+  for (const u of Q) {
+    bases[u] = baseN(p, st, u);
+    S += bases[u]!;
+  }
+  if (S < T) {
+    const Tb = type === 'v' && p.discountValue > p.groups[0]!.min ? p.discountValue : p.groups[0]!.min;
+    return emptyPlan({ missingAmount: Tb - BigInt(S) });
+  }
+  const R = new Int32Array(Q.length);
+  let count = 0;
+  for (const u of Q) {
+    if (p.applyOnDiscountedItems || !(st.cum[u]! > 0n || (type === 'p' && st.reqUsed[u] === 1)))
+      R[count++] = u;
+  }
+  if (count === 0) return emptyPlan();
+  const receivers = R.subarray(0, count).sort((a, b) => bases[a]! - bases[b]! || a - b);
+  let sumR = 0;
+  for (const u of receivers) sumR += bases[u]!;
+
+  const raws = new Float64Array(count);
+  if (type === 'p') {
+    for (let i = 0; i < count; i++) raws[i] = roundDivN(bases[receivers[i]!]! * V, 10000);
+  } else {
+    if (sumR === 0) return emptyPlan(); // a proportional split is undefined (§7.2)
+    let W: number;
+    if (type === 'v') {
+      const k = T > 0 ? Math.min(limit, floorDivN(S, T)) : 1;
+      W = k * V < sumR ? k * V : sumR;
+    } else {
+      if (V >= sumR) return emptyPlan();
+      W = V;
+    }
+    let acc = 0;
+    for (let i = 0; i < count - 1; i++) {
+      const share = roundDivN(bases[receivers[i]!]! * W, sumR);
+      acc += share;
+      raws[i] = type === 'v' ? share : bases[receivers[i]!]! - share;
+    }
+    const last = W - acc;
+    raws[count - 1] = type === 'v' ? last : bases[receivers[count - 1]!]! - last;
+  }
+  // the spreading validity rule (§7.3 exception), as spreadTargets
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const u = receivers[i]!;
+    const r = raws[i]!;
+    const newPrice = bases[u]! - r;
+    const d = st.priceN[u]! - newPrice;
+    if (r < 0 || newPrice < 0 || d < 0) return emptyPlan();
+    total += d;
+  }
+  if (total === 0 && !st.flags.applyZeroDiscountPromos) return emptyPlan();
+  const targets: PlannedTarget[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const u = receivers[i]!;
+    const newPrice = bases[u]! - raws[i]!;
+    targets[i] = { u, d: BigInt(st.priceN[u]! - newPrice), newPrice: BigInt(newPrice) };
+  }
+  return { sets: [{ targets, requisites: [] }], suggestion: null, consumes: false, delegatedToEasy: false };
+}
+
+/** The bigint form, for baskets whose amounts the number path cannot prove exact. */
+function planWithBigints(ctx: FamilyContext): Plan {
   const { p, st, limit, m } = ctx;
   const Q = m.groups[0]!; // every member unit, consumed or locked or not
-  if (Q.length === 0) return emptyPlan();
   const V = p.discountValue;
   const T0 = p.groups[0]!.min;
   const T = p.discountType === 'v' && V > T0 ? V : T0;
