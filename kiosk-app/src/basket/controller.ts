@@ -54,7 +54,10 @@ export interface KioskState {
   screen: Screen;
   lang: Lang;
   online: boolean;
+  /** Store data usable for pricing (possibly from an earlier session when the hub is away). */
   ready: boolean;
+  /** The first replication since start-up has completed. */
+  synced: boolean;
   store: LocalStore | null;
   basket: KioskBasketDoc | null;
   /** What the screen shows: local pricing at once, the hub's figures if they ever differ. */
@@ -96,6 +99,7 @@ export class KioskController {
     lang: 'en',
     online: false,
     ready: false,
+    synced: false,
     store: null,
     basket: null,
     priced: null,
@@ -122,6 +126,9 @@ export class KioskController {
   private lastTouch = 0;
   private saveChain: Promise<unknown> = Promise.resolve();
   private rebuildTimer: ReturnType<typeof setTimeout> | null = null;
+  private storeKey = '';
+  /** The last disagreement, for diagnosis (never expected). */
+  lastMismatch: { kiosk: string; hub: string } | null = null;
   private lastHubView: BasketView | null = null;
   private readonly now: () => number;
   private readonly newId: () => string;
@@ -151,7 +158,7 @@ export class KioskController {
     const db = this.opts.db;
     this.rep = replicateWithHub(db, this.opts.hub, {
       onCaughtUp: () => this.recompare(),
-      onError: () => undefined,
+      onError: (err) => console.warn('kiosk: replication error', err),
     });
     // Reference data → promo-core StoreData, rebuilt (debounced) whenever a collection changes.
     for (const name of REFERENCE_COLLECTIONS) db[name].$.subscribe(() => this.scheduleRebuild());
@@ -194,6 +201,10 @@ export class KioskController {
     });
     this.idleTimer = setInterval(() => this.checkIdle(), 1000);
     this.touch();
+    void Promise.all(this.rep.states.map((st) => st.awaitInitialReplication()))
+      .then(() => this.rebuildStore())
+      .then(() => this.set({ synced: true }))
+      .catch(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -232,7 +243,10 @@ export class KioskController {
         rows.reduce((m, r) => Math.max(m, r.updatedAt), 0),
       ),
     );
-    if (this.state.store && this.state.store.maxStamp === maxStamp) return;
+    // Rows written by one hub transaction share a stamp: the row count tells a partial pull apart.
+    const key = `${maxStamp}/${items.length}/${promotions.length}/${taxRows.length}/${categories.length}`;
+    if (this.state.store && this.storeKey === key) return;
+    this.storeKey = key;
     try {
       const store = buildLocalStore({
         config: cfg.doc,
@@ -320,14 +334,16 @@ export class KioskController {
     const now = new Date(this.now()).toISOString();
     const r = resolveCode(code, store.data, now);
     if (!r.ok) {
-      this.notice(refusalKey(r.error.code), 'warn', { code });
-      return;
-    }
-    const item = r.resolution.item;
-    if (item.unit_of_measure !== 'each' && r.resolution.weight_g == null && weight_g === undefined) {
-      // A PLU for a weighed item: ask for the weight (a hub scale or the keypad).
-      this.set({ weighing: { code, name: item.item_name }, screen: 'scanning' });
-      return;
+      const needs = (r as { needs_weight?: { item?: { item_name?: string } } }).needs_weight;
+      if (r.error.code !== 'WEIGHT_REQUIRED' || !needs) {
+        this.notice(refusalKey(r.error.code), 'warn', { code });
+        return;
+      }
+      if (weight_g === undefined) {
+        // A PLU for a weighed item: ask for the weight (a hub scale or the keypad).
+        this.set({ weighing: { code, name: needs.item?.item_name ?? code }, screen: 'scanning' });
+        return;
+      }
     }
     const doc = await this.ensureBasket();
     const same =
@@ -351,10 +367,17 @@ export class KioskController {
         },
       ];
     }
-    const refusal = this.refusalFor(lines, lineId, store.data);
-    if (refusal) {
+    const check = this.checkLine(lines, lineId, store.data);
+    if (check.refusal) {
+      const refusal = check.refusal;
       this.notice(refusalKey(refusal.code), 'warn', { code, allowed: String(refusal.details.allowed ?? '') });
       return;
+    }
+    if (!same && check.line && !lines.find((l) => l.line_id === lineId)?.price_snapshot) {
+      // The code resolves to no item price of its own (a PLU weighed here): the hub then takes
+      // the priced line's prices as the snapshot, and so does the kiosk.
+      const snap = { base_price: check.line.base_price, selling_price: check.line.selling_price };
+      lines = lines.map((l) => (l.line_id === lineId ? { ...l, price_snapshot: snap } : l));
     }
     const op: PendingOp = {
       seq: doc.next_seq,
@@ -383,8 +406,12 @@ export class KioskController {
     this.set({ weighing: null });
   }
 
-  /** Would promo-core refuse this line? Quantity limits and the like, before anything is sent. */
   private refusalFor(lines: LocalLine[], lineId: string, store: StoreData) {
+    return this.checkLine(lines, lineId, store).refusal;
+  }
+
+  /** Would promo-core refuse this line? Quantity limits and the like, before anything is sent. */
+  private checkLine(lines: LocalLine[], lineId: string, store: StoreData) {
     try {
       const out = priceLocally(
         {
@@ -395,9 +422,12 @@ export class KioskController {
         },
         store,
       );
-      return out.priced.refusals.find((x) => x.line_id === lineId) ?? null;
+      return {
+        refusal: out.priced.refusals.find((x) => x.line_id === lineId) ?? null,
+        line: out.priced.lines.find((x) => x.line_id === lineId) ?? null,
+      };
     } catch {
-      return null;
+      return { refusal: null, line: null };
     }
   }
 
@@ -708,6 +738,7 @@ export class KioskController {
         priced,
         suggestions: suggestionsFor(priced, store.data),
       });
+      this.lastMismatch = { kiosk: localJson, hub: hubJson };
       const k = `${priced.basket_id}:${view.version}`;
       if (!this.mismatchReported.has(k)) {
         this.mismatchReported.add(k);

@@ -41,7 +41,13 @@ export const basketViewSchema = z
     requires_approval: z.boolean(),
     approval: approvalSchema.nullable(),
     pricing_error: z.unknown().nullable(),
-    priced: pricedJsonSchema.or(z.object({}).passthrough()),
+    // Checked but kept exactly as sent: a zod parse would reorder its keys, and the kiosk
+    // compares the hub's canonical JSON byte for byte.
+    priced: z
+      .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
+      .refine((v) => Object.keys(v).length === 0 || pricedJsonSchema.safeParse(v).success, {
+        message: 'a priced basket in promo-core canonical JSON',
+      }),
   })
   .passthrough();
 export type BasketView = z.output<typeof basketViewSchema>;

@@ -10,6 +10,7 @@ import { LANGUAGES, money, translate } from '../i18n';
 import type { Language } from '../i18n';
 import type { PricedLineJson } from '../pricing/types';
 import type { Item } from '@kassa/promo-core';
+import { Icon } from './icons';
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 
@@ -120,7 +121,9 @@ function Screen({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: (a
       return (
         <button className="attract" onClick={() => c.begin()} aria-label={t('attract.start')}>
           <div className="attract-art" aria-hidden="true">
-            <span>🛒</span>
+            <span>
+              <Icon name="cart" size={120} />
+            </span>
           </div>
           <h1>{t('attract.title')}</h1>
           <p>{t('attract.subtitle')}</p>
@@ -223,7 +226,7 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
         {lines.length === 0 ? (
           <div className="empty" data-testid="empty-basket">
             <div className="scan-art" aria-hidden="true">
-              ▮▯▮▮▯▮▯▮
+              <Icon name="scan" size={120} />
             </div>
             <p>{t('scan.empty')}</p>
           </div>
@@ -245,7 +248,7 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
           <ul className="suggestions" aria-label="offers">
             {s.suggestions.map((g) => (
               <li key={g.promo_id}>
-                <span aria-hidden="true">💡</span>{' '}
+                <Icon name="bulb" size={22} />{' '}
                 {g.missing_qty !== null
                   ? t('suggest.qty', { qty: g.missing_qty, title: g.title })
                   : t('suggest.amount', { amount: m(g.missing_amount ?? '0'), title: g.title })}
@@ -257,19 +260,19 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
       <aside className="side">
         <div className="actions">
           <button className="tile" onClick={() => setPanel(panel === 'keypad' ? 'none' : 'keypad')}>
-            <span aria-hidden="true">⌨</span>
+            <Icon name="keypad" />
             {t('scan.keypad')}
           </button>
           <button className="tile" onClick={() => setPanel(panel === 'search' ? 'none' : 'search')}>
-            <span aria-hidden="true">🔍</span>
+            <Icon name="search" />
             {t('scan.search')}
           </button>
           <button className="tile help" onClick={() => void c.help()}>
-            <span aria-hidden="true">🙋</span>
+            <Icon name="help" />
             {t('scan.help')}
           </button>
           <button className="tile subtle" onClick={() => c.openStaff()}>
-            <span aria-hidden="true">🔑</span>
+            <Icon name="staff" />
             {t('scan.staff')}
           </button>
         </div>
@@ -639,15 +642,15 @@ function Receipt({ s, c, t }: { s: KioskState; c: KioskController; t: T }) {
           <p>{t('receipt.question')}</p>
           <div className="choices">
             <button className="choice" onClick={() => void c.receipt('print')}>
-              <span aria-hidden="true">🧾</span>
+              <Icon name="receipt" size={56} />
               {t('receipt.print')}
             </button>
             <button className="choice" onClick={() => void c.receipt('email_qr')}>
-              <span aria-hidden="true">▦</span>
+              <Icon name="qr" size={56} />
               {t('receipt.qr')}
             </button>
             <button className="choice" onClick={() => void c.receipt('none')}>
-              <span aria-hidden="true">✕</span>
+              <Icon name="none" size={56} />
               {t('receipt.none')}
             </button>
           </div>

@@ -1,0 +1,63 @@
+/**
+ * Pairs this kiosk with a hub as `K1` (or --name) through the hub's API and prints ONE URL that
+ * opens a ready kiosk (the device token travels in the URL fragment, which never reaches a
+ * server, and the app keeps it in localStorage).
+ *
+ *   tsx kiosk-app/scripts/pair-url.ts --hub http://127.0.0.1:8750 [--kiosk-url http://127.0.0.1:8750/kiosk/]
+ *       [--name K1] [--code 12345678 | --username manager --pin 123456]
+ *
+ * Without --code, a staff user creates a pairing code first (POST /v1/staff/pairing-codes).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { HubClient } from '../src/hub/client';
+
+export async function pairKiosk(opts: {
+  hubUrl: string;
+  name?: string;
+  code?: string;
+  username?: string;
+  pin?: string;
+}): Promise<{ token: string; deviceId: string }> {
+  let code = opts.code;
+  if (!code) {
+    const staff = await new HubClient({ origin: opts.hubUrl, token: () => null }).staffSignIn(
+      opts.username ?? 'manager',
+      opts.pin ?? '123456',
+    );
+    const res = await fetch(`${opts.hubUrl}/v1/staff/pairing-codes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${staff.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    code = z.object({ data: z.object({ code: z.string() }) }).parse(await res.json()).data.code;
+  }
+  const name = opts.name ?? 'K1';
+  const d = await new HubClient({ origin: opts.hubUrl, token: () => null }).pair(code, name, name);
+  return { token: d.token, deviceId: d.device_id };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const { values } = parseArgs({
+    options: {
+      hub: { type: 'string' },
+      'kiosk-url': { type: 'string' },
+      name: { type: 'string' },
+      code: { type: 'string' },
+      username: { type: 'string' },
+      pin: { type: 'string' },
+    },
+  });
+  const hubUrl = (values.hub ?? 'http://127.0.0.1:8750').replace(/\/$/, '');
+  const { token } = await pairKiosk({
+    hubUrl,
+    ...(values.name ? { name: values.name } : {}),
+    ...(values.code ? { code: values.code } : {}),
+    ...(values.username ? { username: values.username } : {}),
+    ...(values.pin ? { pin: values.pin } : {}),
+  });
+  console.log(`${values['kiosk-url'] ?? `${hubUrl}/kiosk/`}#token=${token}`);
+}
