@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { BasketInput } from './modules/catalog/pricing';
 import type { StaffUser } from './modules/staff/schemas';
 import type { Db } from './platform/db/database';
-import type { Services } from './services';
+import type { HubRouter, Services } from './services';
 
 /** Basket-level pricing inputs a module may add (e.g. staff discounts, a tax-mode override). */
 export type BasketAdjustments = Partial<
@@ -20,6 +20,8 @@ export type BasketAdjustments = Partial<
 export interface ExtensionContext {
   services: Services;
   log: Logger;
+  /** The hub's router: bind endpoint contracts with the hub's guards, validation and idempotency. */
+  router: HubRouter;
 }
 
 export interface HubExtension {

@@ -30,6 +30,7 @@ import { Payments } from './modules/payments/service';
 import type { PaymentTerminal } from './modules/payments/terminal/port';
 import { TerminalSimulator } from './modules/payments/terminal/simulator';
 import { receiptRoutes } from './modules/receipts/routes';
+import type { PrintFn } from './modules/receipts/service';
 import { Receipts } from './modules/receipts/service';
 import { replicationRoutes } from './modules/replication/routes';
 import type { StaffUser } from './modules/staff/schemas';
@@ -41,6 +42,7 @@ import type { Db } from './platform/db/database';
 import { currentStamp, openDatabase } from './platform/db/database';
 import { Tx } from './platform/db/tx';
 import { jsonBody } from './platform/http/body';
+import type { Endpoint } from './platform/http/contract';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler';
 import { makeGuards } from './platform/http/guards';
 import { Idempotency } from './platform/http/idempotency';
@@ -88,6 +90,8 @@ export interface Hub {
   db: Db;
   pairingCode: { code: string; expires_at: string };
   recovered: string[];
+  /** Every endpoint contract bound to a handler (tests check it against /openapi.json). */
+  endpoints: readonly Endpoint[];
   close(): Promise<void>;
 }
 
@@ -152,7 +156,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     outboxRoutes,
   ])
     routes(router, services);
-  const extCtx: ExtensionContext = { services, log };
+  const extCtx: ExtensionContext = { services, log, router };
   for (const x of extensions) x.mount?.(app, extCtx);
   mountStatic(app, opts.staticMounts ?? []);
   app.use(notFoundHandler);
@@ -226,6 +230,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     db,
     pairingCode,
     recovered,
+    endpoints: router.bound,
     async close() {
       clearInterval(replTimer);
       clearInterval(sweepTimer);
@@ -273,7 +278,8 @@ export function buildServices(
     );
   const lanes = opts.hardwareFile ? Lanes.fromFile(opts.hardwareFile, pairing.repo, baskets, bus, log) : null;
   const orderRepo = new OrderRepo(db);
-  const receipts = new Receipts(db, tx, bus, orderRepo, (deviceId) => lanes?.printer(deviceId) ?? null);
+  const printerFor = (deviceId: string): PrintFn | null => lanes?.printer(deviceId) ?? null;
+  const receipts = new Receipts(db, tx, bus, orderRepo, printerFor);
   const orders = new Orders(db, tx, store, baskets, bus, orderRepo, receipts);
   const payments = new Payments(db, tx, store, orders, orderRepo, interventions, terminal, bus, {
     terminalTimeoutMs: opts.terminalTimeoutMs ?? 60_000,
@@ -305,6 +311,8 @@ export function buildServices(
       orders,
       payments,
       receipts,
+      terminal,
+      printerFor,
       notifyReplication,
     },
     terminal,

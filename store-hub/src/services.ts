@@ -10,7 +10,8 @@ import type { Pairing } from './modules/clients/service';
 import type { Interventions } from './modules/interventions/service';
 import type { Orders } from './modules/orders/service';
 import type { Payments } from './modules/payments/service';
-import type { Receipts } from './modules/receipts/service';
+import type { PaymentTerminal } from './modules/payments/terminal/port';
+import type { PrintFn, Receipts } from './modules/receipts/service';
 import type { StaffUser } from './modules/staff/schemas';
 import type { StaffAuth } from './modules/staff/service';
 
@@ -28,6 +29,10 @@ export interface Services {
   orders: Orders;
   payments: Payments;
   receipts: Receipts;
+  /** The payment terminal (refunds from the console go through it too). */
+  terminal: PaymentTerminal;
+  /** The lane printer of a paired client, or null. */
+  printerFor: (deviceId: string) => PrintFn | null;
   /** Tell kiosks to pull when reference data changed. */
   notifyReplication: () => void;
 }

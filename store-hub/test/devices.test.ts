@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { PrinterSimulator, PtyPair, ScannerSimulator } from '@kassa/hardware';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { io } from 'socket.io-client';
@@ -14,15 +15,17 @@ let scannerPty: PtyPair;
 let printerPty: PtyPair;
 let scanner: ScannerSimulator;
 let printer: PrinterSimulator;
+let hwFile: string;
+let dataDir: string;
 
 beforeAll(async () => {
   scannerPty = await new PtyPair().start();
   printerPty = await new PtyPair().start();
   scanner = await new ScannerSimulator(scannerPty.a).open();
   printer = await new PrinterSimulator(printerPty.a).open();
-  const dir = tempDataDir();
+  const dir = (dataDir = tempDataDir());
   expect(importFile(dir).code).toBe(0);
-  const hw = path.join(dir, 'devices.json');
+  const hw = (hwFile = path.join(dir, 'devices.json'));
   fs.writeFileSync(
     hw,
     JSON.stringify({
@@ -88,5 +91,71 @@ describe('hub-attached devices', () => {
     expect(lines.some((l) => l.includes('Test Store'))).toBe(true);
     expect(lines.some((l) => l.includes('Milk 1l'))).toBe(true);
     socket.close();
+  }, 60_000);
+
+  it('reprints a completed order’s receipt as a COPY on request', async () => {
+    const before = printer.receipts().length;
+    const b = await kiosk.req('POST', '/v1/baskets', {});
+    await kiosk.req('POST', `/v1/baskets/${b.body.data.basket_id}/lines`, { code: '5000000000017' });
+    const o = await kiosk.req('POST', '/v1/orders', { basket_id: b.body.data.basket_id });
+    await kiosk.req('POST', `/v1/orders/${o.body.data.order_id}/tenders`, {});
+    while (printer.receipts().length < before + 1) await new Promise((r) => setTimeout(r, 10));
+    const r = await kiosk.req('POST', `/v1/orders/${o.body.data.order_id}/receipts`, {});
+    expect(r.status).toBe(200);
+    expect(r.body.data).toMatchObject({ channel: 'print', copy: true });
+    while (printer.receipts().length < before + 2) await new Promise((r) => setTimeout(r, 10));
+    expect(printer.lines().some((l) => l.includes('COPY'))).toBe(true);
+  }, 60_000);
+
+  it('a hub killed after completing an order but before COMMIT has printed nothing; recovery completes and prints once', async () => {
+    await hub.stop();
+    hub = await startHubProcess(dataDir, ['--hardware', hwFile], {
+      KASSA_FAULT: 'kill-before-commit:order.completed',
+    });
+    const k = (await pairKiosk(hub.url, hub.pairingCode, 'K1', true)).client;
+    const socket = io(hub.url, { auth: { token: k.token }, transports: ['websocket'] });
+    const events: string[] = [];
+    socket.onAny((n: string) => events.push(n));
+    await new Promise<void>((r) => socket.on('connect', () => r()));
+    const b = await k.req('POST', '/v1/baskets', {});
+    await k.req('POST', `/v1/baskets/${b.body.data.basket_id}/lines`, { code: '5000000000017' });
+    const o = await k.req('POST', '/v1/orders', { basket_id: b.body.data.basket_id });
+    const orderId = o.body.data.order_id as string;
+    const printedBefore = printer.receipts().length;
+    const exited = new Promise<string | null>((r) => hub.proc.once('exit', (_c, sig) => r(sig)));
+    await k.req('POST', `/v1/orders/${orderId}/tenders`, {}).catch(() => null);
+    expect(await exited).toBe('SIGKILL');
+    socket.close();
+    // Nothing escaped the rolled-back transaction: no receipt, no completion event, no completed order.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(printer.receipts().length).toBe(printedBefore);
+    expect(events).not.toContain('order.completed');
+    const db = new Database(path.join(dataDir, 'kassa-hub.sqlite'), { readonly: true });
+    const row = db.prepare(`SELECT order_status FROM orders WHERE order_id = ?`).get(orderId) as {
+      order_status: string;
+    };
+    expect(row.order_status).toBe('created');
+    db.close();
+    // Restarted without the fault, the hub asks the terminal again, completes the order and prints it once.
+    hub = await startHubProcess(dataDir, ['--hardware', hwFile]);
+    while (printer.receipts().length < printedBefore + 1) await new Promise((r) => setTimeout(r, 20));
+    const db2 = new Database(path.join(dataDir, 'kassa-hub.sqlite'), { readonly: true });
+    expect(
+      (
+        db2.prepare(`SELECT order_status FROM orders WHERE order_id = ?`).get(orderId) as {
+          order_status: string;
+        }
+      ).order_status,
+    ).toBe('completed');
+    expect(
+      (
+        db2
+          .prepare(`SELECT COUNT(*) AS n FROM outbox WHERE type = 'order.completed' AND key = ?`)
+          .get(orderId) as { n: number }
+      ).n,
+    ).toBe(1);
+    db2.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(printer.receipts().length).toBe(printedBefore + 1);
   }, 60_000);
 });

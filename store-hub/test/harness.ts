@@ -38,11 +38,20 @@ export function importFile(dataDir: string, file = FIXTURE): { code: number; out
   return { code: r.status ?? -1, out: r.stdout + r.stderr };
 }
 
-export async function startHubProcess(dataDir: string, extra: string[] = []): Promise<RunningHub> {
+export async function startHubProcess(
+  dataDir: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<RunningHub> {
   const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Every answer is checked against its endpoint's response schema (a mismatch is a 500).
-    env: { ...process.env, LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn', KASSA_VALIDATE_RESPONSES: '1' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn',
+      KASSA_VALIDATE_RESPONSES: '1',
+      ...env,
+    },
   });
   let buf = '';
   let err = '';
@@ -113,9 +122,15 @@ export async function pairKiosk(
   url: string,
   code: string,
   name = 'K1',
+  replace = false,
 ): Promise<{ client: Client; deviceId: string }> {
   const c = new Client(url);
-  const r = await c.req('POST', '/v1/devices/pair', { code, name, retailer_device_id: name });
+  const r = await c.req('POST', '/v1/devices/pair', {
+    code,
+    name,
+    retailer_device_id: name,
+    ...(replace ? { replace: true } : {}),
+  });
   if (r.status !== 201) throw new Error(`pairing failed: ${JSON.stringify(r.body)}`);
   c.token = r.body.data.token;
   return { client: c, deviceId: r.body.data.device_id };

@@ -30,10 +30,10 @@ export type { ReceiptView } from '../modules/receipts/schemas';
 export type { Intervention, Approval } from '../modules/interventions/schemas';
 export type { StaffUser } from '../modules/staff/schemas';
 
-type Part<K extends string, S> = S extends z.ZodType
-  ? undefined extends z.input<S>
-    ? { [P in K]?: z.input<S> }
-    : { [P in K]: z.input<S> }
+type Part<K extends string, S> = [NonNullable<S>] extends [z.ZodType]
+  ? undefined extends z.input<NonNullable<S>>
+    ? { [P in K]?: z.input<NonNullable<S>> }
+    : { [P in K]: z.input<NonNullable<S>> }
   : unknown;
 
 /** What a call takes: path params, query and body as their schemas accept them. */

@@ -79,6 +79,9 @@ function errorResponses(e: Endpoint): Record<string, Json> {
   return out;
 }
 
+const schemaOf = (r: Json): Json => ((r.content as Json)['application/json'] as Json).schema as Json;
+const propsOf = (r: Json): Json => (schemaOf(r).properties ?? {}) as Json;
+
 export function openApiDocument(): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const e of Object.values(ENDPOINTS) as Endpoint[]) {
@@ -92,7 +95,23 @@ export function openApiDocument(): Json {
           'application/json': { schema: { type: 'object', required: ['data'], properties: { data } } },
         },
       };
-    Object.assign(responses, errorResponses(e));
+    for (const [status, r] of Object.entries(errorResponses(e))) {
+      const ok = responses[status];
+      // A status that is both an answer and an error (import: 422 with its report) lists both shapes.
+      responses[status] = ok
+        ? {
+            description: `${String(ok.description)}, or ${String(r.description)}`,
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [schemaOf(ok), schemaOf(r)],
+                  properties: { ...propsOf(ok), ...propsOf(r) },
+                },
+              },
+            },
+          }
+        : r;
+    }
     (paths[p] ??= {})[e.method] = {
       operationId: e.id,
       summary: e.summary,

@@ -236,6 +236,7 @@ export class Orders {
       },
       now,
     );
+    this.tx.faultPoint('order.completed');
     // §2.2 step 10, after the commit: tell the kiosk and staff (the printer is queued by storeTx).
     this.tx.afterCommit(() => {
       const view = this.view(orderId);

@@ -12,6 +12,7 @@ type Effect = () => void;
 export class Tx {
   private depth = 0;
   private queue: Effect[] = [];
+  private beforeCommitQueue: Effect[] = [];
 
   constructor(
     readonly db: Db,
@@ -38,9 +39,18 @@ export class Tx {
     this.depth++;
     let out: T;
     try {
-      out = this.db.transaction(fn).immediate();
+      out = this.db
+        .transaction(() => {
+          const r = fn();
+          const hooks = this.beforeCommitQueue;
+          this.beforeCommitQueue = [];
+          for (const h of hooks) h();
+          return r;
+        })
+        .immediate();
     } catch (err) {
       this.queue = [];
+      this.beforeCommitQueue = [];
       throw err;
     } finally {
       this.depth--;
@@ -53,6 +63,16 @@ export class Tx {
   afterCommit(fn: Effect): void {
     if (this.depth > 0) this.queue.push(fn);
     else this.safely(fn);
+  }
+
+  /**
+   * Fault injection for crash tests: with KASSA_FAULT=kill-before-commit:<label>, the process
+   * kills itself (SIGKILL) at the end of the outermost transaction that passed `label`, after
+   * all its work and before COMMIT — the worst moment for effects that ran too early.
+   */
+  faultPoint(label: string): void {
+    if (process.env.KASSA_FAULT !== `kill-before-commit:${label}` || this.depth === 0) return;
+    this.beforeCommitQueue.push(() => process.kill(process.pid, 'SIGKILL'));
   }
 
   private flush(): void {
