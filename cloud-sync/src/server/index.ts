@@ -253,7 +253,6 @@ export function createHqApp(o: HqServerOptions): express.Express {
     (_req, res) =>
       void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such route', details: {} } }),
   );
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const send = (status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
       void res.status(status).json({ error: { code, message, details } });
