@@ -168,7 +168,11 @@ export class KioskController {
       .map((d) => d.toMutableJSON() as KioskBasketDoc)
       .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
     if (doc) {
-      this.set({ basket: doc, screen: doc.state === 'checkout' ? 'paying' : 'scanning' });
+      this.set({
+        basket: doc,
+        screen: doc.state === 'checkout' ? 'paying' : 'scanning',
+        lang: doc.lang === 'de' ? 'de' : 'en',
+      });
       this.reprice();
     } else this.set({ screen: 'attract' });
     this.events = connectHubEvents(this.opts.hub.origin, this.opts.token, {
@@ -277,11 +281,14 @@ export class KioskController {
 
   chooseLanguage(lang: Lang): void {
     this.touch();
-    this.set({ lang, screen: 'scanning' });
+    this.set({ screen: 'scanning' });
+    this.setLanguage(lang);
   }
 
   setLanguage(lang: Lang): void {
     this.set({ lang });
+    const doc = this.state.basket;
+    if (doc && doc.state === 'active') void this.save({ ...doc, lang });
   }
 
   dismissNotice(): void {
@@ -302,6 +309,7 @@ export class KioskController {
       ops: [],
       next_seq: 1,
       order_attempt: 0,
+      lang: this.state.lang,
     };
     await this.save(doc);
     return doc;

@@ -63,6 +63,8 @@ export interface KioskBasketDoc {
   /** Checkout attempts: a cancelled order needs a fresh key for the next one. */
   order_attempt: number;
   order_id?: string;
+  /** The shopper's language, kept with the basket so a reload does not switch it. */
+  lang?: string;
 }
 
 export const basketSchema: RxJsonSchema<KioskBasketDoc> = {
@@ -80,6 +82,7 @@ export const basketSchema: RxJsonSchema<KioskBasketDoc> = {
     hub_basket_id: { type: 'string' },
     order_attempt: { type: 'number' },
     order_id: { type: 'string' },
+    lang: { type: 'string', maxLength: 8 },
   },
   required: ['id', 'state', 'created_at', 'lines', 'ops', 'next_seq', 'order_attempt'],
   indexes: ['state'],
