@@ -1,0 +1,7 @@
+export * from './extension';
+export * from './filters';
+export * from './fleet';
+export * from './kpis';
+export * from './orders';
+export * from './routes';
+export * from './sales';

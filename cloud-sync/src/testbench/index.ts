@@ -1,0 +1,3 @@
+export * from './replay';
+export * from './runner';
+export * from './store-data';
