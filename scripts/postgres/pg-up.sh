@@ -35,9 +35,16 @@ as_owner "$PGBIN/initdb" -D "$DATA" -U kassa --auth=trust -E UTF8 --locale=C.UTF
   cat "$ROOT/initdb.log" >&2
   exit 1
 }
-as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$ROOT/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || {
+# In the config file (not only on the command line) so pg-restart.sh start finds the same server.
+cat >>"$DATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$DATA'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$ROOT/server.log" -w -t 60 start >/dev/null || {
   cat "$ROOT/server.log" >&2
   exit 1
 }
