@@ -157,7 +157,11 @@ function broken(els: El[]): Set<string> {
   for (const a of ais) {
     const def = BY_AI.get(a)!;
     if (def.excludes.some((p) => ais.some((b) => b !== a && like(p, b)))) out.add('GS1_CONFLICTING_AI');
-    if (def.requires.some((group) => !group.some((alt) => alt.every(has)))) out.add('GS1_MISSING_AI');
+    // Kassa reads a price without a measure (GS1 asks for one): that one requirement is waived.
+    const waived = (group: readonly (readonly string[])[]): boolean =>
+      /^39[23]/.test(a) && group.some((alt) => alt.includes('31nn'));
+    if (def.requires.some((group) => !waived(group) && !group.some((alt) => alt.every(has))))
+      out.add('GS1_MISSING_AI');
   }
   return out;
 }
@@ -462,7 +466,6 @@ function expected(r: Retail): Expected {
     const t = r.expiryTime;
     expiryTime = `${iso(t.y, t.m, t.d)}T${p2(t.hh)}:${p2(t.mi)}`;
   }
-  if (r.price && !r.weight && !r.volume) return { error: 'GS1_MISSING_AI' };
   const now = r.now.toISOString();
   const today = now.slice(0, 10);
   if (expiry !== null && expiry < today) return { error: 'EXPIRED' };

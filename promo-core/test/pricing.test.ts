@@ -492,11 +492,7 @@ describe('priceBasket — more line kinds', () => {
     const pb = priceBasket(
       basket(
         [
-          {
-            line_id: 'gs1',
-            scanned_code: '0101000000000030' + '3103' + '000500' + '3922' + '3599',
-            symbology: 'GS1_128',
-          },
+          { line_id: 'gs1', scanned_code: '0101000000000030' + '3922' + '3599', symbology: 'GS1_128' },
           { line_id: 'knife', item_id: 'knife' },
           { line_id: 'bag', item_id: 'bag', kind: 'bag', parent_line_id: 'knife' },
         ],

@@ -371,10 +371,18 @@ function matches(pattern: string, ai: string): boolean {
 }
 
 /**
+ * The one pairing rule not enforced: GS1 asks a price (392n, 393n) to travel with a measure of
+ * the variable-measure item (30, 31nn, 32nn, 35nn, 36nn). A price-only label still states
+ * exactly what to charge, and such labels are in use (issue 10 items 2 and 4 scan them), so it
+ * is read; the price still needs its GTIN (01).
+ */
+export const waivedRequirement = (ai: string, group: readonly (readonly string[])[]): boolean =>
+  (ai.startsWith('392') || ai.startsWith('393')) && group.some((alt) => alt.includes('31nn'));
+
+/**
  * Repeated AIs (the same value twice is one fact and is kept once; two values are a
  * contradiction), AIs that exclude each other (two net weights in different decimal positions,
- * a price with and without currency), and AIs that need another (a price needs its GTIN and a
- * measure).
+ * a price with and without currency), and AIs that need another (a batch needs a trade item).
  */
 function checkPairs(all: Gs1Element[]): Gs1SyntaxResult {
   const elements: Gs1Element[] = [];
@@ -409,7 +417,7 @@ function checkPairs(all: Gs1Element[]): Gs1SyntaxResult {
       }
     }
     for (const group of e.definition.requires) {
-      if (!group.some((alt) => alt.every(present))) {
+      if (!group.some((alt) => alt.every(present)) && !waivedRequirement(e.ai, group)) {
         const need = group.map((alt) => alt.map((a) => `(${a})`).join('+')).join(' or ');
         return fail('GS1_MISSING_AI', `AI (${e.ai}) ${e.definition.title} needs ${need}`, e.ai);
       }

@@ -121,6 +121,31 @@ export type ScanErrorCode =
   /** An item sold per kg or l scanned by a code without its weight/volume: weigh it (see `needs_weight`). */
   | 'WEIGHT_REQUIRED';
 
+/** The refusal classes of the shared conformance format (shared/conformance/README.md). */
+export type ScanErrorClass = 'UNKNOWN_BARCODE' | 'BAD_CHECK_DIGIT' | 'EXPIRED' | 'MALFORMED';
+
+/**
+ * The shared format's class of a named refusal: every code that says "this code is not a
+ * well-formed, chargeable reading" is `MALFORMED` there. Codes outside the four classes
+ * (a staff badge, a choice, a weight to take) have none.
+ */
+export function scanErrorClass(code: ScanErrorCode): ScanErrorClass | null {
+  switch (code) {
+    case 'UNKNOWN_BARCODE':
+    case 'BAD_CHECK_DIGIT':
+    case 'EXPIRED':
+    case 'MALFORMED':
+      return code;
+    case 'STAFF_BADGE_SCANNED':
+    case 'CHOICE_REQUIRED':
+    case 'WEIGHT_REQUIRED':
+      return null;
+    default:
+      // GS1_*, ZERO_WEIGHT, CURRENCY_MISMATCH, PRICE_PRECISION
+      return 'MALFORMED';
+  }
+}
+
 export interface ScanError {
   code: ScanErrorCode;
   message: string;
