@@ -9,6 +9,7 @@ import type { OpenedDb } from '../../src/db';
 import type { IncomingRecord } from '../../src/ingest';
 import { gapsFromEvents, ingestBatch, openGaps, recomputeAggregates } from '../../src/ingest';
 import { storeEventsTopic } from '../../src/protocol';
+import { fleet } from '../../src/reports';
 import { DB_TARGETS } from '../support/databases';
 import { envelope, orderSnapshot } from '../support/events';
 import { tableRows, truncateAll } from '../support/tables';
@@ -100,6 +101,61 @@ for (const target of DB_TARGETS) {
         total_items_purchased: '3',
         total_basket_value_minor: '1299',
       });
+    });
+
+    it('fleet health from heartbeats, alerts, config.applied and gaps', async () => {
+      const hb = (seq: number, status: string, at: string) =>
+        envelope(
+          'device.heartbeat',
+          't21',
+          { device_id: 'k1', status, versions: { app: '1.2' }, printer: { state: 'ok', paper: 'low' } },
+          { store_id: 't21', hub_seq: seq, occurred_at: at },
+        );
+      await ingestBatch(h.db, [
+        rec(hb(1, 'online', '2026-03-01T10:00:00.000Z'), 0),
+        rec(hb(4, 'degraded', '2026-03-01T10:02:00.000Z'), 1),
+        // A late, older heartbeat does not overwrite the newer state.
+        rec(hb(2, 'offline', '2026-03-01T09:59:00.000Z'), 2),
+        rec(
+          envelope(
+            'alert',
+            't21',
+            { code: 'PRINTER_PAPER_LOW', severity: 'warning', context: {} },
+            { store_id: 't21', hub_seq: 6 },
+          ),
+          3,
+        ),
+        rec(
+          envelope(
+            'config.applied',
+            't21',
+            { stream: 'catalog', version: 3 },
+            { store_id: 't21', hub_seq: 7 },
+          ),
+          4,
+        ),
+        rec(
+          envelope(
+            'config.applied',
+            't21',
+            { stream: 'catalog', version: 2 },
+            { store_id: 't21', hub_seq: 8 },
+          ),
+          5,
+        ),
+      ]);
+      const [store] = await fleet(h.db);
+      expect(store).toMatchObject({
+        store_id: 't21',
+        max_hub_seq: 8,
+        gaps: [
+          { from: 3, to: 3 },
+          { from: 5, to: 5 },
+        ],
+        missing_events: 2,
+        streams: { catalog: { applied: 3 } },
+      });
+      expect(store?.devices).toMatchObject([{ device_id: 'k1', status: 'degraded' }]);
     });
 
     it('poison and foreign-store events become dead letters while the rest of the batch applies', async () => {
