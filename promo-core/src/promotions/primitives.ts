@@ -96,6 +96,9 @@ export function targetsFor(
   return out;
 }
 
+/** Sort keys by unit index, reused across calls (sorting is synchronous and never nested). */
+let sortKeys = new Float64Array(64);
+
 /** §6.3: sorts unit indices by price base; ties keep basket order (units are indexed in it). */
 export function sortUnits(
   p: Promotion,
@@ -103,11 +106,27 @@ export function sortUnits(
   units: readonly number[],
   criteria: SelectionCriteria,
 ): number[] {
-  // Number keys compare faster than bigint ones and are exact: prices are far below 2^53.
-  const keyed = units.map((u) => ({ u, b: Number(priceBase(p, st, u)) }));
-  const dir = criteria === 'm' ? -1 : 1;
-  keyed.sort((a, b) => (a.b - b.b) * dir || a.u - b.u);
-  return keyed.map((k) => k.u);
+  // Number keys compare faster than bigint ones and are exact: prices are far below 2^53
+  // (the number mirrors when the state proved it; otherwise a conversion, which allocates nothing).
+  if (sortKeys.length < st.units.length) sortKeys = new Float64Array(st.units.length * 2);
+  const keys = sortKeys;
+  for (const u of units) keys[u] = st.numeric ? priceBaseN(p, st, u) : Number(priceBase(p, st, u));
+  const out = units.slice();
+  if (criteria === 'm') out.sort((a, b) => keys[b]! - keys[a]! || a - b);
+  else out.sort((a, b) => keys[a]! - keys[b]! || a - b);
+  return out;
+}
+
+/** §6.4 on the state's number mirrors (only when `st.numeric`). */
+export function priceBaseN(p: Promotion, st: EvalState, u: number): number {
+  switch (p.discountValueOn) {
+    case 'm':
+      return st.mrpN[u]!;
+    case 's':
+      return st.spN[u]!;
+    case 'f':
+      return st.priceN[u]!;
+  }
 }
 
 /** §7.5: the running cap over the whole promotion, in commit order. */

@@ -369,7 +369,19 @@ function foldPacks(units: UnitResult[], packSize: number): EntryUnit[] {
         if (prev) {
           prev.discount += r.discount;
           prev.finalPrice += r.finalPrice;
-        } else byPromo.set(key, { ...r });
+        } else
+          byPromo.set(key, {
+            promoId: r.promoId,
+            promoIdRetailer: r.promoIdRetailer,
+            title: r.title,
+            family: r.family,
+            discount: r.discount,
+            finalPrice: r.finalPrice,
+            layer: r.layer,
+            setIndex: r.setIndex,
+            discountApplyType: r.discountApplyType,
+            role: r.role,
+          });
       }
     let discount = 0n;
     let finalPrice = 0n;

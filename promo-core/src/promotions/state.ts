@@ -23,33 +23,40 @@ export interface AppliedRecord {
   role: 'target' | 'requisite';
 }
 
-/** The record kept in the state: the reported fields plus the candidate for the wire response. */
-export interface UnitRecord extends AppliedRecord {
-  cand: Candidate;
-  zeroDiscount: boolean;
-}
+/**
+ * The record kept in the state: the reported fields plus the candidate for the wire
+ * response. The header fields are read through the candidate rather than copied, which
+ * halves the record's size (a basket promotion leaves one on every unit of the basket).
+ */
+export class UnitRecord implements AppliedRecord {
+  constructor(
+    readonly cand: Candidate,
+    readonly role: 'target' | 'requisite',
+    readonly discount: bigint,
+    readonly finalPrice: bigint,
+    readonly setIndex: number,
+    readonly layer: number,
+  ) {}
 
-const record = (
-  cand: Candidate,
-  role: 'target' | 'requisite',
-  discount: bigint,
-  finalPrice: bigint,
-  setIndex: number,
-  layer: number,
-): UnitRecord => ({
-  promoId: cand.promo.id,
-  promoIdRetailer: cand.promo.promoIdRetailer,
-  title: cand.promo.title,
-  family: cand.promo.family,
-  discount,
-  finalPrice,
-  layer,
-  setIndex,
-  discountApplyType: cand.promo.discountApplyType,
-  role,
-  cand,
-  zeroDiscount: role === 'target' && discount === 0n,
-});
+  get promoId(): string {
+    return this.cand.promo.id;
+  }
+  get promoIdRetailer(): string {
+    return this.cand.promo.promoIdRetailer;
+  }
+  get title(): string {
+    return this.cand.promo.title;
+  }
+  get family(): string {
+    return this.cand.promo.family;
+  }
+  get discountApplyType(): string {
+    return this.cand.promo.discountApplyType;
+  }
+  get zeroDiscount(): boolean {
+    return this.role === 'target' && this.discount === 0n;
+  }
+}
 
 export interface PlannedTarget {
   u: number;
@@ -206,23 +213,30 @@ export class EvalState {
 
   /** Applies a plan: prices, cumulative discounts, flags, consumption and records. */
   commit(plan: Plan, cand: Candidate, layer: number, bestDiscount: boolean): bigint {
+    // Sums in numbers when the state proved them exact (a bigint sum allocates per step).
     let total = 0n;
-    plan.sets.forEach((set, si) => {
+    let totalN = 0;
+    const sets = plan.sets;
+    for (let si = 0; si < sets.length; si++) {
+      const set = sets[si]!;
       for (const t of set.targets) {
         this.price[t.u] = t.newPrice;
-        if (this.numeric) this.priceN[t.u] = Number(t.newPrice);
-        this.cum[t.u] = this.cum[t.u]! + t.d;
-        total += t.d;
+        const cum = this.cum[t.u]!;
+        this.cum[t.u] = cum === 0n ? t.d : cum + t.d;
+        if (this.numeric) {
+          this.priceN[t.u] = Number(t.newPrice);
+          totalN += Number(t.d);
+        } else total += t.d;
         if (plan.consumes) this.consumed[t.u] = 1;
         if (bestDiscount && t.d > 0n) this.bestDiscounted[t.u] = 1;
-        this.records?.[t.u]!.push(record(cand, 'target', t.d, t.newPrice, si + 1, layer));
+        this.records?.[t.u]!.push(new UnitRecord(cand, 'target', t.d, t.newPrice, si + 1, layer));
       }
       for (const u of set.requisites) {
         this.reqUsed[u] = 1;
         if (plan.consumes) this.consumed[u] = 1;
-        this.records?.[u]!.push(record(cand, 'requisite', 0n, this.price[u]!, si + 1, layer));
+        this.records?.[u]!.push(new UnitRecord(cand, 'requisite', 0n, this.price[u]!, si + 1, layer));
       }
-    });
-    return total;
+    }
+    return this.numeric ? BigInt(totalN) : total;
   }
 }

@@ -1,5 +1,5 @@
 /** Basket Threshold — `b` (spec §8.5): spend X over the group, a discount spread over the receivers. */
-import { proportionalSplit, priceBase, rawDiscount } from '../primitives';
+import { priceBaseN, proportionalSplit, priceBase, rawDiscount } from '../primitives';
 import type { Plan, PlannedTarget } from '../state';
 import { emptyPlan } from '../state';
 import { roundDivN } from '../numeric';
@@ -8,18 +8,6 @@ import type { FamilyContext } from './context';
 export function planBasketThreshold(ctx: FamilyContext): Plan {
   if (ctx.m.groups[0]!.length === 0) return emptyPlan();
   return ctx.st.numeric ? planWithNumbers(ctx) : planWithBigints(ctx);
-}
-
-/** The price base as a number (the state's number mirror; exact, see numeric.ts). */
-function baseN(p: FamilyContext['p'], st: FamilyContext['st'], u: number): number {
-  switch (p.discountValueOn) {
-    case 'm':
-      return st.mrpN[u]!;
-    case 's':
-      return st.spN[u]!;
-    case 'f':
-      return st.priceN[u]!;
-  }
 }
 
 /** floor(a / b) for integers 0 ≤ a, 0 < b below 2^53, exactly. */
@@ -46,7 +34,7 @@ function planWithNumbers(ctx: FamilyContext): Plan {
   const bases = new Float64Array(n);
   let S = 0;
   for (const u of Q) {
-    bases[u] = baseN(p, st, u);
+    bases[u] = priceBaseN(p, st, u);
     S += bases[u]!;
   }
   if (S < T) {

@@ -8,19 +8,20 @@ export function planCombo(ctx: FamilyContext): Plan {
   const { p, st, limit } = ctx;
   const lists = p.groups.map((_, gi) => sortUnits(p, st, availableMembers(ctx, gi), p.discountedSelection));
   const mins = p.groups.map((g) => Number(g.min));
-  const taken = new Set<number>(); // used or skipped
+  // Per-unit flags in typed arrays rather than sets (allocation per evaluation, issue 9).
+  const taken = new Uint8Array(st.units.length); // used or skipped
+  const inPool = new Uint8Array(st.units.length);
   const sets: PlannedSet[] = [];
   while (sets.length < limit) {
     const pool: number[] = [];
-    const inPool = new Set<number>();
     let complete = true;
     for (let gi = 0; gi < lists.length; gi++) {
       let got = 0;
       for (const u of lists[gi]!) {
         if (got === mins[gi]) break;
-        if (taken.has(u) || inPool.has(u)) continue;
+        if (taken[u] || inPool[u]) continue;
         pool.push(u);
-        inPool.add(u);
+        inPool[u] = 1;
         got++;
       }
       if (got < mins[gi]!) {
@@ -28,6 +29,7 @@ export function planCombo(ctx: FamilyContext): Plan {
         break;
       }
     }
+    for (const u of pool) inPool[u] = 0;
     if (!complete) break;
     const xs = perUnitValues(
       p,
@@ -35,7 +37,7 @@ export function planCombo(ctx: FamilyContext): Plan {
       pool.map((u) => priceBase(p, st, u)),
     );
     const targets = xs && targetsFor(p, st, pool, xs);
-    for (const u of pool) taken.add(u);
+    for (const u of pool) taken[u] = 1;
     if (targets) sets.push({ targets, requisites: [] });
   }
   return {
@@ -50,20 +52,20 @@ export function planCombo(ctx: FamilyContext): Plan {
 export function shortfall(
   lists: number[][],
   mins: number[],
-  taken: Set<number>,
+  taken: Uint8Array,
   committed: number,
   limit: number,
 ): SuggestionInfo | null {
   if (committed >= limit) return null;
   let missing = 0;
   let leftAny = false;
-  const claimed = new Set<number>();
+  const claimed = new Uint8Array(taken.length);
   lists.forEach((list, gi) => {
     let free = 0;
     for (const u of list) {
-      if (taken.has(u) || claimed.has(u)) continue;
+      if (taken[u] || claimed[u]) continue;
       if (free < mins[gi]!) {
-        claimed.add(u);
+        claimed[u] = 1;
         free++;
       }
     }

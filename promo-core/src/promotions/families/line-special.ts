@@ -9,39 +9,40 @@ export function planLineSpecial(ctx: FamilyContext): Plan {
   const { p, st, limit, m } = ctx;
   const lists = p.groups.map((_, gi) => sortUnits(p, st, availableMembers(ctx, gi), p.discountedSelection));
   const mins = p.groups.map((g) => Number(g.min));
-  const used = new Set<number>();
-  const skipped = new Set<number>();
+  // used (1), skipped (2) or in the set being built (3): one flag per unit instead of sets
+  const flag = new Uint8Array(st.units.length);
   const sets: PlannedSet[] = [];
   outer: while (sets.length < limit) {
     const targets: PlannedTarget[] = [];
-    const inSet = new Set<number>();
     for (let gi = 0; gi < lists.length; gi++) {
       let got = 0;
       for (const u of lists[gi]!) {
         if (got === mins[gi]) break;
-        if (used.has(u) || skipped.has(u) || inSet.has(u)) continue;
+        if (flag[u]) continue;
         const node = m.nodes[gi]!.get(u)!;
         const type = node.discountType ?? p.discountType;
         const value = node.discountValue ?? p.discountValue;
         const base = priceBase(p, st, u);
         const t = unitTarget(st, u, base, rawDiscount(type, base, value, st.units[u]!.weightMilli));
         if (!t) {
-          skipped.add(u);
+          flag[u] = 2;
           continue;
         }
         targets.push(t);
-        inSet.add(u);
+        flag[u] = 3;
         got++;
       }
-      if (got < mins[gi]!) break outer;
+      if (got < mins[gi]!) {
+        for (const t of targets) flag[t.u] = 0; // the unfinished set is thrown away
+        break outer;
+      }
     }
-    for (const u of inSet) used.add(u);
+    for (const t of targets) flag[t.u] = 1;
     sets.push({ targets, requisites: [] });
   }
-  const taken = new Set<number>([...used, ...skipped]);
   return {
     sets,
-    suggestion: shortfall(lists, mins, taken, sets.length, limit),
+    suggestion: shortfall(lists, mins, flag, sets.length, limit),
     consumes: true,
     delegatedToEasy: false,
   };
