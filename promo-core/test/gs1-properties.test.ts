@@ -362,8 +362,11 @@ const retail: fc.Arbitrary<Retail> = fc
     price: fc.option(
       fc.record({
         ai: fc.constantFrom<'392' | '393'>('392', '393'),
-        n: fc.integer({ min: 0, max: 4 }),
-        v: fc.integer({ min: 0, max: 99999 }),
+        n: fc.integer({ min: 0, max: 9 }),
+        v: fc.oneof(
+          fc.integer({ min: 0, max: 99999 }),
+          fc.integer({ min: 1, max: 99 }).map((c) => c * 10_000_000),
+        ),
         currency: fc.constantFrom('978', '978', '840'),
       }),
       { freq: 3 },
