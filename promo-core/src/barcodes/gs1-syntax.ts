@@ -351,7 +351,10 @@ export function parseBracketed(code: string, referenceYear: number): Gs1SyntaxRe
   return checkPairs(elements);
 }
 
-/** The GS-separated element string of a bracketed one (for display and diagnostics). */
+/**
+ * The GS-separated element string of a bracketed one; the bracketed text unchanged when its
+ * values do not read cleanly (the resolver then reports why); null when it is not that form.
+ */
 export function fromHumanReadable(code: string): string | null {
   const r = parseBracketed(code, 2000);
   if (r === null) return null;
