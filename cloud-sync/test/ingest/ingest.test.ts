@@ -9,7 +9,7 @@ import type { OpenedDb } from '../../src/db';
 import type { IncomingRecord } from '../../src/ingest';
 import { gapsFromEvents, ingestBatch, openGaps, recomputeAggregates } from '../../src/ingest';
 import { storeEventsTopic } from '../../src/protocol';
-import { fleet } from '../../src/reports';
+import { dailySales, fleet, paymentMethods } from '../../src/reports';
 import { DB_TARGETS } from '../support/databases';
 import { envelope, orderSnapshot } from '../support/events';
 import { tableRows, truncateAll } from '../support/tables';
@@ -101,6 +101,71 @@ for (const target of DB_TARGETS) {
         total_items_purchased: '3',
         total_basket_value_minor: '1299',
       });
+    });
+
+    it('daily sales by business or calendar date with averages, payment methods and analytics counters', async () => {
+      await h.db
+        .insertInto('stores')
+        .values({ store_id: 't21', name: 'A', timezone: 'Pacific/Auckland', currency: 'EUR' })
+        .execute();
+      const late = orderEvent('t21', 1, {
+        id: 'd1',
+        device: 'k1',
+        day: 1,
+        lines: [{ qty: 1, unit: 1000 }],
+        method: 'card',
+      });
+      // 12:00Z on 2026-03-01 is already 2 March in Auckland.
+      const other = orderEvent('t21', 2, {
+        id: 'd2',
+        device: 'k1',
+        day: 1,
+        lines: [{ qty: 3, unit: 333 }],
+        method: 'cash',
+      });
+      const scan = (seq: number, success: boolean) =>
+        envelope(
+          'analytics.event',
+          't21',
+          { verb: 'item_scan', success, device_id: 'k1' },
+          { store_id: 't21', hub_seq: seq, occurred_at: '2026-03-01T12:00:00.000Z', device_id: 'k1' },
+        );
+      const rating = envelope(
+        'analytics.event',
+        't21',
+        { verb: 'rating', score: 4, device_id: 'k1' },
+        { store_id: 't21', hub_seq: 5, occurred_at: '2026-03-01T12:00:00.000Z', device_id: 'k1' },
+      );
+      await ingestBatch(h.db, [
+        rec(late, 0),
+        rec(other, 1),
+        rec(scan(3, true), 2),
+        rec(scan(4, false), 3),
+        rec(rating, 4),
+      ]);
+      const byBusiness = await dailySales(h.db, { from: '2026-03-01', to: '2026-03-01', basis: 'business' });
+      expect(byBusiness).toMatchObject([
+        {
+          store_id: 't21',
+          date: '2026-03-01',
+          total_txn_count: 2,
+          total_items_purchased: 4,
+          total_basket_value: '19.99',
+          average_basket_value: '10.00',
+          average_basket_size: '2.00',
+          total_items_scanned: 1,
+          ratings_dict: { '4': 1 },
+          average_rating: '4.00',
+        },
+      ]);
+      const byCalendar = await dailySales(h.db, { from: '2026-03-02', to: '2026-03-02', basis: 'calendar' });
+      expect(byCalendar.map((r) => r.total_txn_count)).toEqual([2]);
+      expect(await paymentMethods(h.db, { from: '2026-03-01', to: '2026-03-01', basis: 'business' })).toEqual(
+        [
+          { store_id: 't21', method: 'card', count: 1, value: '10.00' },
+          { store_id: 't21', method: 'cash', count: 1, value: '9.99' },
+        ],
+      );
     });
 
     it('fleet health from heartbeats, alerts, config.applied and gaps', async () => {
