@@ -96,8 +96,9 @@ export class Inbox {
     this.o = { logger: NOOP_LOGGER, ...opts };
     this.topic = storeStreamTopic(opts.storeId);
     this.dlqTopic = storeDeadLetterTopic(opts.storeId);
-    opts.db.exec(SYNC_SCHEMA_SQL);
     const db = opts.db;
+    // Migration 0005 creates these; IF NOT EXISTS keeps an inbox on an older schema working too.
+    db.exec(SYNC_SCHEMA_SQL);
     this.st = {
       seen: db.prepare<[string], { outcome: string }>(`SELECT outcome FROM sync_inbox WHERE inbox_key = ?`),
       record: db.prepare<
@@ -388,6 +389,8 @@ export class Inbox {
         message: `a cloud message was refused and parked: ${reason.message}`.slice(0, 1000),
         context: {
           reason: reason.code,
+          // VERSION_GAP asks HQ for a snapshot; INVALID_CONTENT lists the rows promo-core refused.
+          kind: typeof reason.details.kind === 'string' ? reason.details.kind : null,
           type: env?.type ?? null,
           event_id: env?.event_id ?? null,
           offset: r.offset,

@@ -1,0 +1,22 @@
+/**
+ * An HQ consumer in its own process for the kill tests: the consumer group on a PostgreSQL
+ * database, until killed. Configured by environment (FAULT_*).
+ */
+import { openHqDb } from '../../src/db';
+import type { KafkaTestEnv } from '../../../scripts/kafka/test-broker';
+import { hqConsumer } from './harness';
+
+const env = JSON.parse(process.env.FAULT_KAFKA!) as KafkaTestEnv;
+const stores = process.env.FAULT_STORES!.split(',');
+const opened = await openHqDb(process.env.FAULT_DB_URL!);
+const consumer = hqConsumer(env, opened.db, stores, process.env.FAULT_GROUP!);
+await consumer.start();
+console.log('consuming');
+const tick = setInterval(() => console.log(`applied ${consumer.stats.applied}`), 20);
+process.on('SIGTERM', () => {
+  clearInterval(tick);
+  void consumer.stop().then(async () => {
+    await opened.close();
+    process.exit(0);
+  });
+});
