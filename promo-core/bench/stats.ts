@@ -1,6 +1,9 @@
-/** Timing and seeded-random helpers shared by the bench sections. */
+/** Timing, allocation and seeded-random helpers shared by the bench sections. */
+import { getHeapStatistics } from 'node:v8';
+
 export interface Timing {
   median: number;
+  p95: number;
   p99: number;
   perSecond: number;
   runs: number;
@@ -30,11 +33,57 @@ export function summarise(samples: number[]): Timing {
   const total = times.reduce((s, t) => s + t, 0);
   return {
     median: times[Math.floor(times.length / 2)]!,
+    p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!,
     p99: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]!,
     perSecond: (times.length / total) * 1000,
     runs: times.length,
   };
 }
+
+export interface TimingWithAllocation extends Timing {
+  /** Median bytes allocated per call, over the calls during which no collection ran. */
+  allocatedBytes: number;
+  /** Share of calls during which a collection ran (they are where the tail comes from). */
+  gcShare: number;
+}
+
+/**
+ * Times fn and measures what one call allocates: the V8 heap's used size before and after
+ * each call (v8.getHeapStatistics, synchronous, no flags). A collection during the call
+ * makes the difference negative (a scavenge frees far more than one call allocates), so
+ * those calls are counted as "with GC" and left out of the allocation median; the median of
+ * the rest is the call's allocation, which is the same from call to call.
+ */
+export function measureWithAllocation(
+  fn: () => unknown,
+  opts: { runs?: number; warmup?: number; maxMs?: number } = {},
+): TimingWithAllocation {
+  const runs = opts.runs ?? 2000;
+  const warmup = opts.warmup ?? Math.min(200, Math.ceil(runs / 10));
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  const bytes: number[] = [];
+  let withGc = 0;
+  const deadline = performance.now() + (opts.maxMs ?? 20_000);
+  for (let i = 0; i < runs && performance.now() < deadline; i++) {
+    const before = getHeapStatistics().used_heap_size;
+    const t0 = performance.now();
+    fn();
+    const t = performance.now() - t0;
+    const delta = getHeapStatistics().used_heap_size - before;
+    times.push(t);
+    if (delta < 0) withGc++;
+    else bytes.push(delta);
+  }
+  bytes.sort((a, b) => a - b);
+  return {
+    ...summarise(times),
+    allocatedBytes: bytes[Math.floor(bytes.length / 2)] ?? 0,
+    gcShare: withGc / times.length,
+  };
+}
+
+export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 
 export const ms = (v: number): string => (v < 1 ? `${(v * 1000).toFixed(0)} µs` : `${v.toFixed(2)} ms`);
 export const rate = (v: number): string => Math.round(v).toLocaleString('en-US');
