@@ -27,9 +27,10 @@ import { upsertStore } from './stores';
 export const DEFAULT_DB = path.join(os.homedir(), '.kassa', 'hq');
 
 const USAGE = `usage: hq <serve|consume|store|publish|replay-dead-letters|recompute> [options]
-  serve   --db DIR|postgres://… [--brokers host:port,…] [--port 8760] [--host 127.0.0.1]
+  serve   --db DIR|postgres://… [--brokers host:port,…] [--port 8760] [--host 127.0.0.1] [--stores-from import.json]
   consume --db … --brokers …
   store <store_id> --name N --timezone TZ --currency EUR [--currency-exponent 2] [--group G]… (--db …|--url …)
+  store --from <hub import.json>           registers the file's store_config (chain and region become groups)
   publish <catalog|promotions|tax> <file> (--store ID…|--group G…) [--mode snapshot|delta] [--dry-run] (--db …|--url …)
   replay-dead-letters [--store ID] (--db …|--url …)
   recompute --db …`;
@@ -110,6 +111,8 @@ export async function main(argv: string[]): Promise<number> {
       currency: { type: 'string' },
       'currency-exponent': { type: 'string' },
       demo: { type: 'boolean' },
+      from: { type: 'string' },
+      'stores-from': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -124,11 +127,27 @@ export async function main(argv: string[]): Promise<number> {
     return openHqDb(dbTarget);
   };
   const print = (x: unknown) => process.stdout.write(`${JSON.stringify(x, null, 2)}\n`);
+  /** The store of a hub import file (its store_config section), as HQ registers it. */
+  const storeFromImport = (file: string) => {
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { store_config?: Record<string, unknown> };
+    const c = doc.store_config;
+    if (!c) throw new Error(`${file} has no store_config section`);
+    return {
+      store_id: String(c.store_id),
+      name: String(c.name ?? c.store_id),
+      timezone: String(c.timezone ?? 'UTC'),
+      currency: String(c.currency ?? 'EUR'),
+      currency_exponent: Number(c.currency_exponent ?? 2),
+      demo: c.demo === true,
+      groups: [c.chain, c.region].filter((g): g is string => typeof g === 'string' && g !== ''),
+    };
+  };
 
   switch (cmd) {
     case 'serve':
     case 'consume': {
       const h = await openDb();
+      if (v['stores-from']) await upsertStore(h.db, storeFromImport(v['stores-from']));
       const kafka = kafkaConfig(v);
       const consumer = kafka ? new HqConsumer({ kafka, db: h.db, log }) : null;
       const sender = kafka ? new OutboxSender({ kafka, db: h.db, log }) : null;
@@ -160,15 +179,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'store': {
       const [storeId] = rest;
-      const input = {
-        store_id: storeId ?? '',
-        name: v.name ?? storeId ?? '',
-        timezone: v.timezone ?? 'UTC',
-        currency: v.currency ?? 'EUR',
-        currency_exponent: Number(v['currency-exponent'] ?? 2),
-        demo: v.demo ?? false,
-        groups: v.group ?? [],
-      };
+      const input = v.from
+        ? storeFromImport(v.from)
+        : {
+            store_id: storeId ?? '',
+            name: v.name ?? storeId ?? '',
+            timezone: v.timezone ?? 'UTC',
+            currency: v.currency ?? 'EUR',
+            currency_exponent: Number(v['currency-exponent'] ?? 2),
+            demo: v.demo ?? false,
+            groups: v.group ?? [],
+          };
       if (v.url) {
         const { store_id, ...body } = input;
         const r = await api(v.url, 'PUT', `/v1/stores/${encodeURIComponent(store_id)}`, body);
