@@ -3,3 +3,4 @@ export * from './types';
 export { priceBasket } from './price-basket';
 export { allocateLargestRemainder } from './allocation';
 export { pricedBasketToJson } from './json';
+export { taxLedgerFromPricedBasket } from './tax-ledger';

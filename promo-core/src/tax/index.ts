@@ -22,4 +22,3 @@ export {
   type RefundTaxResult,
 } from './refund';
 export { parseTaxTable, parseExemption, parseStoreTaxConfig, type StoreTaxConfig } from './parse';
-export { taxLedgerFromPricedBasket } from './from-priced';

@@ -1,13 +1,13 @@
 /**
- * The tax ledger of a priced basket (as the hub stores it with the order) in the shape
+ * An adapter above both the tax engine and basket pricing (it lived in tax/, which made
+ * tax → pricing → tax an import cycle). The tax ledger of a priced basket (as the hub stores it with the order) in the shape
  * `reverseTax` takes, so refunds reverse exactly what the sale recorded (spec §4.6). The
  * basket does not carry the store's rounding setting, so the caller passes it (the store
  * config at the time of the refund; the spec keeps it fixed per store).
  */
 import { parseDecimal } from '../money';
-import type { PricedBasket } from '../pricing/types';
-import type { RefundableLedger } from './refund';
-import type { TaxRounding } from './types';
+import type { RefundableLedger, TaxRounding } from '../tax';
+import type { PricedBasket } from './types';
 
 export function taxLedgerFromPricedBasket(
   priced: Pick<PricedBasket, 'lines' | 'prices_include_tax' | 'currency_exponent'>,
