@@ -34,6 +34,8 @@ import type { PrintFn } from './modules/receipts/service';
 import { Receipts } from './modules/receipts/service';
 import { replicationRoutes } from './modules/replication/routes';
 import type { StaffUser } from './modules/staff/schemas';
+import { securityRoutes } from './modules/security/routes';
+import { Security } from './modules/security/service';
 import { staffRoutes } from './modules/staff/routes';
 import { StaffAuth } from './modules/staff/service';
 import { openApiDocument } from './openapi';
@@ -154,6 +156,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     laneRoutes,
     replicationRoutes,
     outboxRoutes,
+    securityRoutes,
   ])
     routes(router, services);
   const extCtx: ExtensionContext = { services, log, router };
@@ -163,6 +166,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   app.use(errorHandler(log));
 
   const server = http.createServer(app);
+  // Kiosks keep connections open between scans; a server that closes idle sockets before the
+  // client does races the next request ("socket hang up"). Outlive common client pools.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const io = startGateway(server, bus, {
     device: (t) => pairing.forToken(t),
     staff: (t) => staff.forToken(t),
@@ -311,6 +318,7 @@ export function buildServices(
       orders,
       payments,
       receipts,
+      security: new Security(bus),
       terminal,
       printerFor,
       notifyReplication,

@@ -12,6 +12,7 @@ import type { Orders } from './modules/orders/service';
 import type { Payments } from './modules/payments/service';
 import type { PaymentTerminal } from './modules/payments/terminal/port';
 import type { PrintFn, Receipts } from './modules/receipts/service';
+import type { Security } from './modules/security/service';
 import type { StaffUser } from './modules/staff/schemas';
 import type { StaffAuth } from './modules/staff/service';
 
@@ -29,6 +30,7 @@ export interface Services {
   orders: Orders;
   payments: Payments;
   receipts: Receipts;
+  security: Security;
   /** The payment terminal (refunds from the console go through it too). */
   terminal: PaymentTerminal;
   /** The lane printer of a paired client, or null. */

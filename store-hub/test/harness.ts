@@ -43,19 +43,28 @@ export async function startHubProcess(
   extra: string[] = [],
   env: Record<string, string> = {},
 ): Promise<RunningHub> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Every answer is checked against its endpoint's response schema (a mismatch is a 500).
-    env: {
-      ...process.env,
-      LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn',
-      KASSA_VALIDATE_RESPONSES: '1',
-      ...env,
+  const proc = spawn(
+    process.execPath,
+    [BIN, 'serve', '--json', '--port', '0', '--data-dir', dataDir, ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Every answer is checked against its endpoint's response schema (a mismatch is a 500).
+      env: {
+        ...process.env,
+        LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn',
+        KASSA_VALIDATE_RESPONSES: '1',
+        ...env,
+      },
     },
-  });
+  );
   let buf = '';
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  // Kept for post-mortems: a hub that died mid-test leaves its last words here.
+  const errLog = fs.createWriteStream(path.join(dataDir, 'hub-stderr.log'), { flags: 'a' });
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    errLog.write(d);
+  });
   const info = await new Promise<{ url: string; pairing_code: string }>((resolve, reject) => {
     proc.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();

@@ -14,6 +14,7 @@ import { replicationEndpoints } from '../modules/replication/schemas';
 import { staffEndpoints } from '../modules/staff/schemas';
 import { laneEndpoints } from '../lanes/schemas';
 import { outboxEndpoints } from '../outbox/schemas';
+import { securityEndpoints } from '../modules/security/schemas';
 
 export const ENDPOINTS = {
   ...catalogEndpoints,
@@ -27,6 +28,7 @@ export const ENDPOINTS = {
   ...laneEndpoints,
   ...replicationEndpoints,
   ...outboxEndpoints,
+  ...securityEndpoints,
 } as const;
 
 export type Endpoints = typeof ENDPOINTS;

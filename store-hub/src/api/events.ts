@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { basketSchema } from '../modules/baskets/schemas';
 import { interventionSchema } from '../modules/interventions/schemas';
 import { orderSchema } from '../modules/orders/schemas';
+import { lockoutSchema } from '../modules/security/schemas';
 
 export const LIVE_EVENTS = {
   /** On connect, to a paired client: its active (or checked-out) basket and open order. */
@@ -33,6 +34,8 @@ export const LIVE_EVENTS = {
     line_id: z.string().optional(),
     error: z.object({ code: z.string(), message: z.string() }).loose().optional(),
   }),
+  /** To staff: an account or client address was locked after repeated wrong PINs or pairing codes. */
+  'security.lockout': lockoutSchema,
   /** Reference data changed: pull the replicated collections again. */
   'replication.changed': z.object({ checkpoint: z.number() }),
 } as const;

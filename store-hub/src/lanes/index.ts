@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Symbology } from '@kassa/promo-core';
 import type { ClientRepo, PairedClient } from '../modules/clients/repo';
+import { scannedCodeSchema } from '../modules/baskets/schemas';
 import type { Baskets } from '../modules/baskets/service';
 import type { ReceiptDocument } from '../modules/catalog/pricing';
 import type { PrintFn } from '../modules/receipts/service';
@@ -104,7 +105,7 @@ export class Lanes {
     try {
       const sym = SYMBOLOGY[scan.symbology];
       const r = this.baskets.addLine(kiosk, basket, {
-        code: scan.data,
+        code: scannedCodeSchema.parse(scan.data),
         quantity: 1,
         ...(sym ? { symbology: sym } : {}),
       });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { endpoint } from '../platform/http/contract';
-import { addLineResultSchema, symbologySchema } from '../modules/baskets/schemas';
+import { addLineResultSchema, scannedCodeSchema, symbologySchema } from '../modules/baskets/schemas';
 
 export const deviceEventSchema = z.object({
   type: z.enum(['scan', 'status']),
-  code: z.string().trim().min(1).max(512).optional(),
+  code: scannedCodeSchema.optional(),
   symbology: symbologySchema.optional(),
   status: z.string().max(200).optional(),
 });

@@ -11,8 +11,19 @@ export type BasketState = (typeof BASKET_STATES)[number];
 
 const basketVersion = z.number().int().min(0);
 
+/**
+ * A scanned code as the scanner sent it, minus what no barcode holds: control characters (a
+ * trailing NUL, CR/LF from a keyboard-wedge scanner) and surrounding spaces.
+ */
+export const scannedCodeSchema = z
+  .string()
+  .max(512)
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  .overwrite((s) => s.replace(/[\u0000-\u001f\u007f]+/g, '').trim())
+  .min(1);
+
 export const addLineSchema = z.object({
-  code: z.string().trim().min(1).max(512),
+  code: scannedCodeSchema,
   symbology: symbologySchema.optional(),
   quantity: z.number().int().min(1).max(MAX_QUANTITY).default(1),
   weight_g: z.number().int().min(1).max(MAX_WEIGHT_G).optional(),
@@ -44,7 +55,7 @@ export const sessionSchema = z.object({
 });
 export const createBasketSchema = z.object({ session_id: z.string().min(1).max(64).nullable().optional() });
 export const scanQuerySchema = z.object({
-  code: z.string().trim().min(1).max(512),
+  code: scannedCodeSchema,
   symbology: symbologySchema.optional(),
 });
 

@@ -10,7 +10,9 @@ import { HubError, isErrorCode } from '../../platform/errors';
 import { newId, nowIso } from '../../platform/ids';
 import type { Bus } from '../../platform/live/bus';
 import type { BasketInput, BasketLineInput, PricedBasket } from '../catalog/pricing';
-import { formatMoney, isPricingError, price, pricedToJson, snapshotFor } from '../catalog/pricing';
+import type { LineResolution } from '../catalog/pricing';
+import { formatMoney, isPricingError, price, pricedToJson, resolveLine } from '../catalog/pricing';
+import type { StoreConfig } from '../catalog/store-config';
 import type { StoreDataCache } from '../catalog/store-data';
 import type { PairedClient } from '../clients/repo';
 import type { Interventions } from '../interventions/service';
@@ -26,6 +28,9 @@ const REFUSAL_CODE: Record<string, ErrorCode> = {
   BAD_CHECK_DIGIT: 'INVALID_BARCODE',
   MALFORMED: 'INVALID_BARCODE',
 };
+/** A stored line: promo-core's line input plus the hub's merge key (promo-core ignores it). */
+type StoredLine = BasketLineInput & { merge_key?: string };
+
 export const refusalCode = (code: string): ErrorCode =>
   REFUSAL_CODE[code] ?? (isErrorCode(code) ? code : 'INVALID_LINE');
 
@@ -193,34 +198,52 @@ export class Baskets {
     if (q > max) throw new HubError('QUANTITY_OUT_OF_RANGE', `quantity must be 1..${max}`, { allowed: max });
   }
 
+  /**
+   * Adds a scanned code. A repeat scan of the same item at the same snapshot price adds to its
+   * line (B4) — merged on the resolved item, not the raw code, so `…17`, `…17\r\n` and the
+   * item's other barcodes are one line; weighed, marked-down and price-embedded codes always
+   * make a line of their own.
+   */
   addLine(device: PairedClient, basketId: string, req: AddLine): { basket: Basket; line_id: string } {
+    const cfg = this.store.config();
     this.checkQuantity(req.quantity);
     return this.tx.run(() => {
       this.mutable(device, basketId, req.basket_version);
-      const lines = this.repo.lines(basketId);
-      // Scanning the same code again increments its line (B4), unless the code carries a weight/price.
-      const same =
+      const lines = this.repo.lines(basketId) as StoredLine[];
+      const res = resolveLine(req.code, req.symbology, this.store.storeData(), nowIso());
+      if (res) this.checkWeight(res, req.weight_g, cfg);
+      const mergeKey =
+        res &&
+        !res.measured &&
+        res.catalog_price &&
+        res.embedded_weight_g === null &&
         req.weight_g === undefined
-          ? lines.find((l) => l.scanned_code === req.code && l.weight_g === undefined)
-          : undefined;
+          ? `${res.item_id}|${res.snapshot.base_price}|${res.snapshot.selling_price}`
+          : null;
+      const same =
+        mergeKey !== null
+          ? lines.find((l) => l.merge_key === mergeKey && !l.parent_line_id)
+          : req.weight_g === undefined && !res
+            ? lines.find(
+                (l) => l.merge_key === undefined && l.scanned_code === req.code && l.weight_g === undefined,
+              )
+            : undefined;
       let lineId: string;
-      let next: BasketLineInput[];
+      let next: StoredLine[];
       if (same) {
         lineId = same.line_id;
         const q = (same.quantity ?? 1) + req.quantity;
         this.checkQuantity(q);
         next = lines.map((l) => (l.line_id === lineId ? { ...l, quantity: q } : l));
       } else {
-        const max = this.store.config().max_basket_lines;
-        if (lines.length >= max)
+        if (lines.length >= cfg.max_basket_lines)
           throw new HubError(
             'BASKET_LINE_LIMIT',
-            `a basket holds at most ${max} lines here; please ask staff to finish at a staffed till`,
-            { max_lines: max },
+            `this basket has reached ${cfg.max_basket_lines} lines, the most a self-checkout basket may hold here; please ask staff to finish it at a staffed till`,
+            { max_lines: cfg.max_basket_lines },
           );
         lineId = newId();
         // Snapshot the prices at add time: later catalogue changes do not alter this line (§1.3).
-        const snapshot = snapshotFor(req.code, req.symbology, this.store.storeData(), nowIso());
         next = [
           ...lines,
           {
@@ -229,7 +252,8 @@ export class Baskets {
             ...(req.symbology ? { symbology: req.symbology } : {}),
             quantity: req.quantity,
             ...(req.weight_g !== undefined ? { weight_g: req.weight_g } : {}),
-            ...(snapshot ? { price_snapshot: snapshot } : {}),
+            ...(res ? { price_snapshot: res.snapshot } : {}),
+            ...(mergeKey !== null ? { merge_key: mergeKey } : {}),
           },
         ];
       }
@@ -240,7 +264,7 @@ export class Baskets {
       if (same) {
         this.repo.updateLine(next.find((l) => l.line_id === lineId)!);
       } else {
-        let input: BasketLineInput = next[next.length - 1]!;
+        let input: StoredLine = next[next.length - 1]!;
         if (!input.price_snapshot && pl) {
           // Resolution gave no snapshot but pricing found the item: take its prices, price again below.
           input = {
@@ -262,6 +286,25 @@ export class Baskets {
       this.bus.emitTo(device.device_id, 'basket.updated', basket);
       return { basket, line_id: lineId };
     });
+  }
+
+  /** weight_g only on weighed items, and within the store's bounds (a 1 g label, 10 t of bananas). */
+  private checkWeight(res: LineResolution, weightG: number | undefined, cfg: StoreConfig): void {
+    if (!res.measured && weightG !== undefined)
+      throw new HubError(
+        'WEIGHT_NOT_ALLOWED',
+        'this item is sold by the piece; send a quantity, not a weight',
+        {
+          item_id: res.item_id,
+        },
+      );
+    const w = res.embedded_weight_g ?? weightG;
+    if (res.measured && w !== undefined && (w < cfg.min_weight_g || w > cfg.max_weight_g))
+      throw new HubError(
+        'WEIGHT_OUT_OF_RANGE',
+        `a weighed item must weigh between ${cfg.min_weight_g} g and ${cfg.max_weight_g} g; please ask staff`,
+        { weight_g: w, min_weight_g: cfg.min_weight_g, max_weight_g: cfg.max_weight_g },
+      );
   }
 
   changeLine(

@@ -157,6 +157,45 @@ export function snapshotFor(
   };
 }
 
+/** What the hub needs to know about a scanned code before it becomes a line. */
+export interface LineResolution {
+  item_id: string;
+  /** Sold by weight or volume (kg, l): quantity is fixed, weight_g matters. */
+  measured: boolean;
+  /** Grams the code itself carries (variable-measure label), or null. */
+  embedded_weight_g: number | null;
+  /** Priced from the catalogue as is (not a markdown, embedded price or weight label). */
+  catalog_price: boolean;
+  snapshot: { base_price: string; selling_price: string };
+}
+
+export function resolveLine(
+  code: string,
+  symbology: string | undefined,
+  store: StoreData,
+  now: string,
+): LineResolution | null {
+  const r = resolveScan(code, (symbology ?? null) as Symbology | null, store.catalog, store.barcodes, {
+    now,
+    timezone: store.timezone,
+  });
+  const exp = store.currency_exponent ?? 2;
+  // A weighed item scanned by its plain code resolves to "weigh it" (the kiosk sends weight_g).
+  const weighMe = !r.ok ? (r as { needs_weight?: { item: Item } }).needs_weight?.item : undefined;
+  if (!r.ok && !weighMe) return null;
+  const item = r.ok ? r.resolution.item : weighMe!;
+  return {
+    item_id: item.item_id,
+    measured: item.unit_of_measure !== 'each',
+    embedded_weight_g: r.ok ? r.resolution.weight_g : null,
+    catalog_price: r.ok && r.resolution.price_source === 'catalog',
+    snapshot: {
+      base_price: formatMoney(item.base_price, exp),
+      selling_price: formatMoney(item.selling_price, exp),
+    },
+  };
+}
+
 /** Prices a basket with promo-core (the one pricing code path). Throws PricingError for unpriceable input. */
 export function price(basket: BasketInput, store: StoreData): PricedBasket {
   return priceBasket(basket, store);

@@ -87,6 +87,7 @@ export class Router<D, S> {
     };
     this.app[e.method](e.path, (req: Request, res: Response, next: NextFunction) => {
       const go = async (): Promise<void> => {
+        const started = performance.now();
         let device: D | undefined;
         let staff: S | undefined;
         if (e.auth === 'device') device = guards.device(req);
@@ -135,7 +136,11 @@ export class Router<D, S> {
             ? idempotency.runSync(scope, key, requestHash(req.method, req.path, req.body), run)
             : run();
         }
-        res.status(answer.status).json(answer.body);
+        // Hub-side time (guards, validation, transaction, idempotency record, serialisation) for
+        // the store-load bench and for anyone profiling a live hub from the browser.
+        const json = JSON.stringify(answer.body);
+        res.setHeader('Server-Timing', `app;dur=${(performance.now() - started).toFixed(2)}`);
+        res.status(answer.status).type('application/json').send(json);
       };
       go().catch(next);
     });

@@ -19,7 +19,10 @@ export interface StaticMount {
 export function mountStatic(app: Express, mounts: readonly StaticMount[]): void {
   for (const m of mounts) {
     const prefix = m.prefix.replace(/\/+$/, '');
-    app.get(prefix, (_req, res) => res.redirect(301, `${prefix}/`));
+    // Express matches `/console` for `/console/` too (non-strict routing): redirect only the bare prefix.
+    app.get(prefix, (req, res, next) =>
+      req.path.endsWith('/') ? next() : res.redirect(301, `${prefix}/${req.url.slice(req.path.length)}`),
+    );
     app.use(prefix, express.static(m.dir, { index: 'index.html', fallthrough: true, maxAge: 0 }));
     app.get(`${prefix}/{*rest}`, (req, res, next) => {
       // Asset-looking paths (with an extension) that do not exist stay 404s.
