@@ -11,7 +11,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { HubClient } from '../src/hub/client';
 
 export async function pairKiosk(opts: {
@@ -21,21 +20,15 @@ export async function pairKiosk(opts: {
   username?: string;
   pin?: string;
 }): Promise<{ token: string; deviceId: string }> {
+  const hub = new HubClient({ origin: opts.hubUrl, token: () => null });
   let code = opts.code;
   if (!code) {
-    const staff = await new HubClient({ origin: opts.hubUrl, token: () => null }).staffSignIn(
-      opts.username ?? 'manager',
-      opts.pin ?? '123456',
-    );
-    const res = await fetch(`${opts.hubUrl}/v1/staff/pairing-codes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${staff.token}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    code = z.object({ data: z.object({ code: z.string() }) }).parse(await res.json()).data.code;
+    const staff = await hub.staffSignIn(opts.username ?? 'manager', opts.pin ?? '123456');
+    code = (await hub.createPairingCode(staff.token)).code;
   }
   const name = opts.name ?? 'K1';
-  const d = await new HubClient({ origin: opts.hubUrl, token: () => null }).pair(code, name, name);
+  // replace: re-pairing the same kiosk name (a reset, `npm run demo` again) revokes the old token.
+  const d = await hub.pair(code, name, name, true);
   return { token: d.token, deviceId: d.device_id };
 }
 

@@ -32,7 +32,11 @@ export interface KioskServer {
   close(): Promise<void>;
 }
 
-export async function serveKiosk(opts: { hubUrl: string; port?: number; dist?: string }): Promise<KioskServer> {
+export async function serveKiosk(opts: {
+  hubUrl: string;
+  port?: number;
+  dist?: string;
+}): Promise<KioskServer> {
   const dist = opts.dist ?? DIST;
   const hub = new URL(opts.hubUrl);
   const sockets = new Set<net.Socket>();
@@ -46,7 +50,10 @@ export async function serveKiosk(opts: { hubUrl: string; port?: number; dist?: s
     if (url.pathname.startsWith('/kiosk/')) {
       const rel = decodeURIComponent(url.pathname.slice('/kiosk/'.length)) || 'index.html';
       const file = path.join(dist, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
-      const target = file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(dist, 'index.html');
+      const target =
+        file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isFile()
+          ? file
+          : path.join(dist, 'index.html');
       res.writeHead(200, {
         'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
         'cache-control': target.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
@@ -55,7 +62,13 @@ export async function serveKiosk(opts: { hubUrl: string; port?: number; dist?: s
       return;
     }
     const up = http.request(
-      { host: hub.hostname, port: hub.port, path: req.url, method: req.method, headers: { ...req.headers, host: hub.host } },
+      {
+        host: hub.hostname,
+        port: hub.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: hub.host },
+      },
       (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers);
         r.pipe(res);
@@ -63,7 +76,11 @@ export async function serveKiosk(opts: { hubUrl: string; port?: number; dist?: s
     );
     up.on('error', () => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'HUB_UNREACHABLE', message: 'the store hub is not answering', details: {} } }));
+      res.end(
+        JSON.stringify({
+          error: { code: 'HUB_UNREACHABLE', message: 'the store hub is not answering', details: {} },
+        }),
+      );
     });
     req.pipe(up);
   });
@@ -75,7 +92,8 @@ export async function serveKiosk(opts: { hubUrl: string; port?: number; dist?: s
   server.on('upgrade', (req, socket, head) => {
     const up = net.connect(Number(hub.port), hub.hostname, () => {
       const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      for (let i = 0; i < req.rawHeaders.length; i += 2)
+        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       up.write(lines.join('\r\n') + '\r\n\r\n');
       if (head.length) up.write(head);
       socket.pipe(up).pipe(socket);
@@ -100,6 +118,9 @@ export async function serveKiosk(opts: { hubUrl: string; port?: number; dist?: s
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const { values } = parseArgs({ options: { hub: { type: 'string' }, port: { type: 'string' } } });
-  const s = await serveKiosk({ hubUrl: values.hub ?? 'http://127.0.0.1:8750', port: Number(values.port ?? 8751) });
+  const s = await serveKiosk({
+    hubUrl: values.hub ?? 'http://127.0.0.1:8750',
+    port: Number(values.port ?? 8751),
+  });
   console.log(JSON.stringify({ event: 'kiosk-listening', url: `${s.url}/kiosk/` }));
 }

@@ -61,7 +61,9 @@ async function boot(): Promise<void> {
     db,
     token,
     simulate: params.get('simulate')?.split(',').filter(Boolean) ?? [],
-    ...(idle && idle.length === 2 && idle.every((n) => n > 0) ? { idleOverride: { prompt: idle[0]!, abandon: idle[1]! } } : {}),
+    ...(idle && idle.length === 2 && idle.every((n) => n > 0)
+      ? { idleOverride: { prompt: idle[0]!, abandon: idle[1]! } }
+      : {}),
   });
   window.__kiosk = controller;
   root.render(<App controller={controller} />);

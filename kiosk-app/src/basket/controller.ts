@@ -18,7 +18,14 @@ import type { Approval, BasketView, OrderView } from '../hub/schemas';
 import type { LocalStore } from '../pricing/store-data';
 import { buildLocalStore } from '../pricing/store-data';
 import type { Suggestion } from '../pricing/local';
-import { isPricingError, lineInput, priceLocally, resolveCode, snapshotFor, suggestionsFor } from '../pricing/local';
+import {
+  isPricingError,
+  lineInput,
+  priceLocally,
+  resolveCode,
+  snapshotFor,
+  suggestionsFor,
+} from '../pricing/local';
 import type { PricedJson } from '../pricing/types';
 import { comparable, type DataVersion } from './versions';
 
@@ -78,7 +85,8 @@ export interface KioskState {
   staffCalled: boolean;
 }
 
-type PendingAction = { kind: 'remove'; line_id: string } | { kind: 'quantity'; line_id: string; quantity: number };
+type PendingAction =
+  { kind: 'remove'; line_id: string } | { kind: 'quantity'; line_id: string; quantity: number };
 
 export interface ControllerOptions {
   hub: HubClient;
@@ -158,7 +166,9 @@ export class KioskController {
     const db = this.opts.db;
     this.rep = replicateWithHub(db, this.opts.hub, {
       onCaughtUp: () => this.recompare(),
-      onError: (err) => console.warn('kiosk: replication error', err),
+      // Expected while the hub is away; RxDB retries on its own.
+      onError: (err) =>
+        console.warn('kiosk: replication error', (err as { code?: string }).code ?? String(err)),
     });
     // Reference data → promo-core StoreData, rebuilt (debounced) whenever a collection changes.
     for (const name of REFERENCE_COLLECTIONS) db[name].$.subscribe(() => this.scheduleRebuild());
@@ -188,7 +198,9 @@ export class KioskController {
       interventionDecided: (i) => this.onDecided(i),
       paymentPrompt: (p) => this.set({ payment: { ...this.state.payment, prompt: p.prompt } }),
       paymentResult: (o) => this.onOrder(o),
-      orderCompleted: (o) => this.onOrder(o),
+      orderCompleted: (o) => {
+        if ('payment' in o) this.onOrder(o);
+      },
       deviceEvent: (e) => {
         if (e.weight_g !== undefined && this.state.weighing) {
           void this.addWeighed(e.weight_g);
@@ -338,7 +350,8 @@ export class KioskController {
       this.notice('notReady', 'warn');
       return;
     }
-    if (this.state.screen === 'paying' || this.state.screen === 'receipt' || this.state.screen === 'thanks') return;
+    if (this.state.screen === 'paying' || this.state.screen === 'receipt' || this.state.screen === 'thanks')
+      return;
     const now = new Date(this.now()).toISOString();
     const r = resolveCode(code, store.data, now);
     if (!r.ok) {
@@ -453,7 +466,9 @@ export class KioskController {
       return;
     }
     if (quantity < line.quantity && this.needsStaff(approved)) {
-      this.set({ staffPrompt: { reason: 'approval', pending: { kind: 'quantity', line_id: lineId, quantity } } });
+      this.set({
+        staffPrompt: { reason: 'approval', pending: { kind: 'quantity', line_id: lineId, quantity } },
+      });
       return;
     }
     const lines = doc.lines.map((l) => (l.line_id === lineId ? { ...l, quantity } : l));
@@ -479,7 +494,12 @@ export class KioskController {
       return;
     }
     const hubId = doc.lines.find((l) => l.line_id === lineId)?.hub_line_id;
-    const op: PendingOp = { seq: doc.next_seq, kind: 'remove', line_id: lineId, ...(hubId ? { hub_line_id: hubId } : {}) };
+    const op: PendingOp = {
+      seq: doc.next_seq,
+      kind: 'remove',
+      line_id: lineId,
+      ...(hubId ? { hub_line_id: hubId } : {}),
+    };
     const next = {
       ...doc,
       lines: doc.lines.filter((l) => l.line_id !== lineId),
@@ -579,10 +599,14 @@ export class KioskController {
               key,
             );
             view = r.basket;
-            const lines = cur().lines.map((l) => (l.line_id === op.line_id ? { ...l, hub_line_id: r.line_id } : l));
+            const lines = cur().lines.map((l) =>
+              l.line_id === op.line_id ? { ...l, hub_line_id: r.line_id } : l,
+            );
             // Removed before the hub had it: the queued remove needs the hub's line id.
             const ops = cur().ops.map((o) =>
-              o.kind === 'remove' && o.line_id === op.line_id && !o.hub_line_id ? { ...o, hub_line_id: r.line_id } : o,
+              o.kind === 'remove' && o.line_id === op.line_id && !o.hub_line_id
+                ? { ...o, hub_line_id: r.line_id }
+                : o,
             );
             await this.save({ ...cur(), lines, ops });
           } else if (op.kind === 'quantity') {
@@ -596,7 +620,13 @@ export class KioskController {
           }
         } catch (err) {
           if (!(err instanceof HubRefusal)) throw err;
-          if (err.code === 'BASKET_EXPIRED' || (err.code === 'NOT_FOUND' && err.body.details && 'basket_id' in (err.body.details as object))) {
+          if (
+            err.code === 'BASKET_EXPIRED' ||
+            (err.code === 'NOT_FOUND' &&
+              !!err.details &&
+              typeof err.details === 'object' &&
+              'basket_id' in err.details)
+          ) {
             // The hub no longer has this basket (expired, or restored from an older copy): start
             // a new one and replay every line into it.
             await this.rebaseOnNewHubBasket();
@@ -713,7 +743,7 @@ export class KioskController {
     const store = this.state.store;
     const priced = view.priced as unknown as PricedJson;
     if (!doc || !store || !Array.isArray(priced.lines) || doc.ops.length > 0) return;
-    const hubJson = JSON.stringify(view.priced);
+    let hubJson = JSON.stringify(view.priced);
     const dv: DataVersion = { kioskMax: store.maxStamp, caughtUpTo: this.rep?.caughtUpTo() ?? 0 };
     const hubTotal = priced.totals.total_after_tax;
     if (!comparable(priced.data_version, dv)) {
@@ -738,6 +768,9 @@ export class KioskController {
     } catch {
       localJson = '';
     }
+    // The typed client's schema parse puts known keys first: lay the hub's object out in the
+    // canonical key order again (no key added, none dropped), then compare byte for byte.
+    if (localJson) hubJson = JSON.stringify(inCanonicalOrder(JSON.parse(localJson) as unknown, view.priced));
     const agrees = localJson === hubJson;
     if (!agrees) {
       // Never expected: show the hub's figures (the authority) and tell the hub.
@@ -885,19 +918,25 @@ export class KioskController {
       payment = {
         prompt: null,
         status: last.failure_code === 'DECLINED' ? 'declined' : 'error',
-        declines: payment.declines + (payment.status === 'declined' ? 0 : last.failure_code === 'DECLINED' ? 1 : 0),
+        declines:
+          payment.declines + (payment.status === 'declined' ? 0 : last.failure_code === 'DECLINED' ? 1 : 0),
       };
     } else if (last?.status === 'pending') payment = { ...payment, status: 'waiting' };
     else if (o.payment.captured_amount !== '0.00' && o.order_status === 'created')
       payment = { ...payment, status: 'partial', prompt: null };
     this.set({ order: o, payment });
     if (o.order_status === 'completed' || o.order_status === 'verified') {
-      if (this.state.screen === 'paying' || this.state.screen === 'checkout_wait') this.set({ screen: 'receipt' });
+      if (this.state.screen === 'paying' || this.state.screen === 'checkout_wait')
+        this.set({ screen: 'receipt' });
       const doc = this.state.basket;
       if (doc && doc.state !== 'done') void this.save({ ...doc, state: 'done' });
     } else if (o.order_status === 'cancelled' && this.state.screen === 'paying') {
       void this.backToBasket();
-    } else if (o.order_status === 'created' && this.state.screen !== 'paying' && this.state.basket?.state === 'checkout')
+    } else if (
+      o.order_status === 'created' &&
+      this.state.screen !== 'paying' &&
+      this.state.basket?.state === 'checkout'
+    )
       this.set({ screen: 'paying' });
   }
 
@@ -952,7 +991,12 @@ export class KioskController {
     try {
       if (choice === 'print') {
         const r = await this.opts.hub.requestReceipt(o.order_id, `${o.order_id}:receipt:print`);
-        this.set({ receipt: { qr: r.channel === 'e_receipt' ? (o.receipt?.qr_value ?? null) : null, channel: r.channel } });
+        this.set({
+          receipt: {
+            qr: r.channel === 'e_receipt' ? (o.receipt?.qr_value ?? null) : null,
+            channel: r.channel,
+          },
+        });
         if (r.channel !== 'e_receipt') return this.finish();
       } else {
         const fresh = o.receipt ? o : await this.opts.hub.order(o.order_id);
@@ -1054,12 +1098,31 @@ export class KioskController {
     const a = this.state.approval;
     if (!s || !a) return;
     try {
-      const r = await this.opts.hub.staffDecide(s.token, a.intervention_id, decision, `${a.intervention_id}:${decision}`);
+      const r = await this.opts.hub.staffDecide(
+        s.token,
+        a.intervention_id,
+        decision,
+        `${a.intervention_id}:${decision}`,
+      );
       this.onDecided(r);
     } catch (err) {
       this.notice(err instanceof HubRefusal ? refusalKey(err.code) : 'hubAwayStaff', 'warn');
     }
   }
+}
+
+/** `value` with its object keys in the order `template` has them; keys only in `value` follow. */
+export function inCanonicalOrder(template: unknown, value: unknown): unknown {
+  if (Array.isArray(value))
+    return value.map((v, i) => inCanonicalOrder(Array.isArray(template) ? template[i] : undefined, v));
+  if (value === null || typeof value !== 'object') return value;
+  const src = value as Record<string, unknown>;
+  const tpl = template !== null && typeof template === 'object' && !Array.isArray(template) ? template : {};
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(tpl))
+    if (k in src) out[k] = inCanonicalOrder((tpl as Record<string, unknown>)[k], src[k]);
+  for (const k of Object.keys(src)) if (!(k in out)) out[k] = inCanonicalOrder(undefined, src[k]);
+  return out;
 }
 
 function order(priced: PricedJson, lineId: string): number {

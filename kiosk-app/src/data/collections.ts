@@ -5,7 +5,13 @@
  */
 import type { RxJsonSchema } from 'rxdb';
 
-export const REFERENCE_COLLECTIONS = ['store_config', 'tax_rows', 'categories', 'promotions', 'items'] as const;
+export const REFERENCE_COLLECTIONS = [
+  'store_config',
+  'tax_rows',
+  'categories',
+  'promotions',
+  'items',
+] as const;
 export type ReferenceCollection = (typeof REFERENCE_COLLECTIONS)[number];
 
 export interface ReferenceDoc {

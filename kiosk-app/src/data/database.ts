@@ -17,7 +17,10 @@ export type KioskCollections = Record<ReferenceCollection, RxCollection<Referenc
 };
 export type KioskDatabase = RxDatabase<KioskCollections>;
 
-export async function openKioskDatabase(name: string, storage: RxStorage<unknown, unknown>): Promise<KioskDatabase> {
+export async function openKioskDatabase(
+  name: string,
+  storage: RxStorage<unknown, unknown>,
+): Promise<KioskDatabase> {
   const db = await createRxDatabase<KioskCollections>({
     name,
     storage,
@@ -70,7 +73,11 @@ export interface ReplicationOptions {
   live?: boolean;
 }
 
-export function replicateWithHub(db: KioskDatabase, hub: HubClient, opts: ReplicationOptions = {}): KioskReplication {
+export function replicateWithHub(
+  db: KioskDatabase,
+  hub: HubClient,
+  opts: ReplicationOptions = {},
+): KioskReplication {
   const streams = new Map<string, Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>>();
   const states: RxReplicationState<unknown, Checkpoint>[] = [];
   const batchSize = opts.batchSize ?? 1000;

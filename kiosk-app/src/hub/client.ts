@@ -1,34 +1,22 @@
 /**
- * The kiosk's only door to the hub's HTTP API: every URL and response shape lives here (and in
- * ./schemas.ts), so switching to the hub's published typed client is a change in one folder.
- * Browser-safe: fetch only.
+ * The kiosk's door to the hub: a thin layer over the hub's own typed client
+ * (`@kassa/store-hub/client`), which owns every URL and answer shape. This layer only adds what
+ * the kiosk needs on top: its own Idempotency-Keys (so a replay after a crash is the same
+ * request), a time limit per call, and two kinds of failure — refused (4xx, a plain answer)
+ * or unreachable (retry later).
  */
-import { z } from 'zod';
-import {
-  addLineAnswerSchema,
-  basketAnswerSchema,
-  hubErrorSchema,
-  interventionAnswerSchema,
-  orderAnswerSchema,
-  pairAnswerSchema,
-  pullAnswerSchema,
-  pushAnswerSchema,
-  receiptChannelAnswerSchema,
-  sessionAnswerSchema,
-  staffSessionAnswerSchema,
-} from './schemas';
-import type { HubErrorBody } from './schemas';
+import { createHubClient, HubApiError } from '@kassa/store-hub/client';
+import type { HubApi } from '@kassa/store-hub/client';
 
 /** The hub answered with its `{ error: { code, message, details } }` shape. */
 export class HubRefusal extends Error {
   constructor(
     readonly status: number,
-    readonly body: HubErrorBody,
+    readonly code: string,
+    message: string,
+    readonly details: unknown,
   ) {
-    super(body.message);
-  }
-  get code(): string {
-    return this.body.code;
+    super(message);
   }
 }
 
@@ -43,216 +31,170 @@ export interface HubClientOptions {
   timeoutMs?: number;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Api = HubApi & { setToken(t: string | null): void };
 
 export class HubClient {
-  private readonly f: typeof fetch;
+  private readonly api: Api;
   constructor(private readonly opts: HubClientOptions) {
-    this.f = opts.fetch ?? ((...a) => fetch(...a));
+    this.api = createHubClient({
+      baseUrl: opts.origin,
+      token: opts.token(),
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    }) as Api;
   }
 
   get origin(): string {
     return this.opts.origin;
   }
 
-  private async call<S extends z.ZodType>(
-    schema: S,
-    method: Method,
-    path: string,
-    body?: unknown,
-    opts: { key?: string; bearer?: string; timeoutMs?: number } = {},
-  ): Promise<z.output<S>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = opts.bearer ?? this.opts.token();
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (opts.key) headers['idempotency-key'] = opts.key;
+  /** Runs one call with a time limit; maps the hub's errors to refused / unreachable. */
+  private async run<T>(fn: (api: Api, signal: AbortSignal) => Promise<T>, timeoutMs?: number): Promise<T> {
+    this.api.setToken(this.opts.token());
     const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), opts.timeoutMs ?? this.opts.timeoutMs ?? 15_000);
-    let res: Response;
-    let text: string;
+    const timer = setTimeout(() => ctl.abort(), timeoutMs ?? this.opts.timeoutMs ?? 15_000);
     try {
-      res = await this.f(this.opts.origin + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: ctl.signal,
-      });
-      text = await res.text();
+      return await fn(this.api, ctl.signal);
     } catch (err) {
-      throw new HubUnreachable(`the hub did not answer ${method} ${path}: ${String(err)}`);
+      if (err instanceof HubApiError && err.status >= 400 && err.status < 500 && err.code !== 'HTTP_ERROR')
+        throw new HubRefusal(err.status, err.code, err.message, err.details);
+      if (err instanceof HubApiError && err.code === 'RESPONSE_MISMATCH')
+        throw new HubRefusal(err.status, err.code, err.message, err.details);
+      throw new HubUnreachable(`the hub did not answer: ${String(err)}`);
     } finally {
       clearTimeout(timer);
     }
-    let json: unknown = null;
-    try {
-      json = text ? (JSON.parse(text) as unknown) : null;
-    } catch {
-      // a proxy or a restarting hub may answer HTML; treated as unreachable below
-    }
-    if (!res.ok) {
-      const e = hubErrorSchema.safeParse(json);
-      if (e.success && res.status < 500) throw new HubRefusal(res.status, e.data.error);
-      throw new HubUnreachable(`the hub answered ${res.status} to ${method} ${path}`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success)
-      throw new HubRefusal(res.status, {
-        code: 'UNEXPECTED_ANSWER',
-        message: `the hub's answer to ${method} ${path} has an unexpected shape`,
-        details: parsed.error.issues.slice(0, 5),
-      });
-    return parsed.data;
   }
 
   // --- pairing and staff -----------------------------------------------------------------------
-  async pair(code: string, name: string, retailerDeviceId: string) {
-    return (
-      await this.call(pairAnswerSchema, 'POST', '/v1/devices/pair', {
-        code,
-        name,
-        retailer_device_id: retailerDeviceId,
-        kind: 'self_checkout',
-        platform: 'kassa_kiosk',
-      })
-    ).data;
+  pair(code: string, name: string, retailerDeviceId: string, replace = false) {
+    return this.run((a, signal) =>
+      a.pairDevice({
+        body: {
+          code,
+          name,
+          retailer_device_id: retailerDeviceId,
+          kind: 'self_checkout',
+          platform: 'kassa_kiosk',
+          ...(replace ? { replace: true } : {}),
+        } as never,
+        signal,
+      }),
+    );
   }
-  async staffSignIn(username: string, pin: string) {
-    return (await this.call(staffSessionAnswerSchema, 'POST', '/v1/staff/sessions', { username, pin })).data;
+  staffSignIn(username: string, pin: string) {
+    return this.run((a, signal) => a.staffLogin({ body: { username, pin }, signal }));
   }
-  async staffDecide(staffToken: string, interventionId: string, decision: 'approve' | 'reject', key: string) {
-    return (
-      await this.call(
-        interventionAnswerSchema,
-        'POST',
-        `/v1/interventions/${encodeURIComponent(interventionId)}/decide`,
-        { decision, note: 'decided at the kiosk in staff mode' },
-        { bearer: staffToken, key },
-      )
-    ).data;
+  createPairingCode(staffToken: string) {
+    const staff = createHubClient({ baseUrl: this.opts.origin, token: staffToken });
+    return this.run(() => staff.createPairingCode({}));
+  }
+  staffDecide(staffToken: string, interventionId: string, decision: 'approve' | 'reject', key: string) {
+    const staff = createHubClient({ baseUrl: this.opts.origin, token: staffToken });
+    return this.run((_a, signal) =>
+      staff.decideIntervention({
+        params: { id: interventionId },
+        body: { decision, note: 'decided at the kiosk in staff mode' },
+        idempotencyKey: key,
+        signal,
+      }),
+    );
   }
 
   // --- baskets ---------------------------------------------------------------------------------
-  async startSession(key: string) {
-    return (await this.call(sessionAnswerSchema, 'POST', '/v1/kiosk-sessions', {}, { key })).data;
+  startSession(key: string) {
+    return this.run((a, signal) => a.startKioskSession({ body: {}, idempotencyKey: key, signal }));
   }
-  async basket(basketId: string) {
-    return (await this.call(basketAnswerSchema, 'GET', `/v1/baskets/${encodeURIComponent(basketId)}`)).data;
+  basket(basketId: string) {
+    return this.run((a, signal) => a.getBasket({ params: { id: basketId }, signal }));
   }
-  async addLine(
-    basketId: string,
-    line: { code: string; quantity?: number; weight_g?: number },
-    key: string,
-  ) {
-    return (
-      await this.call(addLineAnswerSchema, 'POST', `/v1/baskets/${encodeURIComponent(basketId)}/lines`, line, {
-        key,
-      })
-    ).data;
+  addLine(basketId: string, line: { code: string; quantity?: number; weight_g?: number }, key: string) {
+    return this.run((a, signal) =>
+      a.addLine({ params: { id: basketId }, body: line, idempotencyKey: key, signal }),
+    );
   }
-  async changeLine(basketId: string, lineId: string, quantity: number, key: string) {
-    return (
-      await this.call(
-        basketAnswerSchema,
-        'PATCH',
-        `/v1/baskets/${encodeURIComponent(basketId)}/lines/${encodeURIComponent(lineId)}`,
-        { quantity },
-        { key },
-      )
-    ).data;
+  changeLine(basketId: string, lineId: string, quantity: number, key: string) {
+    return this.run((a, signal) =>
+      a.changeLine({ params: { id: basketId, lineId }, body: { quantity }, idempotencyKey: key, signal }),
+    );
   }
-  async removeLine(basketId: string, lineId: string, key: string) {
-    return (
-      await this.call(
-        basketAnswerSchema,
-        'DELETE',
-        `/v1/baskets/${encodeURIComponent(basketId)}/lines/${encodeURIComponent(lineId)}`,
-        {},
-        { key },
-      )
-    ).data;
+  removeLine(basketId: string, lineId: string, key: string) {
+    return this.run((a, signal) =>
+      a.removeLine({ params: { id: basketId, lineId }, query: {}, body: {}, idempotencyKey: key, signal }),
+    );
   }
-  async requestAgeCheck(basketId: string, key: string) {
-    return (
-      await this.call(
-        interventionAnswerSchema,
-        'POST',
-        `/v1/baskets/${encodeURIComponent(basketId)}/verification`,
-        {},
-        { key },
-      )
-    ).data;
+  requestAgeCheck(basketId: string, key: string) {
+    return this.run((a, signal) =>
+      a.requestAgeCheck({ params: { id: basketId }, idempotencyKey: key, signal }),
+    );
   }
-  async requestHelp(basketId: string | null, reason: string, key: string) {
-    return (
-      await this.call(
-        interventionAnswerSchema,
-        'POST',
-        '/v1/help-requests',
-        { ...(basketId ? { basket_id: basketId } : {}), reason },
-        { key },
-      )
-    ).data;
+  requestHelp(basketId: string | null, reason: string, key: string) {
+    return this.run((a, signal) =>
+      a.requestHelp({
+        body: { ...(basketId ? { basket_id: basketId } : {}), reason },
+        idempotencyKey: key,
+        signal,
+      }),
+    );
   }
 
   // --- checkout --------------------------------------------------------------------------------
-  async createOrder(basketId: string, key: string) {
-    return (await this.call(orderAnswerSchema, 'POST', '/v1/orders', { basket_id: basketId }, { key })).data;
+  createOrder(basketId: string, key: string) {
+    return this.run((a, signal) =>
+      a.createOrder({ body: { basket_id: basketId }, idempotencyKey: key, signal }),
+    );
   }
-  async order(orderId: string) {
-    return (await this.call(orderAnswerSchema, 'GET', `/v1/orders/${encodeURIComponent(orderId)}`)).data;
+  order(orderId: string) {
+    return this.run((a, signal) => a.getOrder({ params: { id: orderId }, signal }));
   }
-  async tender(orderId: string, t: { amount?: string; simulate?: string }, key: string) {
-    return (
-      await this.call(orderAnswerSchema, 'POST', `/v1/orders/${encodeURIComponent(orderId)}/tenders`, t, {
-        key,
-        timeoutMs: 90_000,
-      })
-    ).data;
+  tender(orderId: string, t: { amount?: string; simulate?: string }, key: string) {
+    return this.run(
+      (a, signal) =>
+        a.startTender({
+          params: { id: orderId },
+          body: { method: 'card', ...t },
+          idempotencyKey: key,
+          signal,
+        }),
+      90_000,
+    );
   }
-  async abort(orderId: string, key: string) {
-    return (
-      await this.call(
-        orderAnswerSchema,
-        'POST',
-        `/v1/orders/${encodeURIComponent(orderId)}/abort`,
-        { cancel_order: true },
-        { key, timeoutMs: 30_000 },
-      )
-    ).data;
+  abort(orderId: string, key: string) {
+    return this.run(
+      (a, signal) =>
+        a.abortPayment({
+          params: { id: orderId },
+          body: { cancel_order: true, reason: 'shopper cancelled at the kiosk' },
+          idempotencyKey: key,
+          signal,
+        }),
+      30_000,
+    );
   }
-  async requestReceipt(orderId: string, key: string) {
-    return (
-      await this.call(
-        receiptChannelAnswerSchema,
-        'POST',
-        `/v1/orders/${encodeURIComponent(orderId)}/receipts`,
-        {},
-        { key },
-      )
-    ).data;
+  requestReceipt(orderId: string, key: string) {
+    return this.run((a, signal) =>
+      a.deliverReceipt({ params: { id: orderId }, body: {}, idempotencyKey: key, signal } as never),
+    );
   }
 
   // --- replication -----------------------------------------------------------------------------
-  async pull(collection: string, checkpoint: { id: string; updatedAt: number } | undefined, limit: number) {
-    const q = new URLSearchParams({ limit: String(limit) });
-    if (checkpoint) {
-      q.set('updatedAt', String(checkpoint.updatedAt));
-      q.set('id', checkpoint.id);
-    }
-    return (
-      await this.call(pullAnswerSchema, 'GET', `/v1/replication/${encodeURIComponent(collection)}/pull?${q}`)
-    ).data;
+  pull(collection: string, checkpoint: { id: string; updatedAt: number } | undefined, limit: number) {
+    return this.run((a, signal) =>
+      a.replicationPull({
+        params: { collection },
+        query: { limit, ...(checkpoint ? { updatedAt: checkpoint.updatedAt, id: checkpoint.id } : {}) },
+        signal,
+      }),
+    );
   }
-  async push(collection: string, rows: unknown[]) {
-    return (
-      await this.call(pushAnswerSchema, 'POST', `/v1/replication/${encodeURIComponent(collection)}/push`, rows)
-    ).data;
+  push(collection: string, rows: unknown[]) {
+    return this.run((a, signal) =>
+      a.replicationPush({ params: { collection }, body: rows as never, signal }),
+    );
   }
 
   /**
    * Tells the hub that the kiosk's canonical JSON differed from the hub's for the same data
-   * version. Best effort: an older hub without the alert endpoint answers 404, which is ignored.
+   * version. Best effort: a hub without the alert endpoint is simply not told.
    */
   async reportPricingMismatch(report: {
     basket_id: string;
@@ -260,25 +202,12 @@ export class HubClient {
     kiosk_json: string;
     hub_json: string;
   }): Promise<boolean> {
+    const call = (this.api as unknown as Record<string, ((i: unknown) => Promise<unknown>) | undefined>)
+      .reportPricingMismatch;
+    if (!call) return false;
     try {
-      await this.call(
-        z.unknown(),
-        'POST',
-        '/v1/alerts/pricing-mismatch',
-        report,
-        { key: `mismatch:${report.basket_id}:${report.data_version}:${report.kiosk_json.length}` },
-      );
+      await this.run(() => call({ body: report }));
       return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Can the hub be reached right now? */
-  async healthy(): Promise<boolean> {
-    try {
-      const r = await this.f(this.opts.origin + '/healthz', { cache: 'no-store' });
-      return r.ok;
     } catch {
       return false;
     }

@@ -1,32 +1,24 @@
 /**
- * Live events from the hub over socket.io (same origin as the API). Every payload is parsed with
- * its zod schema before the app sees it; a malformed event is dropped, never half-applied.
+ * Live events from the hub over socket.io (same origin as the API), each parsed with the
+ * hub's own event schema (`onLiveEvent` from the typed client); a malformed event is dropped.
  */
+import { onLiveEvent } from '@kassa/store-hub/client';
+import type { LiveEventPayload } from '@kassa/store-hub/client';
 import { io } from 'socket.io-client';
-import type { Socket } from 'socket.io-client';
-import type { z } from 'zod';
-import {
-  basketViewSchema,
-  deviceEventSchema,
-  HUB_EVENTS,
-  orderViewSchema,
-  paymentPromptSchema,
-  replicationChangedSchema,
-  stateEventSchema,
-  approvalSchema,
-} from './schemas';
 
 export interface HubEventHandlers {
   connected(): void;
   disconnected(): void;
-  state(s: z.output<typeof stateEventSchema>): void;
-  basketUpdated(b: z.output<typeof basketViewSchema>): void;
-  interventionDecided(i: z.output<typeof approvalSchema>): void;
-  paymentPrompt(p: z.output<typeof paymentPromptSchema>): void;
-  paymentResult(o: z.output<typeof orderViewSchema>): void;
-  orderCompleted(o: z.output<typeof orderViewSchema>): void;
-  deviceEvent(e: z.output<typeof deviceEventSchema>): void;
-  replicationChanged(e: z.output<typeof replicationChangedSchema>): void;
+  state(s: LiveEventPayload<'state'>): void;
+  basketUpdated(b: LiveEventPayload<'basket.updated'>): void;
+  interventionDecided(i: LiveEventPayload<'intervention.decided'>): void;
+  paymentPrompt(p: LiveEventPayload<'payment.prompt'>): void;
+  paymentResult(o: LiveEventPayload<'payment.result'>): void;
+  orderCompleted(o: LiveEventPayload<'order.completed'>): void;
+  deviceEvent(e: LiveEventPayload<'device.event'> & { weight_g?: number }): void;
+  replicationChanged(
+    e: LiveEventPayload<'replication.changed'> & { collection?: string; documents?: unknown[] },
+  ): void;
 }
 
 export interface HubEvents {
@@ -35,30 +27,25 @@ export interface HubEvents {
 }
 
 export function connectHubEvents(origin: string, token: string, h: HubEventHandlers): HubEvents {
-  const socket: Socket = io(origin || undefined, {
+  const socket = io(origin || undefined, {
     auth: { token },
     transports: ['websocket', 'polling'],
     reconnectionDelay: 250,
     reconnectionDelayMax: 2000,
   });
-  const on = <S extends z.ZodType>(name: string, schema: S, fn: (v: z.output<S>) => void): void => {
-    socket.on(name, (payload: unknown) => {
-      const r = schema.safeParse(payload);
-      if (r.success) fn(r.data);
-      else console.warn(`kiosk: dropped a malformed ${name} event`, r.error.issues.slice(0, 3));
-    });
-  };
+  const dropped = (name: string) => (err: unknown) =>
+    console.warn(`kiosk: dropped a malformed ${name} event`, err);
   socket.on('connect', () => h.connected());
   socket.on('disconnect', () => h.disconnected());
   socket.on('connect_error', () => h.disconnected());
-  on(HUB_EVENTS.state, stateEventSchema, h.state);
-  on(HUB_EVENTS.basketUpdated, basketViewSchema, h.basketUpdated);
-  on(HUB_EVENTS.interventionDecided, approvalSchema, h.interventionDecided);
-  on(HUB_EVENTS.paymentPrompt, paymentPromptSchema, h.paymentPrompt);
-  on(HUB_EVENTS.paymentResult, orderViewSchema, h.paymentResult);
-  on(HUB_EVENTS.orderCompleted, orderViewSchema, h.orderCompleted);
-  on(HUB_EVENTS.deviceEvent, deviceEventSchema, h.deviceEvent);
-  on(HUB_EVENTS.replicationChanged, replicationChangedSchema, h.replicationChanged);
+  onLiveEvent(socket, 'state', h.state, dropped('state'));
+  onLiveEvent(socket, 'basket.updated', h.basketUpdated, dropped('basket.updated'));
+  onLiveEvent(socket, 'intervention.decided', h.interventionDecided, dropped('intervention.decided'));
+  onLiveEvent(socket, 'payment.prompt', h.paymentPrompt, dropped('payment.prompt'));
+  onLiveEvent(socket, 'payment.result', h.paymentResult, dropped('payment.result'));
+  onLiveEvent(socket, 'order.completed', h.orderCompleted, dropped('order.completed'));
+  onLiveEvent(socket, 'device.event', h.deviceEvent, dropped('device.event'));
+  onLiveEvent(socket, 'replication.changed', h.replicationChanged, dropped('replication.changed'));
   return {
     get connected() {
       return socket.connected;

@@ -39,7 +39,8 @@ export const de: Record<StringKey, string> = {
   'weigh.manual': 'Oder Gewicht in Gramm eintippen',
   'weigh.add': 'Hinzufügen',
   'weigh.cancel': 'Abbrechen',
-  'offline.banner': 'Offline-Betrieb – scannen Sie einfach weiter. Ihr Warenkorb ist sicher und wird gesendet, sobald das Kassensystem wieder erreichbar ist.',
+  'offline.banner':
+    'Offline-Betrieb – scannen Sie einfach weiter. Ihr Warenkorb ist sicher und wird gesendet, sobald das Kassensystem wieder erreichbar ist.',
   'wait.title': 'Einen Moment bitte',
   'wait.body': 'Wir warten auf die Bestätigung Ihres Warenkorbs durch das Kassensystem.',
   'wait.staff': 'Ein Mitarbeiter wurde gerufen und kommt gleich zu Ihnen.',
@@ -92,16 +93,22 @@ export const de: Record<StringKey, string> = {
   helpComing: 'Hilfe ist unterwegs. Ein Mitarbeiter kommt gleich zu Ihnen.',
   pricingError: 'Dieser Warenkorb konnte nicht berechnet werden. Bitte drücken Sie Hilfe.',
   ageRejected: 'Die Alterskontrolle wurde nicht bestanden, daher wurden die betroffenen Artikel entfernt.',
-  hubAwayPayment: 'Die Zahlung konnte nicht starten, weil das Kassensystem nicht antwortet. Bitte versuchen Sie es gleich noch einmal.',
+  hubAwayPayment:
+    'Die Zahlung konnte nicht starten, weil das Kassensystem nicht antwortet. Bitte versuchen Sie es gleich noch einmal.',
   receiptFailed: 'Der Beleg konnte nicht erstellt werden. Bitte fragen Sie einen Mitarbeiter.',
   badgeUnreadable: 'Dieser Ausweis konnte nicht gelesen werden. Bitte geben Sie die PIN ein.',
   staffRefused: 'Anmeldung abgelehnt. Prüfen Sie Benutzername und PIN und versuchen Sie es erneut.',
   hubAwayStaff: 'Die Anmeldung braucht das Kassensystem, das gerade nicht antwortet.',
-  'err.unknown': 'Dieser Artikel wurde nicht gefunden ({code}). Bitte erneut versuchen, Nummer eintippen oder Hilfe drücken.',
-  'err.badCode': 'Dieser Barcode wurde nicht richtig gelesen. Bitte erneut scannen oder die Nummer eintippen.',
-  'err.expired': 'Dieser Artikel ist abgelaufen und kann nicht verkauft werden. Bitte bringen Sie ihn zu einem Mitarbeiter.',
-  'err.quantity': 'Die Höchstmenge für diesen Artikel ist erreicht. Sie können höchstens noch {allowed} kaufen.',
-  'err.restricted': 'Dieser Artikel kann nicht an der Selbstbedienungskasse verkauft werden. Bitte fragen Sie einen Mitarbeiter.',
+  'err.unknown':
+    'Dieser Artikel wurde nicht gefunden ({code}). Bitte erneut versuchen, Nummer eintippen oder Hilfe drücken.',
+  'err.badCode':
+    'Dieser Barcode wurde nicht richtig gelesen. Bitte erneut scannen oder die Nummer eintippen.',
+  'err.expired':
+    'Dieser Artikel ist abgelaufen und kann nicht verkauft werden. Bitte bringen Sie ihn zu einem Mitarbeiter.',
+  'err.quantity':
+    'Die Höchstmenge für diesen Artikel ist erreicht. Sie können höchstens noch {allowed} kaufen.',
+  'err.restricted':
+    'Dieser Artikel kann nicht an der Selbstbedienungskasse verkauft werden. Bitte fragen Sie einen Mitarbeiter.',
   'err.weight': 'Dieser Artikel muss gewogen werden. Bitte legen Sie ihn auf die Waage.',
   'err.empty': 'Ihr Warenkorb ist leer. Scannen Sie zuerst einen Artikel.',
   'err.badge': 'Das war ein Mitarbeiterausweis, kein Artikel.',

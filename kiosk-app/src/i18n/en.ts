@@ -37,7 +37,8 @@ export const en = {
   'weigh.manual': 'Or type the weight in grams',
   'weigh.add': 'Add',
   'weigh.cancel': 'Cancel',
-  'offline.banner': 'Working offline — keep scanning. Your basket is safe and will be sent when the store system is back.',
+  'offline.banner':
+    'Working offline — keep scanning. Your basket is safe and will be sent when the store system is back.',
   'wait.title': 'One moment, please',
   'wait.body': 'We are waiting for the store system to confirm your basket.',
   'wait.staff': 'A member of staff has been called and will be with you shortly.',
@@ -90,7 +91,8 @@ export const en = {
   helpComing: 'Help is on the way. A member of staff will be with you shortly.',
   pricingError: 'This basket could not be priced. Please press Help.',
   ageRejected: 'The age check was not passed, so the restricted items were removed.',
-  hubAwayPayment: 'The payment could not be started because the store system is not answering. Please wait a moment and try again.',
+  hubAwayPayment:
+    'The payment could not be started because the store system is not answering. Please wait a moment and try again.',
   receiptFailed: 'The receipt could not be prepared. Please ask a member of staff.',
   badgeUnreadable: 'This staff badge could not be read. Please type the PIN instead.',
   staffRefused: 'Staff sign-in was refused. Check the username and PIN and try again.',

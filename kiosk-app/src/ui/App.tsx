@@ -289,7 +289,11 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
           </div>
           <div className="row between total-row">
             <span>{t('scan.total')}</span>
-            <strong data-testid="total" data-hub-total={s.hub.total ?? ''} data-hub-agrees={String(s.hub.agrees)}>
+            <strong
+              data-testid="total"
+              data-hub-total={s.hub.total ?? ''}
+              data-hub-agrees={String(s.hub.agrees)}
+            >
               {m(total)}
             </strong>
           </div>
@@ -357,13 +361,19 @@ function Line({
       <div className="line-tools">
         {!weighed && editable && (
           <div className="stepper" role="group" aria-label={l.item_name}>
-            <button aria-label={t('line.less', { name: l.item_name })} onClick={() => void c.changeQuantity(l.line_id, l.quantity - 1)}>
+            <button
+              aria-label={t('line.less', { name: l.item_name })}
+              onClick={() => void c.changeQuantity(l.line_id, l.quantity - 1)}
+            >
               −
             </button>
             <span aria-live="polite" data-testid="qty">
               {l.quantity}
             </span>
-            <button aria-label={t('line.more', { name: l.item_name })} onClick={() => void c.changeQuantity(l.line_id, l.quantity + 1)}>
+            <button
+              aria-label={t('line.more', { name: l.item_name })}
+              onClick={() => void c.changeQuantity(l.line_id, l.quantity + 1)}
+            >
               +
             </button>
           </div>
@@ -374,7 +384,11 @@ function Line({
           </button>
         )}
         {editable && (
-          <button className="link danger" aria-label={t('line.remove', { name: l.item_name })} onClick={() => void c.removeLine(l.line_id)}>
+          <button
+            className="link danger"
+            aria-label={t('line.remove', { name: l.item_name })}
+            onClick={() => void c.removeLine(l.line_id)}
+          >
             ✕
           </button>
         )}
@@ -444,13 +458,20 @@ function Search({
 }) {
   const [q, setQ] = useState('');
   const items = s.store?.items;
-  const produce = useMemo(() => (items ?? []).filter((i) => i.unit_of_measure !== 'each').slice(0, 24), [items]);
+  const produce = useMemo(
+    () => (items ?? []).filter((i) => i.unit_of_measure !== 'each').slice(0, 24),
+    [items],
+  );
   const hits = useMemo(() => {
     const n = q.trim().toLowerCase();
     if (!n || !items) return [] as Item[];
     const out: Item[] = [];
     for (const i of items) {
-      if (i.item_name.toLowerCase().includes(n) || i.product_identifier === n || i.retailer_product_id === n) {
+      if (
+        i.item_name.toLowerCase().includes(n) ||
+        i.product_identifier === n ||
+        i.retailer_product_id === n
+      ) {
         out.push(i);
         if (out.length >= 12) break;
       }
@@ -491,7 +512,14 @@ function Search({
               </span>
               <span className="tile-name">{i.item_name}</span>
               <span className="muted small">
-                {m(formatMinor(i.unit_of_measure !== 'each' ? (i.price_per_unit_measure ?? i.base_price) : i.selling_price, s.store?.config.currency_exponent ?? 2))}
+                {m(
+                  formatMinor(
+                    i.unit_of_measure !== 'each'
+                      ? (i.price_per_unit_measure ?? i.base_price)
+                      : i.selling_price,
+                    s.store?.config.currency_exponent ?? 2,
+                  ),
+                )}
                 {i.unit_of_measure !== 'each' ? '/kg' : ''}
               </span>
             </button>
@@ -512,10 +540,18 @@ function Weigh({ s, c, t }: { s: KioskState; c: KioskController; t: T }) {
       </div>
       <label className="field">
         {t('weigh.manual')}
-        <input inputMode="numeric" value={g} onChange={(e) => setG(e.target.value.replace(/\D/g, '').slice(0, 6))} />
+        <input
+          inputMode="numeric"
+          value={g}
+          onChange={(e) => setG(e.target.value.replace(/\D/g, '').slice(0, 6))}
+        />
       </label>
       <div className="row">
-        <button className="primary big" disabled={!g || Number(g) < 1} onClick={() => void c.addWeighed(Number(g))}>
+        <button
+          className="primary big"
+          disabled={!g || Number(g) < 1}
+          onClick={() => void c.addWeighed(Number(g))}
+        >
           {t('weigh.add')}
         </button>
         <button className="big" onClick={() => c.cancelWeighing()}>
@@ -667,7 +703,8 @@ function Qr({ value }: { value: string }) {
     qr.make();
     const n = qr.getModuleCount();
     let d = '';
-    for (let r = 0; r < n; r++) for (let col = 0; col < n; col++) if (qr.isDark(r, col)) d += `M${col + 4} ${r + 4}h1v1h-1z`;
+    for (let r = 0; r < n; r++)
+      for (let col = 0; col < n; col++) if (qr.isDark(r, col)) d += `M${col + 4} ${r + 4}h1v1h-1z`;
     return { d, size: n + 8 };
   }, [value]);
   return (
@@ -714,7 +751,8 @@ function useWedge(c: KioskController, s: KioskState) {
         }
         return;
       }
-      if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) buf.current = (buf.current + e.key).slice(-128);
+      if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey)
+        buf.current = (buf.current + e.key).slice(-128);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -722,7 +760,10 @@ function useWedge(c: KioskController, s: KioskState) {
 }
 
 function initials(name: string): string {
-  const words = name.replace(/\(.*?\)/g, '').split(/\s+/).filter(Boolean);
+  const words = name
+    .replace(/\(.*?\)/g, '')
+    .split(/\s+/)
+    .filter(Boolean);
   return ((words[0]?.[0] ?? '') + (words[1]?.[0] ?? '')).toUpperCase();
 }
 

@@ -41,7 +41,8 @@ function ean13(body12: string): string {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(DIST)) throw new Error('kiosk-app/dist is missing: run `npm run build -w kiosk-app` first');
+  if (!fs.existsSync(DIST))
+    throw new Error('kiosk-app/dist is missing: run `npm run build -w kiosk-app` first');
   fs.mkdirSync(SHOTS, { recursive: true });
   dir = tempDir();
   dataDir = path.join(dir, 'hub');
@@ -78,16 +79,30 @@ function item(pred: (i: Record<string, any>) => boolean): Record<string, any> {
   return found;
 }
 
-async function openKiosk(size: keyof typeof SIZES, name: string, query = ''): Promise<{ page: Page; token: string }> {
+/**
+ * Opens a kiosk paired as `name`. By default the app comes from the hub's own /kiosk/ mount;
+ * `local` serves it from a local shell (as the Electron package does) that forwards the API
+ * to the hub, so that it can be reloaded while the hub is away.
+ */
+async function openKiosk(
+  size: keyof typeof SIZES,
+  name: string,
+  query = '',
+  local = false,
+): Promise<{ page: Page; token: string }> {
   const { token } = await pairKiosk({ hubUrl: hub.url, name });
+  const origin = local ? kiosk.url : hub.url;
   const ctx = await browser.newContext({ viewport: SIZES[size], reducedMotion: 'reduce' });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('[kiosk page error]', e.message));
   page.on('console', (m) => {
     if (/^(kiosk:|MISMATCH)/.test(m.text())) console.error('[kiosk console]', m.text().slice(0, 600));
   });
-  await page.goto(`${kiosk.url}/kiosk/?db=kiosk-${name}${query ? '&' + query : ''}#token=${token}`);
-  await page.waitForFunction(() => (window as any).__kiosk?.getState().synced === true, null, { timeout: 60_000 });
+  // /kiosk/index.html: the hub's /kiosk/ mount redirect-loops on "/kiosk/" (reported on the board).
+  await page.goto(`${origin}/kiosk/index.html?db=kiosk-${name}${query ? '&' + query : ''}#token=${token}`);
+  await page.waitForFunction(() => (window as any).__kiosk?.getState().synced === true, null, {
+    timeout: 60_000,
+  });
   return { page, token };
 }
 
@@ -100,7 +115,7 @@ async function shot(page: Page, size: string, name: string): Promise<string> {
 /** The hub's basket for the kiosk's current basket. */
 async function hubBasket(page: Page, token: string): Promise<any> {
   const id = await page.evaluate(() => (window as any).__kiosk.getState().basket?.hub_basket_id);
-  const r = await api(kiosk.url, 'GET', `/v1/baskets/${id}`, token);
+  const r = await api(hub.url, 'GET', `/v1/baskets/${id}`, token);
   expect(r.status).toBe(200);
   return r.body.data;
 }
@@ -110,27 +125,44 @@ async function hubBasket(page: Page, token: string): Promise<any> {
  * checks that the total on screen is the hub's total.
  */
 async function agreed(page: Page, token: string, lines: number): Promise<string> {
-  await page.waitForFunction(
-    (n) => {
-      const s = (window as any).__kiosk.getState();
-      return s.basket && s.basket.ops.length === 0 && s.priced?.lines.length === n && s.hub.agrees === true;
-    },
-    lines,
-    { timeout: 30_000 },
-  ).catch(async (err: unknown) => {
-    const s = await page.evaluate(() => {
-      const k = (window as any).__kiosk.getState();
-      const mm = (window as any).__kiosk.lastMismatch;
-      if (mm) {
-        const a = mm.kiosk as string, b = mm.hub as string;
-        let i = 0;
-        while (i < a.length && a[i] === b[i]) i++;
-        console.warn('MISMATCH at', i, '\nkiosk:', a.slice(Math.max(0, i - 200), i + 200), '\nhub:  ', b.slice(Math.max(0, i - 200), i + 200));
-      }
-      return { ops: k.basket?.ops, lines: k.priced?.lines.length, hub: k.hub, online: k.online, notice: k.notice, store: k.store?.maxStamp };
+  await page
+    .waitForFunction(
+      (n) => {
+        const s = (window as any).__kiosk.getState();
+        return s.basket && s.basket.ops.length === 0 && s.priced?.lines.length === n && s.hub.agrees === true;
+      },
+      lines,
+      { timeout: 30_000 },
+    )
+    .catch(async (err: unknown) => {
+      const s = await page.evaluate(() => {
+        const k = (window as any).__kiosk.getState();
+        const mm = (window as any).__kiosk.lastMismatch;
+        if (mm) {
+          const a = mm.kiosk as string,
+            b = mm.hub as string;
+          let i = 0;
+          while (i < a.length && a[i] === b[i]) i++;
+          console.warn(
+            'MISMATCH at',
+            i,
+            '\nkiosk:',
+            a.slice(Math.max(0, i - 200), i + 200),
+            '\nhub:  ',
+            b.slice(Math.max(0, i - 200), i + 200),
+          );
+        }
+        return {
+          ops: k.basket?.ops,
+          lines: k.priced?.lines.length,
+          hub: k.hub,
+          online: k.online,
+          notice: k.notice,
+          store: k.store?.maxStamp,
+        };
+      });
+      throw new Error(`kiosk and hub did not agree: ${JSON.stringify(s)}: ${String(err)}`);
     });
-    throw new Error(`kiosk and hub did not agree: ${JSON.stringify(s)}: ${String(err)}`);
-  });
   const mismatch = await page.evaluate(() => (window as any).__kiosk.getState().hub.mismatch);
   expect(mismatch).toBe(false);
   const b = await hubBasket(page, token);
@@ -138,7 +170,10 @@ async function agreed(page: Page, token: string, lines: number): Promise<string>
   expect(shown).toBe(b.priced.totals.total_after_tax);
   const text = await page.getByTestId('total').textContent();
   // "£12.34" in English, "12,34 £" in German.
-  expect([`£${b.priced.totals.total_after_tax}`, `${b.priced.totals.total_after_tax.replace('.', ',')} £`]).toContain(text);
+  expect([
+    `£${b.priced.totals.total_after_tax}`,
+    `${b.priced.totals.total_after_tax.replace('.', ',')} £`,
+  ]).toContain(text);
   return b.priced.totals.total_after_tax as string;
 }
 
@@ -170,113 +205,123 @@ function hubDb(): Database.Database {
 }
 
 describe.each(['landscape', 'portrait'] as const)('the shopper journey (%s)', (size) => {
-  it(
-    'scans a promotion, a weighed label and an age-restricted item, passes the age check, is declined then approved, and gets an e-receipt QR',
-    async () => {
-      const { page, token } = await openKiosk(size, `K-${size}`, 'simulate=decline,approve');
-      await shot(page, size, '01-attract');
-      await page.getByRole('button', { name: 'Start' }).click();
-      await shot(page, size, '02-language');
-      await page.getByRole('button', { name: 'English' }).click();
-      await expect.poll(() => page.getByTestId('empty-basket').isVisible()).toBe(true);
-      await shot(page, size, '03-scanning-empty');
+  it('scans a promotion, a weighed label and an age-restricted item, passes the age check, is declined then approved, and gets an e-receipt QR', async () => {
+    const { page, token } = await openKiosk(size, `K-${size}`, 'simulate=decline,approve');
+    await shot(page, size, '01-attract');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await shot(page, size, '02-language');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.getByTestId('empty-basket').isVisible()).toBe(true);
+    await shot(page, size, '03-scanning-empty');
 
-      // 3 for 2 on dairy: three of one dairy item through the keyboard wedge.
-      const dairy = item((i) => i.category_ids?.[0] === 'DAIRY' && !i.selling_price);
-      for (let n = 0; n < 3; n++) await wedge(page, dairy.product_identifier);
-      await agreed(page, token, 1);
-      await expect.poll(() => page.getByTestId('savings').isVisible()).toBe(true);
+    // 3 for 2 on dairy: three of one dairy item through the keyboard wedge.
+    const dairy = item((i) => i.category_ids?.[0] === 'DAIRY' && !i.selling_price);
+    for (let n = 0; n < 3; n++) await wedge(page, dairy.product_identifier);
+    await agreed(page, token, 1);
+    await expect.poll(() => page.getByTestId('savings').isVisible()).toBe(true);
 
-      // A weighed label: 28 + item 10001 + 00750 g.
-      const label = ean13('281000100750');
-      await wedge(page, label);
-      await agreed(page, token, 2);
+    // A weighed label: 28 + item 10001 + 00750 g.
+    const label = ean13('281000100750');
+    await wedge(page, label);
+    await agreed(page, token, 2);
 
-      // The on-screen keypad for a typed code.
-      const bread = item((i) => i.category_ids?.[0] === 'BAKERY');
-      await page.getByRole('button', { name: 'Type a code' }).click();
-      for (const d of bread.product_identifier as string) await page.getByRole('button', { name: d, exact: true }).click();
-      await page.getByRole('button', { name: 'Add item' }).click();
-      await agreed(page, token, 3);
+    // The on-screen keypad for a typed code.
+    const bread = item((i) => i.category_ids?.[0] === 'BAKERY');
+    await page.getByRole('button', { name: 'Type a code' }).click();
+    for (const d of bread.product_identifier as string)
+      await page.getByRole('button', { name: d, exact: true }).click();
+    await page.getByRole('button', { name: 'Add item' }).click();
+    await agreed(page, token, 3);
 
-      // A code that does not exist: a plain sentence, nothing added.
-      await wedge(page, ean13('590000000000'));
-      await expect.poll(() => page.getByTestId('notice').textContent()).toContain('We could not find this item');
-      await shot(page, size, '05-refusal');
+    // A code that does not exist: a plain sentence, nothing added.
+    await wedge(page, ean13('590000000000'));
+    await expect
+      .poll(() => page.getByTestId('notice').textContent())
+      .toContain('We could not find this item');
+    await shot(page, size, '05-refusal');
 
-      // Search: produce tiles with initials, then a PLU item with a weight.
-      await page.getByRole('button', { name: 'Search' }).click();
-      await shot(page, size, '06-search-produce');
-      const banana = item((i) => i.unit_of_measure === 'kg' && i.product_identifier !== '2810001');
-      await page.getByRole('button', { name: new RegExp(banana.item_name.replace(/[()]/g, '.')) }).first().click();
-      await page.getByLabel('Or type the weight in grams').fill('420');
-      await shot(page, size, '07-weigh');
-      await page.getByRole('button', { name: 'Add', exact: true }).click();
-      await agreed(page, token, 4);
+    // Search: produce tiles with initials, then a PLU item with a weight.
+    await page.getByRole('button', { name: 'Search' }).click();
+    await shot(page, size, '06-search-produce');
+    const banana = item((i) => i.unit_of_measure === 'kg' && i.product_identifier !== '2810001');
+    await page
+      .getByRole('button', { name: new RegExp(banana.item_name.replace(/[()]/g, '.')) })
+      .first()
+      .click();
+    await page.getByLabel('Or type the weight in grams').fill('420');
+    await shot(page, size, '07-weigh');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await agreed(page, token, 4);
 
-      // Age-restricted.
-      const beer = item((i) => i.minimum_age_required === 18);
-      await wedge(page, beer.product_identifier);
-      await agreed(page, token, 5);
-      await shot(page, size, '04-basket');
+    // Age-restricted.
+    const beer = item((i) => i.minimum_age_required === 18);
+    await wedge(page, beer.product_identifier);
+    await agreed(page, token, 5);
+    await shot(page, size, '04-basket');
 
-      // Pay → age check waiting screen with the 4-digit code.
-      await page.getByTestId('pay').click();
-      await expect.poll(() => page.getByTestId('age-code').textContent(), { timeout: 20_000 }).toMatch(/^\d{4}$/);
-      const code = await page.getByTestId('age-code').textContent();
-      await shot(page, size, '08-age-check');
-      const staff = await staffToken(hub.url);
-      const hb = await hubBasket(page, token);
-      const list = await api(hub.url, 'GET', '/v1/interventions?status=P', staff);
-      const iv = list.body.data.find((x: any) => x.basket_id === hb.basket_id && x.kind === 'age_check');
-      expect(iv.code).toBe(code);
-      const d = await api(hub.url, 'POST', `/v1/interventions/${iv.intervention_id}/decide`, staff, { decision: 'approve' });
-      expect(d.status).toBe(200);
+    // Pay → age check waiting screen with the 4-digit code.
+    await page.getByTestId('pay').click();
+    await expect
+      .poll(() => page.getByTestId('age-code').textContent(), { timeout: 20_000 })
+      .toMatch(/^\d{4}$/);
+    const code = await page.getByTestId('age-code').textContent();
+    await shot(page, size, '08-age-check');
+    const staff = await staffToken(hub.url);
+    const hb = await hubBasket(page, token);
+    const list = await api(hub.url, 'GET', '/v1/interventions?status=P', staff);
+    const iv = list.body.data.find((x: any) => x.basket_id === hb.basket_id && x.kind === 'age_check');
+    expect(iv.code).toBe(code);
+    const d = await api(hub.url, 'POST', `/v1/interventions/${iv.intervention_id}/decide`, staff, {
+      decision: 'approve',
+    });
+    expect(d.status).toBe(200);
 
-      // Resolved live: the pay screen, a declined card, then an approved one.
-      await expect.poll(() => page.getByTestId('pay-card').isVisible(), { timeout: 20_000 }).toBe(true);
-      const due = await page.getByTestId('due').textContent();
-      expect(due).toBe(`£${hb.priced.totals.total_after_tax}`);
-      await shot(page, size, '09-pay');
-      await page.getByTestId('pay-card').click();
-      await expect.poll(() => page.getByTestId('declined').isVisible(), { timeout: 30_000 }).toBe(true);
-      await shot(page, size, '10-declined');
-      await page.getByRole('button', { name: 'Try again' }).click();
-      await expect.poll(() => page.getByRole('button', { name: 'E-receipt (QR code)' }).isVisible(), { timeout: 30_000 }).toBe(true);
-      await shot(page, size, '11-receipt-choice');
-      await page.getByRole('button', { name: 'E-receipt (QR code)' }).click();
-      await expect.poll(() => page.getByTestId('receipt-qr').isVisible()).toBe(true);
-      await shot(page, size, '12-e-receipt');
-      const orderId = await page.evaluate(() => (window as any).__kiosk.getState().order.order_id);
-      expect(await decodeQr(page)).toBe(`kassa:order:${orderId}`);
-      await page.getByRole('button', { name: 'Done' }).click();
-      await expect.poll(() => page.getByText('Thank you for shopping with us!').isVisible()).toBe(true);
-      await shot(page, size, '13-thanks');
-      await page.getByText('Thank you for shopping with us!').click();
-      await expect.poll(() => page.getByRole('button', { name: 'Start' }).isVisible()).toBe(true);
+    // Resolved live: the pay screen, a declined card, then an approved one.
+    await expect.poll(() => page.getByTestId('pay-card').isVisible(), { timeout: 20_000 }).toBe(true);
+    const due = await page.getByTestId('due').textContent();
+    expect(due).toBe(`£${hb.priced.totals.total_after_tax}`);
+    await shot(page, size, '09-pay');
+    await page.getByTestId('pay-card').click();
+    await expect.poll(() => page.getByTestId('declined').isVisible(), { timeout: 30_000 }).toBe(true);
+    await shot(page, size, '10-declined');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'E-receipt (QR code)' }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
+    await shot(page, size, '11-receipt-choice');
+    await page.getByRole('button', { name: 'E-receipt (QR code)' }).click();
+    await expect.poll(() => page.getByTestId('receipt-qr').isVisible()).toBe(true);
+    await shot(page, size, '12-e-receipt');
+    const orderId = await page.evaluate(() => (window as any).__kiosk.getState().order.order_id);
+    expect(await decodeQr(page)).toBe(`kassa:order:${orderId}`);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => page.getByText('Thank you for shopping with us!').isVisible()).toBe(true);
+    await shot(page, size, '13-thanks');
+    await page.getByText('Thank you for shopping with us!').click();
+    await expect.poll(() => page.getByRole('button', { name: 'Start' }).isVisible()).toBe(true);
 
-      // At the hub: one completed order for this basket, paid at the kiosk's total.
-      const o = await api(kiosk.url, 'GET', `/v1/orders/${orderId}`, token);
-      expect(o.body.data.order_status).toBe('completed');
-      expect(o.body.data.total).toBe(hb.priced.totals.total_after_tax);
-      expect(o.body.data.payment.tenders.map((t: any) => t.status)).toEqual(['failed', 'captured']);
-      const db = hubDb();
-      try {
-        const n = db.prepare(`SELECT count(*) AS n FROM orders WHERE basket_id = ?`).get(hb.basket_id) as { n: number };
-        expect(n.n).toBe(1);
-      } finally {
-        db.close();
-      }
-      await page.context().close();
-    },
-    180_000,
-  );
+    // At the hub: one completed order for this basket, paid at the kiosk's total.
+    const o = await api(hub.url, 'GET', `/v1/orders/${orderId}`, token);
+    expect(o.body.data.order_status).toBe('completed');
+    expect(o.body.data.total).toBe(hb.priced.totals.total_after_tax);
+    expect(o.body.data.payment.tenders.map((t: any) => t.status)).toEqual(['failed', 'captured']);
+    const db = hubDb();
+    try {
+      const n = db.prepare(`SELECT count(*) AS n FROM orders WHERE basket_id = ?`).get(hb.basket_id) as {
+        n: number;
+      };
+      expect(n.n).toBe(1);
+    } finally {
+      db.close();
+    }
+    await page.context().close();
+  }, 180_000);
 });
 
 describe('the hub goes away mid-basket', () => {
   it('keeps scanning with local pricing, keeps the basket across a reload, then completes with exactly one basket and one order', async () => {
     const size = 'landscape';
-    const { page, token } = await openKiosk(size, 'K-offline');
+    const { page, token } = await openKiosk(size, 'K-offline', '', true);
     await page.getByRole('button', { name: 'Start' }).click();
     await page.getByRole('button', { name: 'Deutsch' }).click();
     const snack = item((i) => i.category_ids?.[0] === 'SNACKS');
@@ -297,7 +342,9 @@ describe('the hub goes away mid-basket', () => {
 
     // A reload keeps the basket (RxDB on IndexedDB).
     await page.reload();
-    await page.waitForFunction(() => (window as any).__kiosk?.getState().ready === true, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window as any).__kiosk?.getState().ready === true, null, {
+      timeout: 60_000,
+    });
     await expect.poll(() => page.locator('[data-testid=qty]').allTextContents()).toEqual(['1', '3']);
     expect(await page.getByTestId('total').textContent()).toBe(offlineTotal);
 
@@ -308,21 +355,33 @@ describe('the hub goes away mid-basket', () => {
 
     hub = await startHub(dataDir, hub.port);
     await expect.poll(() => page.getByTestId('pay-card').isVisible(), { timeout: 60_000 }).toBe(true);
-    const b = (await api(kiosk.url, 'GET', `/v1/baskets/${hubBasketId}`, token)).body.data;
+    const b = (await api(hub.url, 'GET', `/v1/baskets/${hubBasketId}`, token)).body.data;
     expect(b.priced.lines.map((l: any) => l.quantity).sort()).toEqual([1, 3]);
-    expect(await page.getByTestId('due').textContent()).toBe(`${b.priced.totals.total_after_tax.replace('.', ',')} £`);
+    expect(await page.getByTestId('due').textContent()).toBe(
+      `${b.priced.totals.total_after_tax.replace('.', ',')} £`,
+    );
     await page.getByTestId('pay-card').click();
-    await expect.poll(() => page.getByRole('button', { name: 'Kein Beleg' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Kein Beleg' }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
     await page.getByRole('button', { name: 'Kein Beleg' }).click();
 
     const db = hubDb();
     try {
-      const orders = db.prepare(`SELECT order_status FROM orders WHERE basket_id = ?`).all(hubBasketId) as { order_status: string }[];
+      const orders = db.prepare(`SELECT order_status FROM orders WHERE basket_id = ?`).all(hubBasketId) as {
+        order_status: string;
+      }[];
       expect(orders).toEqual([{ order_status: 'completed' }]);
-      const device = db.prepare(`SELECT device_id FROM baskets WHERE basket_id = ?`).get(hubBasketId) as { device_id: string };
-      const baskets = db.prepare(`SELECT count(*) AS n FROM baskets WHERE device_id = ?`).get(device.device_id) as { n: number };
+      const device = db.prepare(`SELECT device_id FROM baskets WHERE basket_id = ?`).get(hubBasketId) as {
+        device_id: string;
+      };
+      const baskets = db
+        .prepare(`SELECT count(*) AS n FROM baskets WHERE device_id = ?`)
+        .get(device.device_id) as { n: number };
       expect(baskets.n).toBe(1);
-      const lines = db.prepare(`SELECT count(*) AS n FROM basket_lines WHERE basket_id = ?`).get(hubBasketId) as { n: number };
+      const lines = db
+        .prepare(`SELECT count(*) AS n FROM basket_lines WHERE basket_id = ?`)
+        .get(hubBasketId) as { n: number };
       expect(lines.n).toBe(2);
     } finally {
       db.close();

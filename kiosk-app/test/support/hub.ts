@@ -37,7 +37,9 @@ export function tempDir(prefix = 'kassa-kiosk-test-'): string {
 }
 
 export function importStore(dataDir: string, file: string): void {
-  const r = spawnSync(process.execPath, [HUB_BIN, 'import', file, '--data-dir', dataDir], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [HUB_BIN, 'import', file, '--data-dir', dataDir], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`import failed: ${r.stdout}${r.stderr}`);
 }
 
@@ -49,10 +51,14 @@ export interface RunningHub {
 }
 
 export async function startHub(dataDir: string, port = 0, extra: string[] = []): Promise<RunningHub> {
-  const proc = spawn(process.execPath, [HUB_BIN, 'serve', '--port', String(port), '--data-dir', dataDir, ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn' },
-  });
+  const proc = spawn(
+    process.execPath,
+    [HUB_BIN, 'serve', '--json', '--port', String(port), '--data-dir', dataDir, ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: process.env.HUB_LOG_LEVEL ?? 'warn' },
+    },
+  );
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -89,7 +95,11 @@ export async function api(
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (key) headers['idempotency-key'] = key;
-  const r = await fetch(url + p, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const r = await fetch(url + p, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
