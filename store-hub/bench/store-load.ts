@@ -1,0 +1,387 @@
+/**
+ * Open-loop store load against the real hub process (issue 8 §3 "benchmarks that model a store").
+ *
+ * Each simulated kiosk scans at a human rate — the next scan is due 1–3 s (uniform) after the
+ * previous one was DUE, whether or not its answer has arrived (open loop: a slow hub does not
+ * slow the shoppers down, so queueing shows up in the latency instead of being hidden by it).
+ * Latency is measured from the due time (no coordinated omission). A basket grows to 60 lines,
+ * is checked out (order + card tender against the terminal simulator) and a new one starts.
+ * Every kiosk also holds a socket.io connection, so the hub pushes its live events as in a store.
+ *
+ * Hub-side time comes from the hub's `Server-Timing: app;dur=…` header (guards, validation,
+ * transaction, idempotency record and serialisation), the client-side time includes HTTP and
+ * the bench's own (shared-CPU) event loop.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { ClientRepo } from '../src/modules/clients/repo';
+import { createPairingCode } from '../src/modules/clients/service';
+import { openDatabase } from '../src/platform/db/database';
+import type { RunningHub, Client } from '../test/harness';
+import { importFile, pairKiosk, startHubProcess } from '../test/harness';
+
+export const MAX_LINES = 60;
+
+export interface LoadFigures {
+  kiosks: number;
+  seconds: number;
+  scans: number;
+  scansPerSec: number;
+  client: { p50: number; p99: number };
+  server: { p50: number; p99: number };
+  /** Hub-side scan time by the basket's line count before the scan. */
+  serverByLines: { small: { p50: number; n: number }; large: { p50: number; n: number } };
+  checkouts: number;
+  errors: number;
+  load: { before: number[]; after: number[] };
+}
+
+export const pct = (xs: number[], p: number): number => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+const serverDur = (res: Response): number => {
+  const m = /app;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
+  return m ? Number(m[1]) : NaN;
+};
+
+interface Kiosk {
+  client: Client;
+  socket: Socket;
+  basket: string;
+  lines: number;
+}
+
+/** A fetch that returns the parsed body and the hub-side duration. */
+async function call(
+  k: Kiosk,
+  method: string,
+  p: string,
+  body: unknown,
+  key: string,
+): Promise<{ status: number; body: { data?: Record<string, unknown> }; server: number }> {
+  const res = await fetch(k.client.url + p, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${k.client.token}`,
+      ...(method === 'GET' ? {} : { 'idempotency-key': key }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const parsed = (await res.json()) as { data?: Record<string, unknown> };
+  return { status: res.status, body: parsed, server: serverDur(res) };
+}
+
+export interface StoreHub {
+  hub: RunningHub;
+  kiosks: Kiosk[];
+  codes: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts a hub on the demo store and pairs `n` kiosks, each with its socket.io connection. */
+export async function startStore(demoFile: string, n: number): Promise<StoreHub> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-bench-load-'));
+  if (importFile(dir, demoFile).code !== 0) throw new Error('demo import failed');
+  const hub = await startHubProcess(dir, ['--sim-decide-ms', '0'], {
+    LOG_LEVEL: 'warn',
+    KASSA_VALIDATE_RESPONSES: '0',
+  });
+  const doc = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as {
+    items: { product_identifier: string; requires_approval?: boolean; unit_of_measure?: string }[];
+  };
+  // Counted items a kiosk may sell without staff: every scan of a new code adds a line.
+  const codes = doc.items
+    .filter((i) => !i.requires_approval && (i.unit_of_measure ?? 'each') === 'each')
+    .map((i) => i.product_identifier);
+  const codesDb = openDatabase(dir, { migrate: false });
+  const kiosks: Kiosk[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const code = i === 0 ? hub.pairingCode : createPairingCode(new ClientRepo(codesDb)).code;
+      const { client } = await pairKiosk(hub.url, code, `BENCH-${i + 1}`);
+      const socket = io(hub.url, { auth: { token: client.token }, transports: ['websocket'] });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      kiosks.push({ client, socket, basket: '', lines: 0 });
+    }
+  } finally {
+    codesDb.close();
+  }
+  return {
+    hub,
+    kiosks,
+    codes,
+    stop: async () => {
+      for (const k of kiosks) k.socket.close();
+      await hub.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let keySeq = 0;
+const key = (): string => `bench-${process.pid}-${++keySeq}`;
+
+async function newBasket(k: Kiosk): Promise<void> {
+  const r = await call(k, 'POST', '/v1/baskets', {}, key());
+  if (r.status !== 201 && r.status !== 200) throw new Error(`basket: ${JSON.stringify(r.body)}`);
+  k.basket = String(r.body.data!.basket_id);
+  k.lines = 0;
+}
+
+async function checkout(k: Kiosk): Promise<void> {
+  const o = await call(k, 'POST', '/v1/orders', { basket_id: k.basket }, key());
+  if (o.status >= 300) throw new Error(`order: ${JSON.stringify(o.body)}`);
+  const order = (o.body.data as { order: { order_id: string } }).order;
+  const t = await call(k, 'POST', `/v1/orders/${order.order_id}/tenders`, { method: 'card' }, key());
+  if (t.status >= 300) throw new Error(`tender: ${JSON.stringify(t.body)}`);
+}
+
+const lineCount = (data: Record<string, unknown> | undefined): number | null => {
+  const b = (data?.basket ?? data) as { priced?: { lines?: unknown[] }; line_count?: number } | undefined;
+  if (typeof b?.line_count === 'number') return b.line_count;
+  return b?.priced?.lines?.length ?? null;
+};
+
+/**
+ * One open-loop run: the first `n` kiosks scan for warm-up + measure seconds; only scans due
+ * during the measured window count.
+ */
+export async function openLoop(
+  store: StoreHub,
+  n: number,
+  opts: { warmupS: number; measureS: number; scanPath?: (basket: string) => string },
+): Promise<LoadFigures> {
+  const kiosks = store.kiosks.slice(0, n);
+  for (const k of kiosks) await newBasket(k);
+  const loadBefore = os.loadavg();
+  const t0 = performance.now();
+  const measureFrom = t0 + opts.warmupS * 1000;
+  const end = measureFrom + opts.measureS * 1000;
+  const client: number[] = [];
+  const server: number[] = [];
+  const small: number[] = [];
+  const large: number[] = [];
+  let errors = 0;
+  let checkouts = 0;
+  let rnd = 0x2545f491 ^ n;
+  const rand = (): number => {
+    // xorshift: the same schedule for the same kiosk count, run after run.
+    rnd ^= rnd << 13;
+    rnd ^= rnd >>> 17;
+    rnd ^= rnd << 5;
+    return (rnd >>> 0) / 4294967296;
+  };
+  const path = opts.scanPath ?? ((b: string) => `/v1/baskets/${b}/lines`);
+  await Promise.all(
+    kiosks.map(async (k, ki) => {
+      let due = t0 + rand() * 3000; // kiosks do not start in lockstep
+      const inFlight = new Set<Promise<void>>();
+      let sent = 0;
+      while (due < end) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const dueAt = due;
+        const before = k.lines;
+        const code = store.codes[Math.floor(rand() * store.codes.length)]!;
+        const p = call(k, 'POST', path(k.basket), { code }, key()).then(
+          (r) => {
+            const took = performance.now() - dueAt;
+            const lines = lineCount(r.body.data);
+            if (r.status !== 201 && r.status !== 200) errors++;
+            else if (lines !== null) k.lines = Math.max(k.lines, lines);
+            if (dueAt >= measureFrom && dueAt < end) {
+              client.push(took);
+              if (!Number.isNaN(r.server)) {
+                server.push(r.server);
+                if (before <= 10) small.push(r.server);
+                else if (before >= MAX_LINES - 10) large.push(r.server);
+              }
+            }
+          },
+          () => {
+            errors++;
+          },
+        );
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+        sent++;
+        due += 1000 + rand() * 2000;
+        if (sent >= MAX_LINES) {
+          // The shopper pays, then the next one starts; scans resume on the human schedule.
+          await Promise.all(inFlight);
+          try {
+            await checkout(k);
+            checkouts++;
+          } catch {
+            errors++;
+          }
+          await newBasket(k);
+          sent = 0;
+          due = Math.max(due, performance.now());
+        }
+        void ki;
+      }
+      await Promise.all(inFlight);
+    }),
+  );
+  const loadAfter = os.loadavg();
+  return {
+    kiosks: n,
+    seconds: opts.measureS,
+    scans: client.length,
+    scansPerSec: client.length / opts.measureS,
+    client: { p50: pct(client, 50), p99: pct(client, 99) },
+    server: { p50: pct(server, 50), p99: pct(server, 99) },
+    serverByLines: {
+      small: { p50: pct(small, 50), n: small.length },
+      large: { p50: pct(large, 50), n: large.length },
+    },
+    checkouts,
+    errors,
+    load: { before: loadBefore, after: loadAfter },
+  };
+}
+
+/**
+ * Hub-side cost of one scan into a basket of `lines` lines, on a quiet hub: one kiosk, one
+ * request at a time, `reps` baskets built to lines-1 and the lines-th scan timed.
+ */
+export async function perScanCost(store: StoreHub, lines: number, reps: number): Promise<number> {
+  const k = store.kiosks[0]!;
+  const took: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    await newBasket(k);
+    const pick = (i: number): string => store.codes[(r * 211 + i * 37) % store.codes.length]!;
+    for (let i = 0; i < lines - 1; i++)
+      await call(k, 'POST', `/v1/baskets/${k.basket}/lines`, { code: pick(i) }, key());
+    const res = await call(k, 'POST', `/v1/baskets/${k.basket}/lines`, { code: pick(lines - 1) }, key());
+    took.push(res.server);
+  }
+  return pct(took, 50);
+}
+
+/**
+ * Closed-loop scan throughput (each scan is one hub commit): `c` kiosks scanning back to back
+ * for `seconds`, baskets restarted at 60 lines. Returns commits per second.
+ */
+export async function hubCommitsPerSec(store: StoreHub, c: number, seconds: number): Promise<number> {
+  const kiosks = store.kiosks.slice(0, c);
+  for (const k of kiosks) await newBasket(k);
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    kiosks.map(async (k, ki) => {
+      let i = 0;
+      while (performance.now() < end) {
+        if (k.lines >= MAX_LINES - 1) await newBasket(k);
+        const code = store.codes[(ki * 997 + i++ * 31) % store.codes.length]!;
+        const r = await call(k, 'POST', `/v1/baskets/${k.basket}/lines`, { code }, key());
+        k.lines = lineCount(r.body.data) ?? k.lines + 1;
+        n++;
+      }
+    }),
+  );
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * The same writes a scan commits, straight through better-sqlite3 on the hub's schema and
+ * pragmas: the line row, the basket row with its priced JSON (`pricedBytes`), and the
+ * idempotency record (`answerBytes`) — one transaction per scan.
+ */
+export function rawCommitsPerSec(
+  seconds: number,
+  sizes: { pricedBytes: number; answerBytes: number; lineBytes: number },
+  synchronous: 'FULL' | 'NORMAL' = 'FULL',
+): number {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-bench-raw-'));
+  const db = openDatabase(dir);
+  try {
+    db.pragma(`synchronous = ${synchronous}`);
+    const device = 'raw-device';
+    db.prepare(
+      `INSERT INTO devices(device_id, retailer_device_id, kind, platform, name, token_hash, paired_at) VALUES (?, 'raw', 'self_checkout', 'android_kiosk', 'raw', 'x', '2026-01-01')`,
+    ).run(device);
+    const pricedJson = 'x'.repeat(sizes.pricedBytes);
+    const answer = 'y'.repeat(sizes.answerBytes);
+    const line = 'z'.repeat(sizes.lineBytes);
+    const insBasket = db.prepare(
+      `INSERT INTO baskets(basket_id, device_id, session_id, state, version, created_at, updated_at) VALUES (?, ?, NULL, 'active', 0, ?, ?)`,
+    );
+    const insLine = db.prepare(
+      `INSERT INTO basket_lines(line_id, basket_id, seq, input, created_at) VALUES (?, ?, ?, ?, ?)`,
+    );
+    const upd = db.prepare(
+      `UPDATE baskets SET priced = ?, pricing_error = NULL, requires_approval = 0, version = version + 1, updated_at = ? WHERE basket_id = ?`,
+    );
+    const idem = db.prepare(
+      `INSERT OR IGNORE INTO idempotency(device_id, key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    let basket = '';
+    let seq = 0;
+    let n = 0;
+    const scan = db.transaction(() => {
+      const at = new Date().toISOString();
+      if (seq % MAX_LINES === 0) {
+        basket = `b${n}`;
+        insBasket.run(basket, device, at, at);
+      }
+      insLine.run(`l${n}`, basket, ++seq, line, at);
+      upd.run(pricedJson, at, basket);
+      idem.run(device, `k${n}`, 'h', 201, answer, at);
+    });
+    const end = performance.now() + seconds * 1000;
+    const t0 = performance.now();
+    while (performance.now() < end) {
+      scan.immediate();
+      n++;
+    }
+    return n / ((performance.now() - t0) / 1000);
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Typical payload sizes of a mid-basket scan (30 lines), read back from the hub's database. */
+export async function scanSizes(
+  store: StoreHub,
+): Promise<{ pricedBytes: number; answerBytes: number; lineBytes: number }> {
+  const k = store.kiosks[0]!;
+  await newBasket(k);
+  for (let i = 0; i < 30; i++)
+    await call(
+      k,
+      'POST',
+      `/v1/baskets/${k.basket}/lines`,
+      { code: store.codes[(i * 53) % store.codes.length]! },
+      key(),
+    );
+  const db = new Database(path.join(store.hub.dataDir, 'kassa-hub.sqlite'), { readonly: true });
+  try {
+    const b = db.prepare(`SELECT length(priced) AS n FROM baskets WHERE basket_id = ?`).get(k.basket) as {
+      n: number;
+    };
+    const l = db
+      .prepare(`SELECT CAST(avg(length(input)) AS INTEGER) AS n FROM basket_lines WHERE basket_id = ?`)
+      .get(k.basket) as { n: number };
+    const a = db
+      .prepare(`SELECT length(response) AS n FROM idempotency ORDER BY rowid DESC LIMIT 1`)
+      .get() as { n: number };
+    return { pricedBytes: b.n, answerBytes: a.n, lineBytes: l.n };
+  } finally {
+    db.close();
+  }
+}
