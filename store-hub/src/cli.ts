@@ -17,6 +17,7 @@ import { StoreDataCache } from './modules/catalog/store-data';
 import { ClientRepo } from './modules/clients/repo';
 import { createPairingCode } from './modules/clients/service';
 import { openDatabase } from './platform/db/database';
+import { startSyncFromEnv } from './sync';
 
 export const DEFAULT_DATA_DIR = path.join(os.homedir(), '.kassa', 'hub');
 
@@ -80,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
           logger,
           staticMounts: DEFAULT_STATIC_MOUNTS,
           extensions: EXTENSIONS,
+          // Cloud sync (src/sync): a no-op unless KASSA_KAFKA_BROKERS is set.
+          startSync: startSyncFromEnv,
           ...(values['terminal-timeout-ms']
             ? { terminalTimeoutMs: Number(values['terminal-timeout-ms']) }
             : {}),

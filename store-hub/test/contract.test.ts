@@ -136,6 +136,19 @@ describe('the typed client', () => {
     socket.close();
   });
 
+  it('serves staff calls too: outbox status (with the sync relay’s state when it runs) and lockouts', async () => {
+    const anon = createHubClient({ baseUrl: hub.url });
+    const session = await anon.staffLogin({ body: { username: 'manager', pin: '123456' } });
+    const staff = createHubClient({ baseUrl: hub.url, token: session.token });
+    const status = await staff.syncStatus();
+    expect(status).toMatchObject({
+      backlog: expect.any(Number),
+      last_hub_seq: expect.any(Number),
+      sync: null,
+    });
+    expect(await staff.listLockouts()).toEqual([]);
+  });
+
   it('imports nothing a browser cannot load (zod, schema files, promo-core only)', () => {
     const allowedBare = new Set(['zod', '@kassa/promo-core', 'bark-js']);
     const seen = new Set<string>();

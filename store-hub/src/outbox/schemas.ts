@@ -35,6 +35,8 @@ export const outboxStatusSchema = z.object({
   backlog: z.number().int(),
   oldest_unsent_at: z.string().nullable(),
   last_hub_seq: z.number().int(),
+  /** The cloud relay and inbox (src/sync) when sync runs: connection, last error, stream versions. */
+  sync: z.looseObject({}).nullable().optional(),
 });
 
 export const outboxQuerySchema = z.object({
