@@ -1,41 +1,142 @@
 #!/usr/bin/env bash
-# `npm run demo`: set up a fresh clone, generate the demo store if absent, and run the store hub
-# with it on the embedded defaults (SQLite data directory, terminal simulator).
-#   KASSA_DEMO_DIR   data directory (default: .data/demo-hub in the repository)
-#   PORT             port (default 8750)
-#   KASSA_DEMO_HARDWARE=0  skip the simulated lane scanner and receipt printer
+# `npm run demo`: set up a fresh clone, generate the demo store if absent, and run the whole
+# system on embedded defaults: the store hub (SQLite) with the card-terminal simulator, a simulated
+# lane (scanner + receipt printer on socat pty pairs), the shopper kiosk paired as K1, the staff
+# console, and — where Java can run Kafka — a local Kafka broker and the HQ service (PGlite) with
+# its dashboard. It prints one block with every URL and login a person needs.
+#   KASSA_DEMO_DIR        hub data directory (default: .data/demo-hub in the repository)
+#   PORT / HQ_PORT        hub port (default 8750) / HQ port (default 8760)
+#   KASSA_DEMO_HARDWARE=0 leave out the simulated lane scanner and receipt printer
+#   KASSA_DEMO_CLOUD=0    leave out the broker and HQ (the store alone)
+#   KASSA_DEMO_RESET=1    start again from a fresh demo store, broker and HQ database
 set -euo pipefail
 cd "$(dirname "$0")/.."
+REPO="$PWD"
 
 bash scripts/setup.sh
 
-DATA_DIR="${KASSA_DEMO_DIR:-$PWD/.data/demo-hub}"
-DEMO_FILE="$PWD/.data/demo-store.json"
+DATA="$REPO/.data"
+if [ "${KASSA_DEMO_RESET:-0}" = "1" ]; then
+  bash scripts/kafka/broker.sh stop > /dev/null 2>&1 || true
+  rm -rf "$DATA"
+fi
+mkdir -p "$DATA"
+DATA_DIR="${KASSA_DEMO_DIR:-$DATA/demo-hub}"
+DEMO_FILE="$DATA/demo-store.json"
+RUN="$DATA/demo-run"
+mkdir -p "$RUN"
+HUB_PORT="${PORT:-8750}"
+HQ_PORT="${HQ_PORT:-8760}"
+HOST="${HOST:-127.0.0.1}"
+HUB_URL="http://$HOST:$HUB_PORT"
+HQ_URL="http://$HOST:$HQ_PORT"
 HUB="node store-hub/bin/store-hub.mjs"
+HQ="node cloud-sync/bin/hq.mjs"
+TSX="node node_modules/tsx/dist/cli.mjs"
 
+say() { echo "demo: $*"; }
+fail() { echo "demo: $*" >&2; exit 1; }
+
+pids=()
+broker_started=0
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
+  if [ "$broker_started" = 1 ]; then bash scripts/kafka/broker.sh stop > /dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! (exec 3<> "/dev/tcp/$HOST/$1") 2> /dev/null; }
+port_free "$HUB_PORT" || fail "port $HUB_PORT is already in use (another demo running?). Stop it, or run: PORT=<another port> npm run demo"
+
+# wait_for <what> <url> <log> <pid>: poll until the URL answers, or explain why not.
+wait_for() {
+  for _ in $(seq 1 600); do
+    curl -fsS -o /dev/null "$2" 2> /dev/null && return 0
+    kill -0 "$4" 2> /dev/null || { tail -20 "$3" >&2; fail "$1 stopped while starting (log: $3)"; }
+    sleep 0.2
+  done
+  fail "$1 did not answer at $2 within 2 minutes (log: $3)"
+}
+
+# --- the demo store --------------------------------------------------------------------------
 if [ ! -f "$DEMO_FILE" ]; then
-  npx tsx scripts/demo-data/generate.ts "$DEMO_FILE"
+  say "generating the demo store (3,000 items, ~40 promotions)"
+  $TSX scripts/demo-data/generate.ts "$DEMO_FILE" > /dev/null
 fi
 if [ ! -f "$DATA_DIR/kassa-hub.sqlite" ]; then
-  echo "demo: importing the demo store into $DATA_DIR"
-  $HUB import "$DEMO_FILE" --data-dir "$DATA_DIR" > "$PWD/.data/demo-import-report.json" || {
-    cat "$PWD/.data/demo-import-report.json"; exit 1; }
+  say "importing the demo store into $DATA_DIR"
+  $HUB import "$DEMO_FILE" --data-dir "$DATA_DIR" > "$RUN/import-report.txt" 2>&1 || {
+    cat "$RUN/import-report.txt"; exit 1; }
+fi
+STORE_ID="$(node -e 'const d=require(process.argv[1]); console.log((d.store_config ?? d.store ?? {}).store_id ?? "")' "$DEMO_FILE")"
+
+# Passwords for the demo's broker users, made once per demo directory.
+SECRETS="$DATA/demo-secrets.env"
+if [ ! -f "$SECRETS" ]; then
+  (umask 077 && {
+    echo "HQ_KAFKA_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+    echo "HUB_KAFKA_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  } > "$SECRETS")
+fi
+# shellcheck disable=SC1090
+. "$SECRETS"
+
+# --- the local broker and HQ -----------------------------------------------------------------
+CLOUD=0
+CLOUD_WHY=""
+HUB_ENV=()
+if [ "${KASSA_DEMO_CLOUD:-1}" = "0" ]; then
+  CLOUD_WHY="left out (KASSA_DEMO_CLOUD=0)"
+elif ! command -v java > /dev/null 2>&1; then
+  CLOUD_WHY="Java is not installed, so there is no local Kafka broker; the store runs alone"
+elif ! bash scripts/kafka/broker.sh fetch > "$RUN/kafka-fetch.log" 2>&1; then
+  CLOUD_WHY="Kafka's jars could not be fetched ($(tail -1 "$RUN/kafka-fetch.log")); the store runs alone"
+elif [ -z "$STORE_ID" ]; then
+  CLOUD_WHY="the demo store has no store_id; the store runs alone"
+else
+  export KASSA_KAFKA_DIR="$DATA/demo-kafka"
+  if ! bash scripts/kafka/broker.sh status > /dev/null 2>&1; then
+    if [ ! -f "$KASSA_KAFKA_DIR/server.properties" ]; then
+      say "formatting the local Kafka broker (first run)"
+      bash scripts/kafka/broker.sh format --user "hq:$HQ_KAFKA_PASSWORD" --user "hub-$STORE_ID:$HUB_KAFKA_PASSWORD" > "$RUN/kafka.log" 2>&1
+    fi
+    say "starting the local Kafka broker"
+    bash scripts/kafka/broker.sh start >> "$RUN/kafka.log" 2>&1 || { tail -5 "$RUN/kafka.log" >&2; fail "the Kafka broker did not start (log: $RUN/kafka.log)"; }
+    broker_started=1
+  fi
+  BROKERS="127.0.0.1:$(sed -n 's/^port=//p' "$KASSA_KAFKA_DIR/ports")"
+  bash scripts/kafka/broker.sh admin-config | $TSX scripts/demo/kafka-provision.ts "$STORE_ID" >> "$RUN/kafka.log" 2>&1 \
+    || fail "could not create the demo store's topics and ACLs (log: $RUN/kafka.log)"
+
+  HQ_DB="$DATA/demo-hq"
+  if [ ! -d "$HQ_DB" ]; then
+    say "creating the HQ database (PGlite) with the demo store and a few days of history"
+    $HQ store --from "$DEMO_FILE" --db "$HQ_DB" > "$RUN/hq-setup.log" 2>&1 || { cat "$RUN/hq-setup.log" >&2; fail "could not register the demo store at HQ"; }
+    if [ -f cloud-sync/scripts/demo-history.ts ]; then
+      $TSX cloud-sync/scripts/demo-history.ts --db "$HQ_DB" --store "$DEMO_FILE" >> "$RUN/hq-setup.log" 2>&1 \
+        || { tail -5 "$RUN/hq-setup.log" >&2; fail "could not generate the HQ history (log: $RUN/hq-setup.log)"; }
+    fi
+  fi
+  port_free "$HQ_PORT" || fail "port $HQ_PORT is already in use. Stop that process, or run: HQ_PORT=<another port> npm run demo"
+  HQ_KAFKA_PASSWORD="$HQ_KAFKA_PASSWORD" $HQ serve --db "$HQ_DB" --brokers "$BROKERS" --sasl-user hq \
+    --port "$HQ_PORT" --host "$HOST" > "$RUN/hq.log" 2>&1 &
+  hq_pid=$!; pids+=("$hq_pid")
+  HUB_ENV=(KASSA_KAFKA_BROKERS="$BROKERS" KASSA_KAFKA_USERNAME="hub-$STORE_ID" KASSA_KAFKA_PASSWORD="$HUB_KAFKA_PASSWORD" KASSA_STORE_ID="$STORE_ID")
+  CLOUD=1
 fi
 
+# --- the simulated lane ----------------------------------------------------------------------
 HW_ARGS=()
 if [ "${KASSA_DEMO_HARDWARE:-1}" != "0" ]; then
-  # A simulated lane: a serial scanner and a receipt printer on socat pty pairs, wired to
-  # the kiosk paired as K1, so that a newcomer sees both working without owning either.
-  RUN="$PWD/.data/demo-run"
-  mkdir -p "$RUN"
-  pids=()
-  cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-  trap cleanup EXIT INT TERM
+  # A serial scanner and a receipt printer on socat pty pairs, wired to the kiosk paired as K1,
+  # so that a newcomer sees both working without owning either.
+  rm -f "$RUN/scanner-sim" "$RUN/scanner" "$RUN/printer-sim" "$RUN/printer"
   socat "pty,raw,echo=0,link=$RUN/scanner-sim" "pty,raw,echo=0,link=$RUN/scanner" & pids+=($!)
   socat "pty,raw,echo=0,link=$RUN/printer-sim" "pty,raw,echo=0,link=$RUN/printer" & pids+=($!)
   for _ in $(seq 50); do [ -e "$RUN/scanner" ] && [ -e "$RUN/printer" ] && break; sleep 0.1; done
-  node hardware/bin/hardware.mjs simulate printer --port "$RUN/printer-sim" > "$PWD/.data/demo-paper.log" 2>&1 & pids+=($!)
-  cat > "$RUN/devices.json" <<JSON
+  node hardware/bin/hardware.mjs simulate printer --port "$RUN/printer-sim" > "$DATA/demo-paper.log" 2>&1 & pids+=($!)
+  cat > "$RUN/devices.json" << JSON
 {
   "devices": [
     { "id": "lane1-scanner", "kind": "scanner", "transport": "serial", "match": { "path": "$RUN/scanner" } },
@@ -45,10 +146,59 @@ if [ "${KASSA_DEMO_HARDWARE:-1}" != "0" ]; then
 }
 JSON
   HW_ARGS=(--hardware "$RUN/devices.json")
-  echo "demo: simulated lane for the kiosk paired as K1 (retailer_device_id \"K1\"):"
-  echo "demo:   scan:    node hardware/bin/hardware.mjs simulate scanner --port $RUN/scanner-sim 4006381333931"
-  echo "demo:   receipts print to .data/demo-paper.log (tail -f it)"
 fi
 
-echo "demo: staff sign-in for the console and API: username 'manager', PIN 123456"
-$HUB serve --data-dir "$DATA_DIR" --port "${PORT:-8750}" --host "${HOST:-127.0.0.1}" "${HW_ARGS[@]}"
+# --- the hub ---------------------------------------------------------------------------------
+say "starting the store hub"
+env "${HUB_ENV[@]}" $HUB serve --data-dir "$DATA_DIR" --port "$HUB_PORT" --host "$HOST" "${HW_ARGS[@]}" \
+  > "$RUN/hub.out" 2> "$RUN/hub.err" &
+hub_pid=$!; pids+=("$hub_pid")
+wait_for "the store hub" "$HUB_URL/openapi.json" "$RUN/hub.err" "$hub_pid"
+KIOSK_URL="$($TSX kiosk-app/scripts/pair-url.ts --hub "$HUB_URL" --name K1 2> "$RUN/pair.log")" \
+  || { cat "$RUN/pair.log" >&2; fail "could not pair the demo kiosk K1 (log: $RUN/pair.log)"; }
+if [ "$CLOUD" = 1 ]; then wait_for "the HQ service" "$HQ_URL/openapi.json" "$RUN/hq.log" "$hq_pid"; fi
+CODES="$($HUB demo-codes --data-dir "$DATA_DIR" 2> /dev/null | sed '/^Codes to scan:$/d' || true)"
+
+# --- what a person needs ---------------------------------------------------------------------
+cat << EOF
+
+  Kassa demo is running — open these in a browser on this machine:
+
+  Shopper kiosk (paired as K1)
+    $KIOSK_URL
+    Scan by typing a code and pressing Enter anywhere on the page, or use the on-screen keypad.
+
+  Staff console
+    $HUB_URL/console/
+    Sign in as manager, password kassa-demo (or staff id manager, PIN 123456).
+EOF
+if [ "$CLOUD" = 1 ]; then
+  cat << EOF
+
+  HQ dashboard (Kafka broker $BROKERS)
+    $HQ_URL/dashboard/
+    Sign in as admin, password kassa-admin.
+EOF
+else
+  echo
+  echo "  HQ: not started — $CLOUD_WHY."
+fi
+cat << EOF
+
+  Codes to scan
+$(printf '%s\n' "$CODES" | sed 's/^/  /')
+EOF
+if [ "${KASSA_DEMO_HARDWARE:-1}" != "0" ]; then
+  cat << EOF
+
+  Simulated lane scanner and printer for K1
+    scan:     node hardware/bin/hardware.mjs simulate scanner --port $RUN/scanner-sim <code>
+    receipts: tail -f .data/demo-paper.log
+EOF
+fi
+cat << EOF
+
+  API: $HUB_URL/openapi.json   Logs: $RUN/   Stop: Ctrl+C
+EOF
+
+wait "$hub_pid"
