@@ -8,8 +8,17 @@ export function laneRoutes(r: HubRouter, s: Services): void {
     if (!device.lane_device_id) throw new HubError('NO_LANE', 'this device is not attached to a lane');
     const lane = s.pairing.repo.get(device.lane_device_id);
     if (!lane) throw new HubError('NO_LANE', 'this device’s lane kiosk is not paired');
-    s.bus.emitTo(lane.device_id, 'device.event', { from: device.device_id, ...body });
-    if (body.type !== 'scan' || !body.code) return reply(200, { routed_to: lane.device_id });
+    // The event itself is news whether or not the scan then adds a line (not a committed change).
+    s.bus.emit('event', {
+      to: lane.device_id,
+      name: 'device.event',
+      payload: { from: device.device_id, ...body },
+    });
+    if (body.type !== 'scan') return reply(200, { routed_to: lane.device_id });
+    if (!body.code)
+      throw new HubError('VALIDATION_FAILED', 'a scan event needs its code', {
+        issues: [{ path: 'code', message: 'required for type scan' }],
+      });
     const basket = s.baskets.activeBasket(lane.device_id);
     if (!basket) throw new HubError('NO_ACTIVE_BASKET', 'the lane has no active basket');
     const added = s.baskets.addLine(lane, basket, {
