@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluate } from '../src';
-import { numericSafe, roundDivN } from '../src/promotions/numeric';
+import { numericSafe, roundDivN, sortByKeys } from '../src/promotions/numeric';
 import { arithmetic } from '../src/promotions/state';
 import { basketSpaceArb, spacePromoArb } from './support/promotion-space';
 import { group, line, promo, request, type Json } from './support/promotions';
@@ -69,6 +69,23 @@ describe('number paths = bigint paths', () => {
         expect(BigInt(roundDivN(Number(n), Number(d)))).toBe((2n * n + d) / (2n * d));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('sortByKeys orders like the built-in sort (keys, then index), short and long lists', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 0, maxLength: 80 }),
+        fc.constantFrom<1 | -1>(1, -1),
+        (keyList, dir) => {
+          const keys = Float64Array.from(keyList);
+          const idx = keyList.map((_, i) => i).reverse();
+          const expected = [...idx].sort((a, b) => (keys[a]! - keys[b]!) * dir || a - b);
+          expect(sortByKeys([...idx], keys, dir)).toEqual(expected);
+          expect([...sortByKeys(Int32Array.from(idx), keys, dir)]).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

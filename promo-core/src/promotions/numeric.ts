@@ -25,3 +25,30 @@ export function roundDivN(n: number, d: number): number {
   else if (r >= b) q++;
   return q;
 }
+
+/**
+ * Sorts unit indices in place by key (ascending, or descending with dir = -1), ties by
+ * index. Short lists use an insertion sort, which allocates nothing (the built-in sort
+ * takes a work copy on every call); long ones the built-in sort.
+ */
+export function sortByKeys<T extends number[] | Int32Array>(xs: T, keys: Float64Array, dir: 1 | -1 = 1): T {
+  const n = xs.length;
+  if (n > 48) {
+    (xs as number[]).sort((a, b) => (keys[a]! - keys[b]!) * dir || a - b);
+    return xs;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = xs[i]!;
+    const kx = keys[x]!;
+    let j = i - 1;
+    while (j >= 0) {
+      const y = xs[j]!;
+      const c = (keys[y]! - kx) * dir || y - x;
+      if (c <= 0) break;
+      xs[j + 1] = y;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  return xs;
+}

@@ -1,5 +1,6 @@
 /** Discount primitives (spec §7): amounts per unit, splits, validity, limit and cap. */
 import { roundDiv } from '../money';
+import { sortByKeys } from './numeric';
 import type { EvalState, Plan, PlannedSet, PlannedTarget } from './state';
 import type { DiscountType, Promotion, SelectionCriteria } from './types';
 
@@ -111,10 +112,7 @@ export function sortUnits(
   if (sortKeys.length < st.units.length) sortKeys = new Float64Array(st.units.length * 2);
   const keys = sortKeys;
   for (const u of units) keys[u] = st.numeric ? priceBaseN(p, st, u) : Number(priceBase(p, st, u));
-  const out = units.slice();
-  if (criteria === 'm') out.sort((a, b) => keys[b]! - keys[a]! || a - b);
-  else out.sort((a, b) => keys[a]! - keys[b]! || a - b);
-  return out;
+  return sortByKeys(units.slice(), keys, criteria === 'm' ? -1 : 1);
 }
 
 /** §6.4 on the state's number mirrors (only when `st.numeric`). */

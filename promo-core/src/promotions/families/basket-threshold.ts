@@ -2,7 +2,7 @@
 import { priceBaseN, proportionalSplit, priceBase, rawDiscount } from '../primitives';
 import type { Plan, PlannedTarget } from '../state';
 import { emptyPlan } from '../state';
-import { roundDivN } from '../numeric';
+import { roundDivN, sortByKeys } from '../numeric';
 import type { FamilyContext } from './context';
 
 export function planBasketThreshold(ctx: FamilyContext): Plan {
@@ -48,7 +48,7 @@ function planWithNumbers(ctx: FamilyContext): Plan {
       R[count++] = u;
   }
   if (count === 0) return emptyPlan();
-  const receivers = R.subarray(0, count).sort((a, b) => bases[a]! - bases[b]! || a - b);
+  const receivers = sortByKeys(R.subarray(0, count), bases);
   let sumR = 0;
   for (const u of receivers) sumR += bases[u]!;
 
