@@ -21,7 +21,13 @@ import { replayDeadLetters } from './dead-letters';
 import { recomputeAggregates } from './ingest';
 import type { PublishStream } from './publishing';
 import { documentFromCsv, OutboxSender, planPublication, publish, PublishError } from './publishing';
-import { startHqServer } from './server';
+import { createDashboard } from './dashboard-api';
+import type { DashDb } from './access';
+import { ensureUser, migrateDashboard } from './access';
+import type { Request } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import type { HqAction } from './server';
+import { HttpError, startHqServer } from './server';
 import { upsertStore } from './stores';
 
 export const DEFAULT_DB = path.join(os.homedir(), '.kassa', 'hq');
@@ -33,7 +39,10 @@ const USAGE = `usage: hq <serve|consume|store|publish|replay-dead-letters|recomp
   store --from <hub import.json>           registers the file's store_config (chain and region become groups)
   publish <catalog|promotions|tax> <file> (--store ID…|--group G…) [--mode snapshot|delta] [--dry-run] (--db …|--url …)
   replay-dead-letters [--store ID] (--db …|--url …)
-  recompute --db …`;
+  users add --username U --role admin|merchandiser|analyst|store-ops (password on stdin) --db …
+  recompute --db …
+HTTP access: a dashboard session (cookie + CSRF, roles) or "Authorization: Bearer $HQ_API_TOKEN"
+(set HQ_API_TOKEN for serve and for the --url commands); HQ_OPEN_API=1 opens /v1 (dev only).`;
 
 const log = (msg: string, ctx: object = {}): void => {
   process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), msg, ...ctx })}\n`);
@@ -113,6 +122,8 @@ export async function main(argv: string[]): Promise<number> {
       demo: { type: 'boolean' },
       from: { type: 'string' },
       'stores-from': { type: 'string' },
+      username: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -154,11 +165,27 @@ export async function main(argv: string[]): Promise<number> {
       if (!kafka) log('no --brokers: HQ runs without Kafka (publications wait in the outbox)');
       await consumer?.start();
       if (cmd === 'serve') await sender?.start();
+      const dash = cmd === 'serve' ? createDashboard({ db: h.db, publisher: sender, log }) : null;
+      // Machines (the hq CLI with --url, scripts) use a bearer token; people use dashboard sessions.
+      const token = process.env.HQ_API_TOKEN ?? '';
+      const authorize = async (req: Request, action: HqAction): Promise<string | null> => {
+        const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        if (given !== undefined) {
+          const a = Buffer.from(given);
+          const b = Buffer.from(token);
+          if (token && a.length === b.length && timingSafeEqual(a, b)) return 'api-token';
+          throw new HttpError(401, 'TOKEN_INVALID', 'The API token is not valid.');
+        }
+        if (process.env.HQ_OPEN_API === '1') return null;
+        return dash!.authorize(req, action);
+      };
       const server =
         cmd === 'serve'
           ? await startHqServer({
               db: h.db,
               publisher: sender,
+              extensions: [dash!],
+              authorize,
               port: Number(v.port ?? process.env.HQ_PORT ?? 8760),
               host: v.host ?? '127.0.0.1',
             })
@@ -272,6 +299,30 @@ export async function main(argv: string[]): Promise<number> {
         const report = await replayDeadLetters(h.db, v.store?.[0] ? { storeId: v.store[0] } : {});
         print({ data: report });
         return report.still_failing.length === 0 ? 0 : 1;
+      } finally {
+        await h.close();
+      }
+    }
+    case 'users': {
+      // hq users add --username U --role admin|merchandiser|analyst|store-ops  (password on stdin)
+      if (rest[0] !== 'add' || !v.username || !v.role) {
+        process.stderr.write(
+          'usage: hq users add --username U --role admin|merchandiser|analyst|store-ops < password\n',
+        );
+        return 2;
+      }
+      const password = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+      const h = await openDb();
+      try {
+        const dash = h.db as unknown as DashDb;
+        await migrateDashboard(dash);
+        const u = await ensureUser(dash, {
+          username: v.username,
+          role: v.role,
+          password,
+        } as Parameters<typeof ensureUser>[1]);
+        print({ data: u });
+        return 0;
       } finally {
         await h.close();
       }

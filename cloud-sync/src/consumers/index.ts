@@ -29,6 +29,9 @@ export interface ConsumerOptions {
   /** Records per database transaction (default 500). */
   chunk?: number;
   log?: (msg: string, ctx?: Record<string, unknown>) => void;
+  /** Group session (default 30 s) and heartbeat (3 s): fault tests shorten them. */
+  sessionTimeout?: number;
+  heartbeatInterval?: number;
   /** Test hook: after each applied chunk. */
   onChunk?: (outcomes: IngestOutcome[]) => void;
 }
@@ -92,8 +95,8 @@ export class HqConsumer {
   private async run(kafka: kafkajs.Kafka): Promise<void> {
     const consumer = kafka.consumer({
       groupId: this.o.groupId ?? HQ_CONSUMER_GROUP,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.o.sessionTimeout ?? 30_000,
+      heartbeatInterval: this.o.heartbeatInterval ?? 3_000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;

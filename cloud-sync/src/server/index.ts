@@ -283,16 +283,21 @@ export async function startHqServer(
 ): Promise<RunningHqServer> {
   for (const ext of o.extensions ?? []) await ext.start?.();
   const app = createHqApp(o);
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(o.port ?? 0, o.host ?? '127.0.0.1', (err?: Error) =>
+      err ? reject(err) : resolve(s),
+    );
+    s.once('error', reject);
   });
   const addr = server.address() as AddressInfo;
   return {
     url: `http://${addr.address}:${addr.port}`,
     server,
     close: async () => {
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // Idle keep-alive connections would hold close() open.
+      server.closeIdleConnections?.();
+      await closed;
       for (const ext of o.extensions ?? []) await ext.stop?.();
     },
   };

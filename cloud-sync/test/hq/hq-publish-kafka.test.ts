@@ -18,6 +18,7 @@ const env = kafkaEnv();
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/hq.mjs');
 const S1 = 't23';
 const S2 = 't24';
+const TOKEN = 'test-token-for-the-hq-api';
 
 const item = (i: number, price = '1.99') => ({
   item_id: `item-${i}`,
@@ -36,7 +37,7 @@ describe.skipIf(!env)('publishing through hq serve', () => {
   const call = async (method: string, p: string, body?: unknown, type = 'application/json') => {
     const res = await fetch(url + p, {
       method,
-      headers: { 'content-type': type },
+      headers: { 'content-type': type, authorization: `Bearer ${TOKEN}` },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -49,7 +50,7 @@ describe.skipIf(!env)('publishing through hq serve', () => {
       process.execPath,
       [BIN, 'serve', '--db', dir, '--brokers', k.brokers.join(','), '--sasl-user', 'hq', '--port', '0'],
       {
-        env: { ...process.env, HQ_KAFKA_PASSWORD: k.users.hq },
+        env: { ...process.env, HQ_KAFKA_PASSWORD: k.users.hq, HQ_API_TOKEN: TOKEN },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -198,5 +199,8 @@ describe.skipIf(!env)('publishing through hq serve', () => {
     ).toBe(404);
     expect((await call('GET', '/v1/sales/daily?from=2026-01-01')).status).toBe(400);
     expect((await call('GET', '/openapi.json')).body.openapi).toBe('3.1.0');
+    // Without the token or a dashboard session, /v1 is closed; a wrong token is refused.
+    expect((await fetch(`${url}/v1/stores`)).status).toBe(401);
+    expect((await fetch(`${url}/v1/stores`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
   });
 });
