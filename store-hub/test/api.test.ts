@@ -55,7 +55,7 @@ describe('devices and auth', () => {
     expect(r.body.error.code).toBe('DEVICE_UNAUTHENTICATED');
   });
 
-  it('a pairing code works once', async () => {
+  it('a pairing code works once', { timeout: 60_000 }, async () => {
     const code = pairingCode(hub.dataDir);
     await pairKiosk(hub.url, code, 'K9');
     await expect(pairKiosk(hub.url, code, 'K10')).rejects.toThrow(/PAIRING_CODE_INVALID/);

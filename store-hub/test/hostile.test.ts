@@ -14,7 +14,6 @@ import {
   Client,
   FIXTURE,
   importFile,
-  pairingCode,
   pairKiosk,
   removeTempDirs,
   staffClient,
@@ -58,6 +57,9 @@ afterAll(async () => {
   removeTempDirs();
 });
 
+/** A fresh pairing code over the staff API (cheaper than a CLI process per code). */
+const newCode = async (): Promise<string> =>
+  (await (await staffClient(hub.url)).req('POST', '/v1/staff/pairing-codes')).body.data.code;
 const basket = async (): Promise<string> => (await kiosk.req('POST', '/v1/baskets', {})).body.data.basket_id;
 const expectError = (r: { status: number; body: any }, status: number, code: string): void => {
   expect(r.status, JSON.stringify(r.body)).toBe(status);
@@ -134,7 +136,7 @@ describe('guessable secrets', () => {
 
   it('locks a client address after 10 wrong pairing codes, even for a valid code', async () => {
     const anon = new Client(hub.url);
-    const good = pairingCode(dir);
+    const good = await newCode();
     const body = (code: string) => ({ code, name: 'X', retailer_device_id: `X-${code}` });
     for (let i = 0; i < 10; i++)
       expectError(
@@ -152,7 +154,7 @@ describe('guessable secrets', () => {
   }, 60_000);
 
   it('refuses a second pairing of a live retailer_device_id unless it explicitly replaces (and revokes) it', async () => {
-    const codes = [pairingCode(dir), pairingCode(dir), pairingCode(dir)];
+    const codes = [await newCode(), await newCode()];
     const first = await pairKiosk(hub.url, codes[0]!, 'LANE7');
     await expect(pairKiosk(hub.url, codes[1]!, 'LANE7')).rejects.toThrow(/DEVICE_ALREADY_PAIRED/);
     expect((await first.client.req('POST', '/v1/baskets', {})).status).toBe(201);
