@@ -11,6 +11,7 @@ import type { BasketInput } from './modules/catalog/pricing';
 import type { StaffUser } from './modules/staff/schemas';
 import type { Db } from './platform/db/database';
 import type { HubRouter, Services } from './services';
+import { consoleExtension } from './modules/console/extension';
 
 /** Basket-level pricing inputs a module may add (e.g. staff discounts, a tax-mode override). */
 export type BasketAdjustments = Partial<
@@ -41,4 +42,4 @@ export interface HubExtension {
 }
 
 /** The extensions `store-hub serve` runs with. Append yours here. */
-export const EXTENSIONS: HubExtension[] = [];
+export const EXTENSIONS: HubExtension[] = [consoleExtension()];

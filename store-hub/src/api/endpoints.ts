@@ -15,6 +15,7 @@ import { staffEndpoints } from '../modules/staff/schemas';
 import { laneEndpoints } from '../lanes/schemas';
 import { outboxEndpoints } from '../outbox/schemas';
 import { securityEndpoints } from '../modules/security/schemas';
+import { CONSOLE_ENDPOINTS } from '../modules/console/endpoints';
 
 export const ENDPOINTS = {
   ...catalogEndpoints,
@@ -29,6 +30,7 @@ export const ENDPOINTS = {
   ...replicationEndpoints,
   ...outboxEndpoints,
   ...securityEndpoints,
+  ...CONSOLE_ENDPOINTS,
 } as const;
 
 export type Endpoints = typeof ENDPOINTS;

@@ -4,6 +4,7 @@
  * reads the status. Node-free, so the browser client shares the same list of codes.
  */
 import { z } from 'zod';
+import { CONSOLE_ERROR_STATUS } from '../modules/console-auth/errors';
 
 export const ERROR_STATUS = {
   // the request itself
@@ -81,6 +82,7 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   // Modules that arrived later keep their codes beside them (modules/<x>/errors.ts) and are
   // spread in here, e.g. `...CONSOLE_ERROR_STATUS,`.
+  ...CONSOLE_ERROR_STATUS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,5 +1,5 @@
 /** Typed calls to the hub's console endpoints (one function per endpoint). */
-import { del, get, post, put, qs } from './http';
+import { del, get, post, qs } from './http';
 import type {
   AssistBasket,
   AuditEntry,
@@ -108,7 +108,7 @@ export const api = {
     post<unknown>(`/v1/console/orders/${encodeURIComponent(orderId)}/fail-verification`, { reason }),
   exitSettings: () => get<{ random_check_percent: string }>('/v1/console/settings/exit-checks'),
   saveExitSettings: (random_check_percent: string) =>
-    put<{ random_check_percent: string }>('/v1/console/settings/exit-checks', { random_check_percent }),
+    post<{ random_check_percent: string }>('/v1/console/settings/exit-checks', { random_check_percent }),
 
   devices: () => get<{ devices: DeviceInfo[] }>('/v1/console/devices'),
   pairingCode: () => post<{ code: string; expires_at: string }>('/v1/console/pairing-codes', {}),

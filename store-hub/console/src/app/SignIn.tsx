@@ -24,7 +24,7 @@ export function SignIn() {
         mode === 'password' ? await api.signInPassword(name, secret) : await api.signInPin(name, secret),
       );
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'STAFF_LOCKED_OUT')
+      if (err instanceof ApiError && err.code === 'TOO_MANY_ATTEMPTS')
         setError(t('err.locked', { minutes: Math.ceil(Number(err.details.retry_after_seconds ?? 60) / 60) }));
       else if (err instanceof ApiError && err.code === 'STAFF_ACCOUNT_EXPIRED') setError(t('err.expired'));
       else if (err instanceof ApiError && err.status === 401) setError(t('err.signIn'));

@@ -20,19 +20,27 @@ import {
 } from './pricing';
 import { storeConfigSchema } from './store-config';
 import { newId } from '../../platform/ids';
+import type { Permission } from '../console-auth/permissions';
+import { PERMISSIONS } from '../console-auth/permissions';
+import { hashStaffAccess, staffAccessInputShape, upsertStaffAccess } from '../console-auth/service';
 
 export const staffInputSchema = z.object({
   user_id: z.string().min(1).max(64).optional(),
   username: z.string().min(1).max(64),
   display_name: z.string().max(100).default(''),
   pin: z.string().regex(/^\d{4,8}$/, 'a PIN of 4–8 digits'),
+  // Every §1.1 flag (console modules check them on the hub); unknown flags are refused.
   permissions: z
-    .object({
-      can_approve_age: z.boolean().default(false),
-      can_import: z.boolean().default(false),
-      can_refund: z.boolean().default(false),
-    })
-    .default({ can_approve_age: false, can_import: false, can_refund: false }),
+    .object(
+      Object.fromEntries(PERMISSIONS.map((p) => [p, z.boolean().default(false)])) as Record<
+        Permission,
+        z.ZodDefault<z.ZodBoolean>
+      >,
+    )
+    .strict()
+    .default(Object.fromEntries(PERMISSIONS.map((p) => [p, false])) as Record<Permission, boolean>),
+  // The staff console's fields (issue 12), kept in its own staff_access table.
+  ...staffAccessInputShape,
 });
 
 const categoryDocSchema = z.object({ category_id: z.string().min(1).max(128) }).passthrough();
@@ -303,7 +311,7 @@ export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Pro
   if (rejected.length > 0) return { file, applied: false, counts, rejected, warnings };
 
   const staffHashed = await Promise.all(
-    staff.map(async (s) => ({ ...s, pin_hash: await argon2.hash(s.pin) })),
+    staff.map(async (s) => ({ ...s, pin_hash: await argon2.hash(s.pin), access: await hashStaffAccess(s) })),
   );
 
   db.transaction(() => {
@@ -362,7 +370,10 @@ export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Pro
       `INSERT INTO staff_users(user_id, username, display_name, pin_hash, permissions) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(username) DO UPDATE SET display_name = excluded.display_name, pin_hash = excluded.pin_hash, permissions = excluded.permissions, active = 1`,
     );
-    for (const s of staffHashed)
+    const staffId = db.prepare<[string], { user_id: string }>(
+      `SELECT user_id FROM staff_users WHERE username = ?`,
+    );
+    for (const s of staffHashed) {
       upStaff.run(
         s.user_id ?? newId(),
         s.username,
@@ -370,6 +381,8 @@ export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Pro
         s.pin_hash,
         JSON.stringify(s.permissions),
       );
+      upsertStaffAccess(db, staffId.get(s.username)!.user_id, s.access);
+    }
   }).immediate();
   return { file, applied: true, counts, rejected, warnings };
 }

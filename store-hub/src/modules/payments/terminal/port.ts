@@ -44,5 +44,10 @@ export interface PaymentTerminal {
   /** Asks the terminal to stop; answers the transaction's final state (it may have been approved first). */
   cancel(tenderId: string): Promise<TerminalResult>;
   /** Reverses an approved transaction (void before settlement or refund). */
-  refund(tenderId: string, amount: bigint): Promise<{ ok: boolean; reference: string; reason?: string }>;
+  /** `scenario` (simulator only): approve, decline or timeout. */
+  refund(
+    tenderId: string,
+    amount: bigint,
+    scenario?: string,
+  ): Promise<{ ok: boolean; reference: string; reason?: string }>;
 }

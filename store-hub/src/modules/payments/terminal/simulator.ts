@@ -31,6 +31,7 @@ interface Row {
   approved_amount: string | null;
   started_at: number;
   reason: string | null;
+  refunded: string | null;
 }
 
 export class TerminalSimulator implements PaymentTerminal {
@@ -152,15 +153,26 @@ export class TerminalSimulator implements PaymentTerminal {
     return this.result(this.get(tenderId)!);
   }
 
+  /**
+   * Refunds accumulate and never exceed what was approved. `scenario` plays a refund out like
+   * a payment: approve (default), decline, or timeout (never answers; the caller gives up).
+   */
   async refund(
     tenderId: string,
     amount: bigint,
+    scenario?: string,
   ): Promise<{ ok: boolean; reference: string; reason?: string }> {
     const row = this.get(tenderId);
     if (!row || row.state !== 'approved')
       return { ok: false, reference: '', reason: 'no approved transaction' };
-    this.db.prepare(`UPDATE txns SET refunded = ? WHERE tender_id = ?`).run(amount.toString(), tenderId);
-    return { ok: true, reference: `SIM-RF-${tenderId}` };
+    if (scenario === 'decline')
+      return { ok: false, reference: '', reason: 'refund declined by the acquirer' };
+    if (scenario === 'timeout') return new Promise(() => undefined);
+    const refunded = BigInt(row.refunded ?? '0') + amount;
+    if (row.approved_amount !== null && refunded > BigInt(row.approved_amount))
+      return { ok: false, reference: '', reason: 'refund above the approved amount' };
+    this.db.prepare(`UPDATE txns SET refunded = ? WHERE tender_id = ?`).run(refunded.toString(), tenderId);
+    return { ok: true, reference: `SIM-RF-${tenderId}-${refunded}` };
   }
 
   close(): void {

@@ -13,8 +13,10 @@
 import { m0001 } from './0001-initial-store-schema';
 import { m0002 } from './0002-receipt-input';
 import { m0003 } from './0003-cancelled-orders-keep-their-basket';
+import { m0004 } from './0004-staff-console';
+import { m0005 } from './0005-sync-inbox';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];

@@ -1,0 +1,25 @@
+/**
+ * Error codes the console modules answer with, and their HTTP status; spread into the hub's
+ * one catalogue (platform/errors.ts) so the status table stays single.
+ */
+export const CONSOLE_ERROR_STATUS = {
+  CSRF_TOKEN_INVALID: 403,
+  STAFF_ACCOUNT_EXPIRED: 403,
+  PIN_RESET_REQUIRED: 403,
+  PIN_INVALID: 422,
+  MODULE_NOT_ALLOWED: 403,
+  REFUND_EXCEEDS_REFUNDABLE: 422,
+  REFUND_NOT_ALLOWED: 409,
+  REFUND_METHOD_NOT_ALLOWED: 422,
+  PARTIAL_REFUND_BLOCKED: 422,
+  SHIFT_ALREADY_OPEN: 409,
+  NO_ACTIVE_SHIFT: 409,
+  SHIFT_CLOSED: 409,
+  WORKER_ID_REQUIRED: 422,
+  DENOMINATION_MISMATCH: 422,
+  CASH_UP_UNBALANCED: 422,
+  PRICE_OVERRIDE_LIMIT: 422,
+  ORDER_NOT_VERIFIABLE: 409,
+  DEVICE_REVOKED: 409,
+  NO_PRINTER: 409,
+} as const satisfies Record<string, number>;

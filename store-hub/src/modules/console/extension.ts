@@ -1,0 +1,71 @@
+/**
+ * The console as a hub extension (src/extensions.ts): basket adjustments for promo-core, last
+ * contact of paired clients, cookie sessions for the staff guard and the socket handshake, and
+ * the console endpoints bound on the hub's router (its guards, validation and idempotency).
+ */
+import type { HubExtension } from '../../extensions';
+import type { Db } from '../../platform/db/database';
+import type { PaymentTerminal } from '../payments/terminal/port';
+import type { PrintFn } from '../receipts/service';
+import { staffAdjustmentsFor } from '../assistance/service';
+import { ConsoleAuth } from '../console-auth/service';
+import { buildConsole } from './index';
+import { consoleRoutes } from './routes';
+
+const auths = new WeakMap<Db, ConsoleAuth>();
+const authFor = (db: Db): ConsoleAuth => {
+  let a = auths.get(db);
+  if (!a) auths.set(db, (a = new ConsoleAuth(db)));
+  return a;
+};
+const touches = new WeakMap<Db, (deviceId: string, at: string) => void>();
+
+export function consoleExtension(opts: { refundTerminalTimeoutMs?: number } = {}): HubExtension {
+  return {
+    name: 'console',
+    basketAdjustments: (db, basketId) => {
+      const a = staffAdjustmentsFor(db, basketId);
+      return {
+        ...(a.basket_discounts.length > 0 ? { basket_discounts: a.basket_discounts } : {}),
+        ...(a.tax_mode_override ? { tax_mode_override: a.tax_mode_override } : {}),
+      };
+    },
+    onDeviceSeen: (db, deviceId) => {
+      let st = touches.get(db);
+      if (!st) {
+        const prepared = db.prepare<[string, string]>(
+          `INSERT INTO device_contact(device_id, last_contact_at) VALUES (?, ?)
+           ON CONFLICT(device_id) DO UPDATE SET last_contact_at = excluded.last_contact_at`,
+        );
+        st = (id, at) => void prepared.run(id, at);
+        touches.set(db, st);
+      }
+      st(deviceId, new Date().toISOString());
+    },
+    staffFromRequest: (db, req) => authFor(db).fromRequest(req),
+    staffFromHandshake: (db, headers) => authFor(db).fromCookieHeader(headers.cookie),
+    mount: (_app, { services, router }) => {
+      const s = services as typeof services & {
+        terminal?: PaymentTerminal;
+        printerFor?: (deviceId: string) => PrintFn | null;
+      };
+      if (!s.terminal) throw new Error('the console extension needs services.terminal');
+      const c = buildConsole(
+        {
+          db: s.db,
+          tx: s.tx,
+          bus: s.bus,
+          store: s.store,
+          pairing: s.pairing,
+          baskets: s.baskets,
+          interventions: s.interventions,
+          receipts: s.receipts,
+          terminal: s.terminal,
+          printerFor: s.printerFor ?? (() => null),
+        },
+        opts,
+      );
+      consoleRoutes(router, c);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { endpoint } from '../../platform/http/contract';
+import { refundRecordSchema } from '../order-review/schemas';
+
+export const refundRequestSchema = z.object({
+  order_id: z.string().min(1).max(64),
+  lines: z
+    .array(z.object({ line_id: z.string().min(1).max(128), quantity: z.number().int().min(1).max(100000) }))
+    .min(1)
+    .max(500)
+    .refine((ls) => new Set(ls.map((l) => l.line_id)).size === ls.length, 'each line once'),
+  method: z.enum(['card', 'cash']),
+  reason: z.string().trim().min(1).max(200),
+  register_device_id: z.string().min(1).max(64).optional(),
+  simulate: z.enum(['approve', 'decline', 'timeout']).optional(),
+});
+
+export const refundableSchema = z.object({
+  order_id: z.string(),
+  o_id: z.number().int(),
+  lines: z.array(
+    z.object({
+      line_id: z.string(),
+      name: z.string(),
+      quantity: z.number().int(),
+      refunded_quantity: z.number().int(),
+      processing_quantity: z.number().int(),
+      refundable_quantity: z.number().int(),
+      refundable_amount: z.string(),
+      unit_paid: z.string(),
+      unit_tax: z.string(),
+    }),
+  ),
+  methods: z.array(z.enum(['card', 'cash'])),
+  partial_allowed: z.boolean(),
+});
+
+const id = z.object({ id: z.string().min(1).max(64) });
+
+export const refundEndpoints = {
+  consoleRefundable: endpoint({
+    id: 'consoleRefundable',
+    method: 'get',
+    path: '/v1/console/orders/:id/refundable',
+    summary: 'per line: paid, refunded, in progress and refundable, with unit paid price and tax',
+    auth: 'staff',
+    idempotency: 'none',
+    params: id,
+    response: refundableSchema,
+    status: [200],
+    errors: ['PERMISSION_DENIED', 'NOT_FOUND'],
+  }),
+  consoleRefund: endpoint({
+    id: 'consoleRefund',
+    method: 'post',
+    path: '/v1/console/refunds',
+    summary:
+      'refund lines of an order to the original card (terminal) or cash (can_refund); prints the refund receipt',
+    auth: 'staff',
+    idempotency: 'optional',
+    body: refundRequestSchema,
+    response: refundRecordSchema,
+    status: [201],
+    errors: [
+      'PERMISSION_DENIED',
+      'NOT_FOUND',
+      'REFUND_EXCEEDS_REFUNDABLE',
+      'REFUND_NOT_ALLOWED',
+      'REFUND_METHOD_NOT_ALLOWED',
+      'PARTIAL_REFUND_BLOCKED',
+      'NO_ACTIVE_SHIFT',
+      'CSRF_TOKEN_INVALID',
+    ],
+  }),
+  consoleRefundGet: endpoint({
+    id: 'consoleRefundGet',
+    method: 'get',
+    path: '/v1/console/refunds/:id',
+    summary: 'a refund and its status',
+    auth: 'staff',
+    idempotency: 'none',
+    params: id,
+    response: refundRecordSchema,
+    status: [200],
+    errors: ['PERMISSION_DENIED', 'NOT_FOUND'],
+  }),
+} as const;
