@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { generateDemoStore } from '../../../scripts/demo-data/generate';
-import type { RunningHub , Client} from '../harness';
+import type { RunningHub, Client } from '../harness';
 import { importFile, pairKiosk, startHubProcess, tempDataDir } from '../harness';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
