@@ -269,7 +269,9 @@ export function buildServices(
   const tx = new Tx(db, (err) => log.error({ err }, 'after-commit effect failed'));
   const bus = new Bus(tx);
   const store = new StoreDataCache(db);
-  const pairing = new Pairing(db, tx);
+  const pairing = new Pairing(db, tx, (deviceId) =>
+    bus.emit('event', { to: deviceId, name: 'device.revoked', payload: { device_id: deviceId } }),
+  );
   const staff = new StaffAuth(db);
   const interventions = new Interventions(db, tx, bus);
   const baskets = new Baskets(db, tx, store, bus, interventions, (basketId) => {

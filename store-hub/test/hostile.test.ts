@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from './harness';
 import {
@@ -158,7 +159,15 @@ describe('guessable secrets', () => {
     const first = await pairKiosk(hub.url, codes[0]!, 'LANE7');
     await expect(pairKiosk(hub.url, codes[1]!, 'LANE7')).rejects.toThrow(/DEVICE_ALREADY_PAIRED/);
     expect((await first.client.req('POST', '/v1/baskets', {})).status).toBe(201);
+    const socket = io(hub.url, {
+      auth: { token: first.client.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    await new Promise<void>((r) => socket.on('connect', () => r()));
+    const dropped = new Promise<string>((r) => socket.on('disconnect', (why) => r(why)));
     const second = await pairKiosk(hub.url, codes[1]!, 'LANE7', true);
+    expect(await dropped).toBe('io server disconnect');
     expectError(await first.client.req('POST', '/v1/baskets', {}), 401, 'DEVICE_UNAUTHENTICATED');
     expect((await second.client.req('POST', '/v1/baskets', {})).status).toBe(201);
   }, 60_000);

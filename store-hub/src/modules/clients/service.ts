@@ -19,6 +19,8 @@ export class Pairing {
   constructor(
     db: Db,
     private readonly tx: Tx,
+    /** Told after commit when a replacement revoked clients (their sockets are dropped). */
+    private readonly onRevoked: (deviceId: string) => void = () => {},
   ) {
     this.repo = new ClientRepo(db);
   }
@@ -42,7 +44,10 @@ export class Pairing {
           { retailer_device_id: req.retailer_device_id, device_id: live[0]!.device_id },
         );
       const now = nowIso();
-      for (const old of live) this.repo.revokeClient(old.device_id, now);
+      for (const old of live) {
+        this.repo.revokeClient(old.device_id, now);
+        this.tx.afterCommit(() => this.onRevoked(old.device_id));
+      }
       const device_id = newId();
       const token = newToken('dev');
       this.repo.add({
