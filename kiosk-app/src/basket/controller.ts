@@ -328,6 +328,8 @@ export class KioskController {
   }
 
   private save(doc: KioskBasketDoc): Promise<unknown> {
+    if (doc.ops.length > 0 && this.state.hub.agrees !== null)
+      this.set({ hub: { ...this.state.hub, agrees: null } });
     this.set({ basket: doc });
     // Writes are chained so a later state never lands before an earlier one.
     this.saveChain = this.saveChain
@@ -411,7 +413,9 @@ export class KioskController {
     const next = { ...doc, lines, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
     if (this.state.screen !== 'scanning') this.set({ screen: 'scanning' });
     this.set({ notice: null, basket: next });
-    this.reprice();
+    // The check above priced exactly these lines (a snapshot added after it changes no price).
+    if (check.priced && !(this.state.hub.mismatch && this.lastHubView)) this.show(check.priced);
+    else this.reprice();
     await this.save(next);
     this.kick();
   }
@@ -434,9 +438,10 @@ export class KioskController {
   /** Would promo-core refuse this line? Quantity limits and the like, before anything is sent. */
   private checkLine(lines: LocalLine[], lineId: string, store: StoreData) {
     try {
+      const doc = this.state.basket;
       const out = priceLocally(
         {
-          basket_id: 'check',
+          basket_id: doc?.hub_basket_id ?? doc?.id ?? 'check',
           evaluation_time: new Date(this.now()).toISOString(),
           channel: 'self_checkout',
           lines: lines.map((l) => lineInput(l)),
@@ -446,9 +451,10 @@ export class KioskController {
       return {
         refusal: out.priced.refusals.find((x) => x.line_id === lineId) ?? null,
         line: out.priced.lines.find((x) => x.line_id === lineId) ?? null,
+        priced: out.priced,
       };
     } catch {
-      return { refusal: null, line: null };
+      return { refusal: null, line: null, priced: null };
     }
   }
 
@@ -542,11 +548,24 @@ export class KioskController {
         },
         store.data,
       );
-      this.set({ priced: out.priced, suggestions: suggestionsFor(out.priced, store.data) });
+      this.show(out.priced);
     } catch (err) {
       if (!isPricingError(err)) throw err;
       this.notice('pricingError', 'error');
     }
+  }
+
+  private suggestionTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Shows a priced basket at once; the suggestions (a second engine run) follow after the frame. */
+  private show(priced: PricedJson): void {
+    this.set({ priced });
+    if (this.suggestionTimer) clearTimeout(this.suggestionTimer);
+    this.suggestionTimer = setTimeout(() => {
+      this.suggestionTimer = null;
+      const store = this.state.store;
+      if (store && this.state.priced === priced)
+        this.set({ suggestions: suggestionsFor(priced, store.data) });
+    }, 30);
   }
 
   // --- replay to the hub -------------------------------------------------------------------------
@@ -639,9 +658,12 @@ export class KioskController {
           }
         }
         const after = this.state.basket!;
-        await this.save({ ...after, ops: after.ops.filter((o) => o.seq !== op.seq) });
+        // State first, then the hub's view, then one save: nobody may see "nothing queued"
+        // together with the hub's previous figures.
+        this.set({ basket: { ...after, ops: after.ops.filter((o) => o.seq !== op.seq) } });
         if (view) this.onHubBasket(view);
         else this.reprice();
+        await this.save(this.state.basket!);
       } catch (err) {
         if (err instanceof HubUnreachable) {
           this.set({ online: false });
@@ -776,9 +798,8 @@ export class KioskController {
       // Never expected: show the hub's figures (the authority) and tell the hub.
       this.set({
         hub: { total: hubTotal, agrees: false, mismatch: true, version: view.version },
-        priced,
-        suggestions: suggestionsFor(priced, store.data),
       });
+      this.show(priced);
       this.lastMismatch = { kiosk: localJson, hub: hubJson };
       const k = `${priced.basket_id}:${view.version}`;
       if (!this.mismatchReported.has(k)) {
