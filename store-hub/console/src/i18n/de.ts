@@ -75,7 +75,7 @@ export const de: Record<MessageKey, string> = {
   'iv.rejectReason': 'Grund der Ablehnung',
   'iv.median': 'Mittlere Reaktionszeit heute: {time}',
   'iv.medianNone': 'Heute noch keine Reaktionen',
-  'iv.new': 'Neuer Eingriff an {lane}',
+  'iv.new': 'Neuer Eingriff wartet — Liste öffnen',
   'iv.sound': 'Ton an',
   'iv.openBasket': 'Warenkorb öffnen',
 

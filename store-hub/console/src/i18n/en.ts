@@ -73,7 +73,7 @@ export const en = {
   'iv.rejectReason': 'Reason for rejecting',
   'iv.median': 'Median response today: {time}',
   'iv.medianNone': 'No responses yet today',
-  'iv.new': 'New intervention at {lane}',
+  'iv.new': 'New intervention waiting — open the queue',
   'iv.sound': 'Sound on',
   'iv.openBasket': 'Open basket',
 
