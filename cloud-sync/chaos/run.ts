@@ -114,7 +114,9 @@ await startHq();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const kills = { hub: 0, broker: 0, hq: 0 };
-const end = t0 + seconds * 1000;
+// The chaos window starts once everything is up (a loaded machine can take a while to get there).
+const end = Date.now() + seconds * 1000;
+say(`trading with chaos for ${seconds} s`);
 while (Date.now() < end - 3000) {
   await sleep(2000 + random() * 4000);
   const what = random();
