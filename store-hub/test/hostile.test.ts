@@ -4,7 +4,7 @@
  * changes nothing it should not.
  */
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { io } from 'socket.io-client';
@@ -57,6 +57,15 @@ afterAll(async () => {
   if (process.env.KEEP_HUB_DIR) console.log(fs.readFileSync(path.join(dir, 'hub-stderr.log'), 'utf8'));
   removeTempDirs();
 });
+
+/** A copy of the store's database in a new data directory (a second hub process of its own). */
+function tempDataDirWith(from: string): string {
+  const d = tempDataDir();
+  const src = new Database(path.join(from, 'kassa-hub.sqlite'));
+  src.prepare(`VACUUM INTO ?`).run(path.join(d, 'kassa-hub.sqlite'));
+  src.close();
+  return d;
+}
 
 /** A fresh pairing code over the staff API (cheaper than a CLI process per code). */
 const newCode = async (): Promise<string> =>
@@ -281,6 +290,36 @@ describe('receipts, auth scheme, idempotency, CLI', () => {
     expect(r.stderr).toMatch(/port \d+ .*already in use/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it(
+    'serve prints a summary for people: no JSON log lines, URLs, pairing code, codes to scan',
+    { timeout: 60_000 },
+    async () => {
+      const proc = spawn(
+        process.execPath,
+        [BIN, 'serve', '--port', '0', '--data-dir', tempDataDirWith(dir)],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        proc.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (/Codes to scan:\n(.+\n){3}/.test(out)) resolve();
+        });
+        proc.on('exit', (c) => reject(new Error(`serve exited ${c}: ${out}`)));
+      });
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      const lines = out.split('\n').filter((l) => l.trim() !== '');
+      expect(lines.filter((l) => l.trim().startsWith('{'))).toEqual([]);
+      expect(out).toMatch(/URL: +http:\/\/127\.0\.0\.1:\d+/);
+      expect(out).toMatch(/Pairing code: +\d{8}/);
+      expect(out).toMatch(/Staff users: +manager/);
+      expect(out).toContain(BANANA_500G);
+    },
+  );
 
   it('prints codes to scan: counted, weighed, age-restricted', { timeout: 60_000 }, () => {
     const r = spawnSync(process.execPath, [BIN, 'demo-codes', '--json', '--data-dir', dir], {
