@@ -71,7 +71,7 @@ describe('promotions engine properties', () => {
       ),
       { numRuns: 150 },
     );
-  });
+  }, 120_000);
 
   it('is deterministic and independent of the order of promotions in the input', () => {
     fc.assert(
@@ -92,7 +92,7 @@ describe('promotions engine properties', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 120_000);
 
   it('the optimiser is never worse than any priority order (clusters of up to 5)', () => {
     fc.assert(
@@ -107,7 +107,7 @@ describe('promotions engine properties', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 
   it('the optimiser is never worse than any priority order (clusters of 7)', () => {
     fc.assert(

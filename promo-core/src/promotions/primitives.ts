@@ -100,11 +100,14 @@ export function targetsFor(
 /** Sort keys by unit index, reused across calls (sorting is synchronous and never nested). */
 let sortKeys = new Float64Array(64);
 
-/** §6.3: sorts unit indices by price base; ties keep basket order (units are indexed in it). */
+/**
+ * §6.3: sorts unit indices by price base; ties keep basket order (units are indexed in it).
+ * Sorts the given array in place (callers pass the fresh list of available members).
+ */
 export function sortUnits(
   p: Promotion,
   st: EvalState,
-  units: readonly number[],
+  units: number[],
   criteria: SelectionCriteria,
 ): number[] {
   // Number keys compare faster than bigint ones and are exact: prices are far below 2^53
@@ -112,7 +115,7 @@ export function sortUnits(
   if (sortKeys.length < st.units.length) sortKeys = new Float64Array(st.units.length * 2);
   const keys = sortKeys;
   for (const u of units) keys[u] = st.numeric ? priceBaseN(p, st, u) : Number(priceBase(p, st, u));
-  return sortByKeys(units.slice(), keys, criteria === 'm' ? -1 : 1);
+  return sortByKeys(units, keys, criteria === 'm' ? -1 : 1);
 }
 
 /** §6.4 on the state's number mirrors (only when `st.numeric`). */
