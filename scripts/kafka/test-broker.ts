@@ -26,9 +26,9 @@ const run = promisify(execFile);
 const BROKER_SH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'broker.sh');
 
 /** Stores whose hub users exist on every test broker. Tests pick distinct stores so that test
- * files sharing one broker never share topics: t01–t20 sync tests, t21–t40 HQ tests. */
+ * files sharing one broker never share topics: t01–t20 sync tests, t21–t40 HQ tests, t41–t50 dashboard tests. */
 export const TEST_STORES: readonly string[] = Array.from(
-  { length: 40 },
+  { length: 50 },
   (_, i) => `t${String(i + 1).padStart(2, '0')}`,
 );
 

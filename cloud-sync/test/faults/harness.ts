@@ -151,6 +151,9 @@ export function hqConsumer(
     db,
     groupId,
     topics: storeIds.map((s) => storeEventsTopic(s)),
+    // A member that died (SIGKILL, broker restart) is noticed after this long, not after 30 s.
+    sessionTimeout: 6000,
+    heartbeatInterval: 1000,
   });
 }
 
