@@ -40,6 +40,7 @@ fail() { echo "demo: $*" >&2; exit 1; }
 pids=()
 broker_started=0
 cleanup() {
+  trap '' INT TERM # a second Ctrl+C must not cut the broker's orderly stop short
   for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
   if [ "$broker_started" = 1 ]; then bash scripts/kafka/broker.sh stop > /dev/null 2>&1 || true; fi
 }
@@ -71,59 +72,35 @@ if [ ! -f "$DATA_DIR/kassa-hub.sqlite" ]; then
 fi
 STORE_ID="$(node -e 'const d=require(process.argv[1]); console.log((d.store_config ?? d.store ?? {}).store_id ?? "")' "$DEMO_FILE")"
 
-# Passwords for the demo's broker users, made once per demo directory.
-SECRETS="$DATA/demo-secrets.env"
-if [ ! -f "$SECRETS" ]; then
-  (umask 077 && {
-    echo "HQ_KAFKA_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-    echo "HUB_KAFKA_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-  } > "$SECRETS")
-fi
-# shellcheck disable=SC1090
-. "$SECRETS"
-
 # --- the local broker and HQ -----------------------------------------------------------------
 CLOUD=0
 CLOUD_WHY=""
-HUB_ENV=()
 if [ "${KASSA_DEMO_CLOUD:-1}" = "0" ]; then
   CLOUD_WHY="left out (KASSA_DEMO_CLOUD=0)"
-elif ! command -v java > /dev/null 2>&1; then
-  CLOUD_WHY="Java is not installed, so there is no local Kafka broker; the store runs alone"
-elif ! bash scripts/kafka/broker.sh fetch > "$RUN/kafka-fetch.log" 2>&1; then
-  CLOUD_WHY="Kafka's jars could not be fetched ($(tail -1 "$RUN/kafka-fetch.log")); the store runs alone"
 elif [ -z "$STORE_ID" ]; then
   CLOUD_WHY="the demo store has no store_id; the store runs alone"
 else
-  export KASSA_KAFKA_DIR="$DATA/demo-kafka"
-  if ! bash scripts/kafka/broker.sh status > /dev/null 2>&1; then
-    if [ ! -f "$KASSA_KAFKA_DIR/server.properties" ]; then
-      say "formatting the local Kafka broker (first run)"
-      bash scripts/kafka/broker.sh format --user "hq:$HQ_KAFKA_PASSWORD" --user "hub-$STORE_ID:$HUB_KAFKA_PASSWORD" > "$RUN/kafka.log" 2>&1
-    fi
-    say "starting the local Kafka broker"
-    bash scripts/kafka/broker.sh start >> "$RUN/kafka.log" 2>&1 || { tail -5 "$RUN/kafka.log" >&2; fail "the Kafka broker did not start (log: $RUN/kafka.log)"; }
+  say "starting the local Kafka broker"
+  rc=0; out="$(bash scripts/kafka/demo-broker.sh "$STORE_ID" 2>&1)" || rc=$?
+  if [ "$rc" = 3 ]; then
+    CLOUD_WHY="${out#kafka: }"
+  elif [ "$rc" != 0 ]; then
+    printf '%s\n' "$out" | tail -5 >&2; fail "the Kafka broker did not start"
+  else
     broker_started=1
-  fi
-  BROKERS="127.0.0.1:$(sed -n 's/^port=//p' "$KASSA_KAFKA_DIR/ports")"
-  bash scripts/kafka/broker.sh admin-config | $TSX scripts/demo/kafka-provision.ts "$STORE_ID" >> "$RUN/kafka.log" 2>&1 \
-    || fail "could not create the demo store's topics and ACLs (log: $RUN/kafka.log)"
-
-  HQ_DB="$DATA/demo-hq"
-  if [ ! -d "$HQ_DB" ]; then
-    say "creating the HQ database (PGlite) with the demo store and a few days of history"
-    $HQ store --from "$DEMO_FILE" --db "$HQ_DB" > "$RUN/hq-setup.log" 2>&1 || { cat "$RUN/hq-setup.log" >&2; fail "could not register the demo store at HQ"; }
-    if [ -f cloud-sync/scripts/demo-history.ts ]; then
-      $TSX cloud-sync/scripts/demo-history.ts --db "$HQ_DB" --store "$DEMO_FILE" >> "$RUN/hq-setup.log" 2>&1 \
-        || { tail -5 "$RUN/hq-setup.log" >&2; fail "could not generate the HQ history (log: $RUN/hq-setup.log)"; }
+    set -a; . "$DATA/kafka/demo.env"; set +a
+    HQ_DB="$DATA/demo-hq"
+    if [ ! -d "$HQ_DB" ]; then
+      say "creating the HQ database (PGlite) with the demo store and a few days of sales (about a minute)"
+      { $HQ store --from "$DEMO_FILE" --db "$HQ_DB" && $TSX cloud-sync/scripts/demo-history.ts --db "$HQ_DB" --store "$DEMO_FILE"; } \
+        > "$RUN/hq-setup.log" 2>&1 || { rm -rf "$HQ_DB"; tail -5 "$RUN/hq-setup.log" >&2; fail "could not prepare the HQ database (log: $RUN/hq-setup.log)"; }
     fi
+    port_free "$HQ_PORT" || fail "port $HQ_PORT is already in use. Stop that process, or run: HQ_PORT=<another port> npm run demo"
+    $HQ serve --db "$HQ_DB" --brokers "$KASSA_KAFKA_BROKERS" --sasl-user "$HQ_KAFKA_USER" \
+      --port "$HQ_PORT" --host "$HOST" > "$RUN/hq.log" 2>&1 &
+    hq_pid=$!; pids+=("$hq_pid")
+    CLOUD=1
   fi
-  port_free "$HQ_PORT" || fail "port $HQ_PORT is already in use. Stop that process, or run: HQ_PORT=<another port> npm run demo"
-  HQ_KAFKA_PASSWORD="$HQ_KAFKA_PASSWORD" $HQ serve --db "$HQ_DB" --brokers "$BROKERS" --sasl-user hq \
-    --port "$HQ_PORT" --host "$HOST" > "$RUN/hq.log" 2>&1 &
-  hq_pid=$!; pids+=("$hq_pid")
-  HUB_ENV=(KASSA_KAFKA_BROKERS="$BROKERS" KASSA_KAFKA_USERNAME="hub-$STORE_ID" KASSA_KAFKA_PASSWORD="$HUB_KAFKA_PASSWORD" KASSA_STORE_ID="$STORE_ID")
-  CLOUD=1
 fi
 
 # --- the simulated lane ----------------------------------------------------------------------
@@ -150,7 +127,7 @@ fi
 
 # --- the hub ---------------------------------------------------------------------------------
 say "starting the store hub"
-env "${HUB_ENV[@]}" $HUB serve --data-dir "$DATA_DIR" --port "$HUB_PORT" --host "$HOST" "${HW_ARGS[@]}" \
+$HUB serve --data-dir "$DATA_DIR" --port "$HUB_PORT" --host "$HOST" "${HW_ARGS[@]}" \
   > "$RUN/hub.out" 2> "$RUN/hub.err" &
 hub_pid=$!; pids+=("$hub_pid")
 wait_for "the store hub" "$HUB_URL/openapi.json" "$RUN/hub.err" "$hub_pid"
@@ -175,7 +152,7 @@ EOF
 if [ "$CLOUD" = 1 ]; then
   cat << EOF
 
-  HQ dashboard (Kafka broker $BROKERS)
+  HQ dashboard (Kafka broker $KASSA_KAFKA_BROKERS)
     $HQ_URL/dashboard/
     Sign in as admin, password kassa-admin.
 EOF
