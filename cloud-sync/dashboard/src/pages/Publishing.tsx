@@ -117,7 +117,7 @@ export function PublishingPage({ me }: { me: Me }) {
             </select>
           </div>
           <div>
-            <label htmlFor="p-mode">As</label>
+            <label htmlFor="p-mode">Publish as</label>
             <select
               id="p-mode"
               value={mode}

@@ -334,13 +334,15 @@ export function TestBenchPage({ me }: { me: Me }) {
             {r.most_changed.map((b) => (
               <details key={b.order_id} className="basket">
                 <summary>
-                  Order <a href={`#/sales/order/${encodeURIComponent(b.order_id)}`}>{b.order_id}</a> (
-                  {b.store_id}, {b.business_date}): {money(b.live_total_minor, exp)} →{' '}
-                  {money(b.draft_total_minor, exp)}{' '}
+                  Order {b.order_id.slice(0, 8)} ({b.store_id}, {b.business_date}):{' '}
+                  {money(b.live_total_minor, exp)} → {money(b.draft_total_minor, exp)}{' '}
                   <Status kind={BigInt(b.delta_minor) < 0n ? 'warn' : 'info'}>
                     {signedMoney(b.delta_minor, exp, cur)}
                   </Status>
                 </summary>
+                <p className="small">
+                  <a href={`#/sales/order/${encodeURIComponent(b.order_id)}`}>Open order {b.order_id}</a>
+                </p>
                 <table>
                   <thead>
                     <tr>
