@@ -180,6 +180,12 @@ for (const [i, s] of STORES.entries()) {
   );
 }
 
+if (!ok) {
+  // Post-mortem: what the processes said last.
+  for (const [i, h] of hubs.entries())
+    console.log(`chaos: hub ${STORES[i]} said: ${h?.lines.slice(-3).join(' | ')}`);
+  console.log(`chaos: HQ consumer said: ${hqChild?.lines.slice(-5).join(' | ') ?? '(in process)'}`);
+}
 for (const h of hubs) await h?.kill('SIGTERM');
 await killHq();
 views.forEach((v) => v.close());
