@@ -745,5 +745,5 @@ describe('properties', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });
