@@ -152,6 +152,18 @@ describe('staff console', { timeout: 30_000 }, () => {
       .toBe('override');
     const priced = (await w.kiosk.req('GET', `/v1/baskets/${basketId}`)).body.data.priced;
     expect(BigInt(priced.lines[0].payable.replace('.', ''))).toBe(lower * 3n);
+    const discount = page
+      .locator('form')
+      .filter({ has: page.getByRole('heading', { name: 'Staff discount' }) });
+    await discount.getByLabel('Percent off the basket').fill('10');
+    await discount.getByLabel('Reason').fill('staff purchase');
+    await discount.getByRole('button', { name: 'Apply' }).click();
+    await expect
+      .poll(
+        async () =>
+          (await w.kiosk.req('GET', `/v1/baskets/${basketId}`)).body.data.priced.totals.total_basket_discount,
+      )
+      .not.toBe('0.00');
     await axe(page);
     await shoot(page, 'assistance');
     // leave the lane clean for the next tests
@@ -234,6 +246,31 @@ describe('staff console', { timeout: 30_000 }, () => {
     expect(after.refunds[0].amount).toBe(o.payment?.captured_amount ?? after.total);
   });
 
+  it('a declined card refund rolls its amounts back and reports refund.failed', async () => {
+    const o = await paidOrder(w.kiosk, [{ code: w.codes.other, quantity: 1 }]);
+    const staff = await bearer(MANAGER);
+    const line = (await staff.req('GET', `/v1/console/orders/${o.order_id}/refundable`)).body.data.lines[0];
+    const body = {
+      order_id: o.order_id,
+      lines: [{ line_id: line.line_id, quantity: 1 }],
+      method: 'card',
+      reason: 'x',
+    };
+    const declined = await staff.req('POST', '/v1/console/refunds', { ...body, simulate: 'decline' });
+    expect(declined.status).toBe(201);
+    expect(declined.body.data).toMatchObject({
+      status: 'PSP_FAILED',
+      failure: 'refund declined by the acquirer',
+    });
+    const after = (await staff.req('GET', `/v1/console/orders/${o.order_id}/refundable`)).body.data.lines[0];
+    expect(after).toMatchObject({ refundable_quantity: 1, processing_quantity: 0, refunded_quantity: 0 });
+    const outbox = (await staff.req('GET', '/v1/sync/outbox?after=0&limit=1000')).body.data;
+    expect(outbox.some((e: any) => e.type === 'refund.failed' && e.key === o.order_id)).toBe(true);
+    // and a retry that the terminal approves goes through
+    const ok = await staff.req('POST', '/v1/console/refunds', body);
+    expect(ok.body.data.status).toBe('REFUNDED');
+  });
+
   it('closes a shift with a variance that shows in the cash report', async () => {
     await openTab(page, 'Shifts & cash');
     await page.getByRole('heading', { name: 'Open shift' }).waitFor();
@@ -259,6 +296,44 @@ describe('staff console', { timeout: 30_000 }, () => {
     await report.waitFor();
     expect(await report.textContent()).toContain('−£0.50');
     await shoot(page, 'cash-report');
+  });
+
+  it('pays a cash refund out of the open shift and counts it in the cash-up', async () => {
+    const o = await paidOrder(w.kiosk, [{ code: w.codes.other, quantity: 1 }]);
+    const staff = await bearer(MANAGER);
+    const shift = (
+      await staff.req('POST', '/v1/console/shifts', { device_id: w.kioskId, denominations: { '10.00': 5 } })
+    ).body.data;
+    expect(shift.start_amount).toBe('50.00');
+    const line = (await staff.req('GET', `/v1/console/orders/${o.order_id}/refundable`)).body.data.lines[0];
+    const r = await staff.req('POST', '/v1/console/refunds', {
+      order_id: o.order_id,
+      lines: [{ line_id: line.line_id, quantity: 1 }],
+      method: 'cash',
+      reason: 'no card',
+    });
+    expect(r.body.data).toMatchObject({ status: 'REFUNDED', method: 'cash' });
+    const open = (await staff.req('GET', `/v1/console/registers/${w.kioskId}/shift`)).body.data;
+    expect(open.cash_returns).toBe(r.body.data.amount);
+    const expected = BigInt(open.expected.replace('.', ''));
+    expect(expected).toBe(5000n - BigInt(r.body.data.amount.replace('.', '')));
+    // A second open shift on the register is refused; a count equal to expected has no variance.
+    const again = await staff.req('POST', '/v1/console/shifts', { device_id: w.kioskId, denominations: {} });
+    expect(again.body.error.code).toBe('SHIFT_ALREADY_OPEN');
+    const closed = (
+      await staff.req('POST', `/v1/console/shifts/${shift.shift_id}/close`, {
+        end_denominations: { '0.01': Number(expected) },
+        removed_denominations: {},
+      })
+    ).body.data;
+    expect(closed).toMatchObject({ status: 'closed', mismatch: '0.00' });
+    const outbox = (await staff.req('GET', '/v1/sync/outbox?after=0&limit=1000')).body.data;
+    const ended = outbox.find((e: any) => e.type === 'shift.ended' && e.key === shift.shift_id);
+    expect(ended.data.legacy).toMatchObject({
+      register: 'K1',
+      workerId: MANAGER.staff_id,
+      startingAmount: '50.00',
+    });
   });
 
   it('verifies an order at the exit from its receipt QR value', async () => {
