@@ -15,6 +15,8 @@ export interface BasketRow {
   updated_at: string;
 }
 
+export type BasketHead = Omit<BasketRow, 'priced'>;
+
 /** Every SQL statement on baskets, lines and kiosk sessions, prepared once. */
 export class BasketRepo {
   private readonly st;
@@ -22,6 +24,12 @@ export class BasketRepo {
   constructor(db: Db) {
     this.st = {
       get: db.prepare<[string], BasketRow>(`SELECT * FROM baskets WHERE basket_id = ?`),
+      head: db.prepare<[string], BasketHead>(
+        `SELECT basket_id, device_id, session_id, state, version, requires_approval, pricing_error, created_at, updated_at FROM baskets WHERE basket_id = ?`,
+      ),
+      pricedJson: db.prepare<[string], { priced: string; version: number }>(
+        `SELECT priced, version FROM baskets WHERE basket_id = ?`,
+      ),
       insert: db.prepare(
         `INSERT INTO baskets(basket_id, device_id, session_id, state, version, created_at, updated_at) VALUES (?, ?, ?, 'active', 0, ?, ?)`,
       ),
@@ -40,10 +48,10 @@ export class BasketRepo {
       updateLine: db.prepare(`UPDATE basket_lines SET input = ? WHERE line_id = ?`),
       deleteLine: db.prepare(`DELETE FROM basket_lines WHERE basket_id = ? AND line_id = ?`),
       priced: db.prepare(
-        `UPDATE baskets SET priced = ?, pricing_error = NULL, requires_approval = ?, version = version + 1, updated_at = ? WHERE basket_id = ?`,
+        `UPDATE baskets SET priced = ?, pricing_error = NULL, requires_approval = ?, version = version + 1, updated_at = ? WHERE basket_id = ? RETURNING version`,
       ),
       pricingError: db.prepare(
-        `UPDATE baskets SET pricing_error = ?, version = version + 1, updated_at = ? WHERE basket_id = ?`,
+        `UPDATE baskets SET pricing_error = ?, version = version + 1, updated_at = ? WHERE basket_id = ? RETURNING version`,
       ),
       setState: db.prepare(`UPDATE baskets SET state = ?, updated_at = ? WHERE basket_id = ?`),
       expire: db.prepare(
@@ -76,6 +84,13 @@ export class BasketRepo {
   get(basketId: string): BasketRow | undefined {
     return this.st.get.get(basketId);
   }
+  /** The row without its priced JSON (the service keeps that in memory per version). */
+  head(basketId: string): BasketHead | undefined {
+    return this.st.head.get(basketId);
+  }
+  pricedJson(basketId: string): { priced: string; version: number } | undefined {
+    return this.st.pricedJson.get(basketId);
+  }
   insert(basketId: string, deviceId: string, sessionId: string | null, at: string): void {
     this.st.insert.run(basketId, deviceId, sessionId, at, at);
   }
@@ -100,11 +115,13 @@ export class BasketRepo {
   deleteLine(basketId: string, lineId: string): boolean {
     return this.st.deleteLine.run(basketId, lineId).changes > 0;
   }
-  storePriced(basketId: string, pricedJson: string, requiresApproval: boolean, at: string): void {
-    this.st.priced.run(pricedJson, requiresApproval ? 1 : 0, at, basketId);
+  /** Stores the priced JSON and bumps the version; returns the new version. */
+  storePriced(basketId: string, pricedJson: string, requiresApproval: boolean, at: string): number {
+    return (this.st.priced.get(pricedJson, requiresApproval ? 1 : 0, at, basketId) as { version: number })
+      .version;
   }
-  storePricingError(basketId: string, errorJson: string, at: string): void {
-    this.st.pricingError.run(errorJson, at, basketId);
+  storePricingError(basketId: string, errorJson: string, at: string): number {
+    return (this.st.pricingError.get(errorJson, at, basketId) as { version: number }).version;
   }
   setState(basketId: string, state: Exclude<BasketState, 'expired'>, at: string): void {
     this.st.setState.run(state, at, basketId);

@@ -2,6 +2,7 @@ import type { HubRouter, Services } from '../../services';
 import { basketEndpoints as e } from './schemas';
 
 export function basketRoutes(r: HubRouter, s: Services): void {
+  r.referAnswers(s.baskets.answerReferrer());
   r.sync(e.startKioskSession, ({ device, body }) => s.baskets.startSession(device, body.customer));
   r.sync(e.scan, ({ query }) => s.baskets.scan(query.code, query.symbology) as never);
   r.sync(e.createBasket, ({ device, body }) => s.baskets.createBasket(device, body.session_id ?? null));
@@ -12,6 +13,13 @@ export function basketRoutes(r: HubRouter, s: Services): void {
   );
   r.sync(e.removeLine, ({ device, params, query, body }) =>
     s.baskets.removeLine(device, params.id, params.lineId, query.basket_version ?? body?.basket_version),
+  );
+  r.sync(e.addLineDelta, ({ device, params, body }) => s.baskets.addLineDelta(device, params.id, body));
+  r.sync(e.changeLineDelta, ({ device, params, body }) =>
+    s.baskets.changeLineDelta(device, params.id, params.lineId, body),
+  );
+  r.sync(e.removeLineDelta, ({ device, params, query, body }) =>
+    s.baskets.removeLineDelta(device, params.id, params.lineId, query.basket_version ?? body?.basket_version),
   );
   r.sync(e.requestAgeCheck, ({ device, params }) => s.baskets.requestAgeCheck(device, params.id));
   r.sync(e.getAgeCheck, ({ device, params }) => s.baskets.get(device, params.id).approval);

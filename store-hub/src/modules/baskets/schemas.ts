@@ -94,6 +94,33 @@ export const basketSchema = z.object({
 });
 export type Basket = z.output<typeof basketSchema>;
 
+/**
+ * The small answer to a line change (the `…/delta/lines` endpoints): what changed from
+ * `base_version` (the version before this change) to `version`. Apply it to the basket at
+ * `base_version` (client: applyBasketDelta); any other version means a change was missed —
+ * fetch the basket (GET /v1/baskets/{id}).
+ */
+export const basketDeltaSchema = z.object({
+  basket_id: z.string(),
+  version: z.number().int(),
+  base_version: z.number().int(),
+  state: z.enum(BASKET_STATES),
+  requires_approval: z.boolean(),
+  approval: approvalSchema.nullable(),
+  pricing_error: z.unknown().nullable(),
+  updated_at: z.string(),
+  /** The line added or changed (absent for a removal). */
+  line_id: z.string().optional(),
+  /** Every line id of the basket now, in basket order. */
+  line_ids: z.array(z.string()),
+  /** Lines that are new or priced differently (a promotion can re-price other lines). */
+  changed_lines: z.array(pricedLineJsonSchema),
+  removed_line_ids: z.array(z.string()),
+  /** The priced basket with `lines: []` (its lines are the ones above). */
+  priced: pricedBasketJsonSchema,
+});
+export type BasketDelta = z.output<typeof basketDeltaSchema>;
+
 export const addLineResultSchema = z.object({ basket: basketSchema, line_id: z.string() });
 export const kioskSessionSchema = z.object({ session_id: z.string(), basket: basketSchema });
 
@@ -184,6 +211,7 @@ export const basketEndpoints = {
     summary: 'add by code (a repeat scan of the same item adds to its line); re-prices the basket',
     auth: 'device',
     idempotency: 'required',
+    durability: 'relaxed',
     params: basketParams,
     body: addLineSchema,
     response: addLineResultSchema,
@@ -197,6 +225,7 @@ export const basketEndpoints = {
     summary: 'change a counted line’s quantity',
     auth: 'device',
     idempotency: 'required',
+    durability: 'relaxed',
     params: lineParams,
     body: changeLineSchema,
     response: basketSchema,
@@ -210,10 +239,54 @@ export const basketEndpoints = {
     summary: 'remove a line and its add-ons (basket_version in the query or the body)',
     auth: 'device',
     idempotency: 'required',
+    durability: 'relaxed',
     params: lineParams,
     query: removeLineQuerySchema,
     body: versionOnlySchema.optional(),
     response: basketSchema,
+    status: [200],
+    errors: MUTATION_ERRORS,
+  }),
+  addLineDelta: endpoint({
+    id: 'addLineDelta',
+    method: 'post',
+    path: '/v1/baskets/:id/delta/lines',
+    summary: 'addLine answering with what changed (basketDelta) instead of the whole basket',
+    auth: 'device',
+    idempotency: 'required',
+    durability: 'relaxed',
+    params: basketParams,
+    body: addLineSchema,
+    response: basketDeltaSchema,
+    status: [201],
+    errors: LINE_ERRORS,
+  }),
+  changeLineDelta: endpoint({
+    id: 'changeLineDelta',
+    method: 'patch',
+    path: '/v1/baskets/:id/delta/lines/:lineId',
+    summary: 'changeLine answering with what changed (basketDelta)',
+    auth: 'device',
+    idempotency: 'required',
+    durability: 'relaxed',
+    params: lineParams,
+    body: changeLineSchema,
+    response: basketDeltaSchema,
+    status: [200],
+    errors: [...LINE_ERRORS, 'QUANTITY_FIXED'],
+  }),
+  removeLineDelta: endpoint({
+    id: 'removeLineDelta',
+    method: 'delete',
+    path: '/v1/baskets/:id/delta/lines/:lineId',
+    summary: 'removeLine answering with what changed (basketDelta)',
+    auth: 'device',
+    idempotency: 'required',
+    durability: 'relaxed',
+    params: lineParams,
+    query: removeLineQuerySchema,
+    body: versionOnlySchema.optional(),
+    response: basketDeltaSchema,
     status: [200],
     errors: MUTATION_ERRORS,
   }),

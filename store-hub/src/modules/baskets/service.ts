@@ -5,20 +5,28 @@
  */
 import type { Db } from '../../platform/db/database';
 import type { Tx } from '../../platform/db/tx';
+import type { AnswerReferrer } from '../../platform/http/idempotency';
 import type { ErrorCode } from '../../platform/errors';
 import { HubError, isErrorCode } from '../../platform/errors';
 import { newId, nowIso } from '../../platform/ids';
 import type { Bus } from '../../platform/live/bus';
 import type { BasketInput, BasketLineInput, PricedBasket } from '../catalog/pricing';
 import type { LineResolution } from '../catalog/pricing';
-import { formatMoney, isPricingError, price, pricedToJson, resolveLine } from '../catalog/pricing';
+import {
+  formatMoney,
+  isPricingError,
+  price,
+  pricedJsonText,
+  pricedToJson,
+  resolveLine,
+} from '../catalog/pricing';
 import type { StoreConfig } from '../catalog/store-config';
 import type { StoreDataCache } from '../catalog/store-data';
 import type { PairedClient } from '../clients/repo';
 import type { Interventions } from '../interventions/service';
-import type { BasketRow } from './repo';
+import type { BasketHead } from './repo';
 import { BasketRepo } from './repo';
-import type { AddLine, Basket } from './schemas';
+import type { AddLine, Basket, BasketDelta } from './schemas';
 import { enqueueOutbox } from '../../outbox';
 
 /** promo-core refusal → the hub's code for it (the rest pass through under their own names). */
@@ -31,11 +39,30 @@ const REFUSAL_CODE: Record<string, ErrorCode> = {
 /** A stored line: promo-core's line input plus the hub's merge key (promo-core ignores it). */
 type StoredLine = BasketLineInput & { merge_key?: string };
 
+/**
+ * A basket's priced state at one version, kept in memory so a scan neither reads nor parses
+ * the 30–80 KB priced JSON back: the JSON text promo-core produced (stored as is), its parsed
+ * form and its lines' JSON (both made on first use). The version is the basket row's, bumped by
+ * every pricing, so an entry is valid exactly while the row is at that version; the priced JSON
+ * itself carries the data version it was priced with.
+ */
+interface PricedState {
+  version: number;
+  json: string;
+  obj: Basket['priced'] | null;
+  lines: Map<string, string> | null;
+}
+/** Enough for every kiosk of a large store several times over; the oldest entries go first. */
+const MAX_CACHED_BASKETS = 2000;
+/** Basket edits commit at synchronous=NORMAL (README "Durability"): a kiosk can scan again. */
+const RELAXED = { relaxed: true } as const;
+
 export const refusalCode = (code: string): ErrorCode =>
   REFUSAL_CODE[code] ?? (isErrorCode(code) ? code : 'INVALID_LINE');
 
 export class Baskets {
   readonly repo: BasketRepo;
+  private readonly states = new Map<string, PricedState>();
 
   constructor(
     private readonly db: Db,
@@ -78,21 +105,46 @@ export class Baskets {
     return this.view(basket_id);
   }
 
-  private row(basketId: string): BasketRow {
-    const r = this.repo.get(basketId);
+  private row(basketId: string): BasketHead {
+    const r = this.repo.head(basketId);
     if (!r) throw new HubError('NOT_FOUND', `basket ${basketId} not found`, { basket_id: basketId });
     return r;
   }
 
+  /** The priced state at `version` (the row's current one): from memory, else read once. */
+  private pricedState(basketId: string, version: number): PricedState {
+    const hit = this.states.get(basketId);
+    if (hit && hit.version === version) return hit;
+    const row = this.repo.pricedJson(basketId);
+    if (!row) throw new HubError('NOT_FOUND', `basket ${basketId} not found`, { basket_id: basketId });
+    return this.remember(basketId, { version: row.version, json: row.priced, obj: null, lines: null });
+  }
+
+  private remember(basketId: string, st: PricedState): PricedState {
+    this.states.delete(basketId);
+    this.states.set(basketId, st);
+    if (this.states.size > MAX_CACHED_BASKETS) this.states.delete(this.states.keys().next().value!);
+    // A rolled-back pricing must not leave its version behind (the row stays at the old one).
+    this.tx.onRollback(() => {
+      if (this.states.get(basketId) === st) this.states.delete(basketId);
+    });
+    return st;
+  }
+
+  private pricedObj(st: PricedState): Basket['priced'] {
+    st.obj ??= JSON.parse(st.json) as Basket['priced'];
+    return st.obj;
+  }
+
   /** The basket, checked to belong to the device (a lane device may reach its kiosk's; staff any). */
-  owned(device: PairedClient | null, basketId: string): BasketRow {
+  owned(device: PairedClient | null, basketId: string): BasketHead {
     const r = this.row(basketId);
     if (device && r.device_id !== device.device_id && device.lane_device_id !== r.device_id)
       throw new HubError('NOT_FOUND', `basket ${basketId} not found`, { basket_id: basketId });
     return r;
   }
 
-  private mutable(device: PairedClient, basketId: string, expectedVersion: number | undefined): BasketRow {
+  private mutable(device: PairedClient, basketId: string, expectedVersion: number | undefined): BasketHead {
     const r = this.owned(device, basketId);
     if (r.state === 'expired')
       throw new HubError('BASKET_EXPIRED', 'the basket has expired; start a new one', {
@@ -128,16 +180,17 @@ export class Baskets {
     try {
       const priced =
         already ?? price(this.basketInput(basketId, this.repo.lines(basketId)), this.store.storeData());
-      this.repo.storePriced(
-        basketId,
-        JSON.stringify(pricedToJson(priced)),
-        priced.requires_approval,
-        nowIso(),
-      );
+      // promo-core's JSON text is stored as is: stringified once, never parsed back to store it.
+      const json = pricedJsonText(priced);
+      const version = this.repo.storePriced(basketId, json, priced.requires_approval, nowIso());
+      this.remember(basketId, { version, json, obj: null, lines: null });
       return priced;
     } catch (err) {
       if (!isPricingError(err)) throw err;
-      this.repo.storePricingError(basketId, JSON.stringify(err.toJSON().error), nowIso());
+      const prior = this.states.get(basketId);
+      const version = this.repo.storePricingError(basketId, JSON.stringify(err.toJSON().error), nowIso());
+      // The priced JSON is unchanged by a pricing error; only the version moved on.
+      if (prior) this.remember(basketId, { ...prior, version });
       return null;
     }
   }
@@ -153,14 +206,91 @@ export class Baskets {
       requires_approval: r.requires_approval === 1,
       approval: this.interventions.repo.latestAgeCheck(basketId),
       pricing_error: r.pricing_error ? (JSON.parse(r.pricing_error) as unknown) : null,
-      priced: JSON.parse(r.priced) as Basket['priced'],
+      priced: this.pricedObj(this.pricedState(basketId, r.version)),
       updated_at: r.updated_at,
     };
+  }
+
+  /**
+   * What changed between version `base` (its priced state, taken before the change) and the
+   * basket now: the lines that are new or priced differently, the ones that went, the line
+   * order, and everything else of the priced basket (totals, promotions, tax) in full.
+   */
+  delta(basketId: string, base: PricedState, lineId?: string): BasketDelta {
+    const r = this.row(basketId);
+    const now = this.pricedState(basketId, r.version);
+    const before = this.lineJson(base);
+    const after = this.lineJson(now);
+    const full = this.pricedObj(now);
+    const lines = full.lines ?? [];
+    // `lines: []` keeps the key where it was, so the applied basket is byte for byte the full one.
+    const rest = { ...full, ...(full.lines ? { lines: [] } : {}) };
+    return {
+      basket_id: r.basket_id,
+      version: r.version,
+      base_version: base.version,
+      state: r.state,
+      requires_approval: r.requires_approval === 1,
+      approval: this.interventions.repo.latestAgeCheck(basketId),
+      pricing_error: r.pricing_error ? (JSON.parse(r.pricing_error) as unknown) : null,
+      updated_at: r.updated_at,
+      ...(lineId !== undefined ? { line_id: lineId } : {}),
+      line_ids: lines.map((l) => l.line_id),
+      changed_lines: lines.filter((l) => before.get(l.line_id) !== after.get(l.line_id)),
+      removed_line_ids: [...before.keys()].filter((id) => !after.has(id)),
+      priced: rest,
+    };
+  }
+
+  private lineJson(st: PricedState): Map<string, string> {
+    if (!st.lines) {
+      const lines = (this.pricedObj(st) as { lines?: { line_id: string }[] }).lines ?? [];
+      st.lines = new Map(lines.map((l) => [l.line_id, JSON.stringify(l)]));
+    }
+    return st.lines;
+  }
+
+  /** The priced state a mutation starts from (for its delta answer). */
+  private baseOf(r: BasketHead): PricedState {
+    return this.pricedState(r.basket_id, r.version);
   }
 
   get(device: PairedClient | null, basketId: string): Basket {
     this.owned(device, basketId);
     return this.view(basketId);
+  }
+
+  /**
+   * Basket answers are stored in the idempotency table as a reference to the basket row (the
+   * row already holds the priced JSON; a copy was 34–82 KB per scan). A repeat gets the basket
+   * as it is now, with the same line_id.
+   */
+  answerReferrer(): AnswerReferrer {
+    const isBasket = (x: unknown): x is Basket =>
+      typeof x === 'object' &&
+      x !== null &&
+      typeof (x as Basket).basket_id === 'string' &&
+      typeof (x as Basket).device_id === 'string' &&
+      typeof (x as Basket).version === 'number' &&
+      'priced' in x;
+    return {
+      kind: 'basket',
+      refer: (body) => {
+        const data = (body as { data?: unknown } | null)?.data as
+          | (Basket & { basket?: unknown; line_id?: unknown })
+          | { basket?: unknown; line_id?: unknown }
+          | undefined;
+        if (!data) return null;
+        if (isBasket(data)) return { basket_id: data.basket_id };
+        if (isBasket(data.basket) && typeof data.line_id === 'string' && Object.keys(data).length === 2)
+          return { basket_id: data.basket.basket_id, line_id: data.line_id };
+        return null;
+      },
+      resolve: (ref) => {
+        const basket = this.view(String(ref.basket_id));
+        return { data: typeof ref.line_id === 'string' ? { basket, line_id: ref.line_id } : basket };
+      },
+    };
   }
 
   /** Resolves and prices one code without adding it (GET /v1/scan). */
@@ -205,87 +335,103 @@ export class Baskets {
    * make a line of their own.
    */
   addLine(device: PairedClient, basketId: string, req: AddLine): { basket: Basket; line_id: string } {
+    return this.tx.run(() => {
+      const { lineId } = this.addLineTx(device, basketId, req);
+      return { basket: this.view(basketId), line_id: lineId };
+    }, RELAXED);
+  }
+
+  /** addLine with the small answer: what changed since the version the kiosk had. */
+  addLineDelta(device: PairedClient, basketId: string, req: AddLine): BasketDelta {
+    return this.tx.run(() => {
+      const { lineId, base } = this.addLineTx(device, basketId, req);
+      return this.delta(basketId, base, lineId);
+    }, RELAXED);
+  }
+
+  private addLineTx(
+    device: PairedClient,
+    basketId: string,
+    req: AddLine,
+  ): { lineId: string; base: PricedState } {
     const cfg = this.store.config();
     this.checkQuantity(req.quantity);
-    return this.tx.run(() => {
-      this.mutable(device, basketId, req.basket_version);
-      const lines = this.repo.lines(basketId) as StoredLine[];
-      const res = resolveLine(req.code, req.symbology, this.store.storeData(), nowIso());
-      if (res) this.checkWeight(res, req.weight_g, cfg);
-      const mergeKey =
-        res &&
-        !res.measured &&
-        res.catalog_price &&
-        res.embedded_weight_g === null &&
-        req.weight_g === undefined
-          ? `${res.item_id}|${res.snapshot.base_price}|${res.snapshot.selling_price}`
-          : null;
-      const same =
-        mergeKey !== null
-          ? lines.find((l) => l.merge_key === mergeKey && !l.parent_line_id)
-          : req.weight_g === undefined && !res
-            ? lines.find(
-                (l) => l.merge_key === undefined && l.scanned_code === req.code && l.weight_g === undefined,
-              )
-            : undefined;
-      let lineId: string;
-      let next: StoredLine[];
-      if (same) {
-        lineId = same.line_id;
-        const q = (same.quantity ?? 1) + req.quantity;
-        this.checkQuantity(q);
-        next = lines.map((l) => (l.line_id === lineId ? { ...l, quantity: q } : l));
-      } else {
-        if (lines.length >= cfg.max_basket_lines)
-          throw new HubError(
-            'BASKET_LINE_LIMIT',
-            `this basket has reached ${cfg.max_basket_lines} lines, the most a self-checkout basket may hold here; please ask staff to finish it at a staffed till`,
-            { max_lines: cfg.max_basket_lines },
-          );
-        lineId = newId();
-        // Snapshot the prices at add time: later catalogue changes do not alter this line (§1.3).
-        next = [
-          ...lines,
-          {
-            line_id: lineId,
-            scanned_code: req.code,
-            ...(req.symbology ? { symbology: req.symbology } : {}),
-            quantity: req.quantity,
-            ...(req.weight_g !== undefined ? { weight_g: req.weight_g } : {}),
-            ...(res ? { price_snapshot: res.snapshot } : {}),
-            ...(mergeKey !== null ? { merge_key: mergeKey } : {}),
+    const base = this.baseOf(this.mutable(device, basketId, req.basket_version));
+    const lines = this.repo.lines(basketId) as StoredLine[];
+    const res = resolveLine(req.code, req.symbology, this.store.storeData(), nowIso());
+    if (res) this.checkWeight(res, req.weight_g, cfg);
+    const mergeKey =
+      res &&
+      !res.measured &&
+      res.catalog_price &&
+      res.embedded_weight_g === null &&
+      req.weight_g === undefined
+        ? `${res.item_id}|${res.snapshot.base_price}|${res.snapshot.selling_price}`
+        : null;
+    const same =
+      mergeKey !== null
+        ? lines.find((l) => l.merge_key === mergeKey && !l.parent_line_id)
+        : req.weight_g === undefined && !res
+          ? lines.find(
+              (l) => l.merge_key === undefined && l.scanned_code === req.code && l.weight_g === undefined,
+            )
+          : undefined;
+    let lineId: string;
+    let next: StoredLine[];
+    if (same) {
+      lineId = same.line_id;
+      const q = (same.quantity ?? 1) + req.quantity;
+      this.checkQuantity(q);
+      next = lines.map((l) => (l.line_id === lineId ? { ...l, quantity: q } : l));
+    } else {
+      if (lines.length >= cfg.max_basket_lines)
+        throw new HubError(
+          'BASKET_LINE_LIMIT',
+          `this basket has reached ${cfg.max_basket_lines} lines, the most a self-checkout basket may hold here; please ask staff to finish it at a staffed till`,
+          { max_lines: cfg.max_basket_lines },
+        );
+      lineId = newId();
+      // Snapshot the prices at add time: later catalogue changes do not alter this line (§1.3).
+      next = [
+        ...lines,
+        {
+          line_id: lineId,
+          scanned_code: req.code,
+          ...(req.symbology ? { symbology: req.symbology } : {}),
+          quantity: req.quantity,
+          ...(req.weight_g !== undefined ? { weight_g: req.weight_g } : {}),
+          ...(res ? { price_snapshot: res.snapshot } : {}),
+          ...(mergeKey !== null ? { merge_key: mergeKey } : {}),
+        },
+      ];
+    }
+    const priced = this.priceOrThrow(this.basketInput(basketId, next));
+    this.throwRefusal(priced, lineId);
+    let repriceAgain = false;
+    const pl = priced.lines.find((l) => l.line_id === lineId);
+    if (same) {
+      this.repo.updateLine(next.find((l) => l.line_id === lineId)!);
+    } else {
+      let input: StoredLine = next[next.length - 1]!;
+      if (!input.price_snapshot && pl) {
+        // Resolution gave no snapshot but pricing found the item: take its prices, price again below.
+        input = {
+          ...input,
+          price_snapshot: {
+            base_price: formatMoney(pl.base_price),
+            selling_price: formatMoney(pl.selling_price),
           },
-        ];
+        };
+        repriceAgain = true;
       }
-      const priced = this.priceOrThrow(this.basketInput(basketId, next));
-      this.throwRefusal(priced, lineId);
-      let repriceAgain = false;
-      const pl = priced.lines.find((l) => l.line_id === lineId);
-      if (same) {
-        this.repo.updateLine(next.find((l) => l.line_id === lineId)!);
-      } else {
-        let input: StoredLine = next[next.length - 1]!;
-        if (!input.price_snapshot && pl) {
-          // Resolution gave no snapshot but pricing found the item: take its prices, price again below.
-          input = {
-            ...input,
-            price_snapshot: {
-              base_price: formatMoney(pl.base_price),
-              selling_price: formatMoney(pl.selling_price),
-            },
-          };
-          repriceAgain = true;
-        }
-        this.repo.insertLine(basketId, input, nowIso());
-      }
-      // The stored lines are exactly what was priced unless a snapshot had to be added afterwards.
-      const repriced = this.reprice(basketId, repriceAgain ? undefined : priced);
-      if (pl?.requires_verification || repriced?.requires_approval)
-        this.interventions.ensureAgeCheck(device.device_id, basketId);
-      const basket = this.view(basketId);
-      this.bus.emitTo(device.device_id, 'basket.updated', basket);
-      return { basket, line_id: lineId };
-    });
+      this.repo.insertLine(basketId, input, nowIso());
+    }
+    // The stored lines are exactly what was priced unless a snapshot had to be added afterwards.
+    const repriced = this.reprice(basketId, repriceAgain ? undefined : priced);
+    if (pl?.requires_verification || repriced?.requires_approval)
+      this.interventions.ensureAgeCheck(device.device_id, basketId);
+    this.bus.emitTo(device.device_id, 'basket.updated', this.view(basketId));
+    return { lineId, base };
   }
 
   /** weight_g only on weighed items, and within the store's bounds (a 1 g label, 10 t of bananas). */
@@ -313,28 +459,49 @@ export class Baskets {
     lineId: string,
     req: { quantity: number; basket_version?: number | undefined },
   ): Basket {
-    this.checkQuantity(req.quantity);
     return this.tx.run(() => {
-      this.mutable(device, basketId, req.basket_version);
-      const lines = this.repo.lines(basketId);
-      const line = lines.find((l) => l.line_id === lineId);
-      if (!line) throw new HubError('NOT_FOUND', `line ${lineId} not found`, { line_id: lineId });
-      if (line.weight_g !== undefined)
-        throw new HubError('QUANTITY_FIXED', 'a weighed line has no quantity to change');
-      const updated = { ...line, quantity: req.quantity };
-      const priced = this.priceOrThrow(
-        this.basketInput(
-          basketId,
-          lines.map((l) => (l.line_id === lineId ? updated : l)),
-        ),
-      );
-      this.throwRefusal(priced, lineId);
-      this.repo.updateLine(updated);
-      this.reprice(basketId, priced);
-      const basket = this.view(basketId);
-      this.bus.emitTo(device.device_id, 'basket.updated', basket);
-      return basket;
-    });
+      this.changeLineTx(device, basketId, lineId, req);
+      return this.view(basketId);
+    }, RELAXED);
+  }
+
+  changeLineDelta(
+    device: PairedClient,
+    basketId: string,
+    lineId: string,
+    req: { quantity: number; basket_version?: number | undefined },
+  ): BasketDelta {
+    return this.tx.run(
+      () => this.delta(basketId, this.changeLineTx(device, basketId, lineId, req), lineId),
+      RELAXED,
+    );
+  }
+
+  private changeLineTx(
+    device: PairedClient,
+    basketId: string,
+    lineId: string,
+    req: { quantity: number; basket_version?: number | undefined },
+  ): PricedState {
+    this.checkQuantity(req.quantity);
+    const base = this.baseOf(this.mutable(device, basketId, req.basket_version));
+    const lines = this.repo.lines(basketId);
+    const line = lines.find((l) => l.line_id === lineId);
+    if (!line) throw new HubError('NOT_FOUND', `line ${lineId} not found`, { line_id: lineId });
+    if (line.weight_g !== undefined)
+      throw new HubError('QUANTITY_FIXED', 'a weighed line has no quantity to change');
+    const updated = { ...line, quantity: req.quantity };
+    const priced = this.priceOrThrow(
+      this.basketInput(
+        basketId,
+        lines.map((l) => (l.line_id === lineId ? updated : l)),
+      ),
+    );
+    this.throwRefusal(priced, lineId);
+    this.repo.updateLine(updated);
+    this.reprice(basketId, priced);
+    this.bus.emitTo(device.device_id, 'basket.updated', this.view(basketId));
+    return base;
   }
 
   removeLine(
@@ -344,24 +511,47 @@ export class Baskets {
     expectedVersion: number | undefined,
   ): Basket {
     return this.tx.run(() => {
-      this.mutable(device, basketId, expectedVersion);
-      if (!this.repo.deleteLine(basketId, lineId))
-        throw new HubError('NOT_FOUND', `line ${lineId} not found`, { line_id: lineId });
-      // Add-ons go with their parent (B5).
-      for (const l of this.repo.lines(basketId))
-        if (l.parent_line_id === lineId) this.repo.deleteLine(basketId, l.line_id);
-      this.reprice(basketId);
-      const basket = this.view(basketId);
-      this.bus.emitTo(device.device_id, 'basket.updated', basket);
-      return basket;
-    });
+      this.removeLineTx(device, basketId, lineId, expectedVersion);
+      return this.view(basketId);
+    }, RELAXED);
+  }
+
+  removeLineDelta(
+    device: PairedClient,
+    basketId: string,
+    lineId: string,
+    expectedVersion: number | undefined,
+  ): BasketDelta {
+    return this.tx.run(
+      () => this.delta(basketId, this.removeLineTx(device, basketId, lineId, expectedVersion)),
+      RELAXED,
+    );
+  }
+
+  private removeLineTx(
+    device: PairedClient,
+    basketId: string,
+    lineId: string,
+    expectedVersion: number | undefined,
+  ): PricedState {
+    const base = this.baseOf(this.mutable(device, basketId, expectedVersion));
+    if (!this.repo.deleteLine(basketId, lineId))
+      throw new HubError('NOT_FOUND', `line ${lineId} not found`, { line_id: lineId });
+    // Add-ons go with their parent (B5).
+    for (const l of this.repo.lines(basketId))
+      if (l.parent_line_id === lineId) this.repo.deleteLine(basketId, l.line_id);
+    this.reprice(basketId);
+    this.bus.emitTo(device.device_id, 'basket.updated', this.view(basketId));
+    return base;
   }
 
   /** Inside a decision's transaction: a rejected age check removes the restricted lines and their add-ons. */
   private removeRestricted(basketId: string): string[] {
     const b = this.row(basketId);
     if (b.state !== 'active') return [];
-    const priced = JSON.parse(b.priced) as { lines?: { line_id: string; requires_verification: boolean }[] };
+    const priced = this.pricedObj(this.pricedState(basketId, b.version)) as {
+      lines?: { line_id: string; requires_verification: boolean }[];
+    };
     const gone = new Set((priced.lines ?? []).filter((l) => l.requires_verification).map((l) => l.line_id));
     for (const l of this.repo.lines(basketId))
       if (l.parent_line_id && gone.has(l.parent_line_id)) gone.add(l.line_id);

@@ -201,6 +201,11 @@ export function price(basket: BasketInput, store: StoreData): PricedBasket {
   return priceBasket(basket, store);
 }
 
+/** promo-core's canonical JSON text of a priced basket (what the hub stores and sends). */
+export function pricedJsonText(priced: PricedBasket): string {
+  return pricedBasketToJson(priced);
+}
+
 /** Canonical JSON of a priced basket (decimal strings) as promo-core defines it. */
 export function pricedToJson(priced: PricedBasket): unknown {
   const j: unknown = pricedBasketToJson(priced);

@@ -13,6 +13,7 @@ export class Tx {
   private depth = 0;
   private queue: Effect[] = [];
   private beforeCommitQueue: Effect[] = [];
+  private undo: Effect[] = [];
 
   constructor(
     readonly db: Db,
@@ -23,19 +24,30 @@ export class Tx {
     return this.depth > 0;
   }
 
-  run<T>(fn: () => T): T {
+  /**
+   * `relaxed` (outermost transaction only): commit at synchronous=NORMAL — in WAL mode that
+   * survives a crash of the process, and only a power cut or OS crash can lose it, and then
+   * only back to the previous synchronous=FULL commit (which syncs every commit before it, in
+   * order). For state a kiosk can rebuild by scanning again (basket edits, see README
+   * "Durability"); orders, tenders, completion and the outbox never pass it. Nested calls keep
+   * the outer transaction's setting (SQLite cannot change it inside a transaction).
+   */
+  run<T>(fn: () => T, opts: { relaxed?: boolean } = {}): T {
     if (this.depth > 0 || this.db.inTransaction) {
       const mark = this.queue.length;
+      const undoMark = this.undo.length;
       this.depth++;
       try {
         return this.db.transaction(fn)();
       } catch (err) {
         this.queue.length = mark;
+        this.rollBack(undoMark);
         throw err;
       } finally {
         this.depth--;
       }
     }
+    if (opts.relaxed) this.db.pragma('synchronous = NORMAL');
     this.depth++;
     let out: T;
     try {
@@ -51,12 +63,28 @@ export class Tx {
     } catch (err) {
       this.queue = [];
       this.beforeCommitQueue = [];
+      this.rollBack(0);
       throw err;
     } finally {
       this.depth--;
+      if (opts.relaxed) this.db.pragma('synchronous = FULL');
     }
+    this.undo = [];
     this.flush();
     return out;
+  }
+
+  /**
+   * Registers `fn` to run if the current transaction (or savepoint) rolls back — for in-memory
+   * caches written during the transaction. No-op outside a transaction.
+   */
+  onRollback(fn: Effect): void {
+    if (this.depth > 0) this.undo.push(fn);
+  }
+
+  private rollBack(mark: number): void {
+    const fns = this.undo.splice(mark);
+    for (let i = fns.length - 1; i >= 0; i--) this.safely(fns[i]!);
   }
 
   /** Runs `fn` after the outermost commit; immediately when no transaction is open. */

@@ -34,6 +34,11 @@ export interface Endpoint<
   status: readonly number[];
   /** Domain error codes this endpoint may answer with (besides the generic request errors). */
   errors: readonly ErrorCode[];
+  /**
+   * 'relaxed': the request's transaction commits at synchronous=NORMAL (Tx.run `relaxed`) —
+   * only for changes a kiosk can redo by scanning again (basket edits). Default: FULL.
+   */
+  durability?: 'relaxed';
 }
 
 export const endpoint = <

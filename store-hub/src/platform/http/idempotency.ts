@@ -2,7 +2,9 @@
  * Idempotency-Key handling: the first answer (success or error) is stored under (scope, key);
  * a repeat with the same request returns it unchanged and runs nothing; the same key on a
  * different request is refused. Requests are compared by their canonical JSON (key order does
- * not matter). Synchronous handlers record the answer in the same transaction as their effect,
+ * not matter). Answers an AnswerReferrer recognises (baskets) are stored as a reference to the
+ * row that holds them, and a repeat gets that row as it is now — for a basket, its current
+ * version, which is what a retrying kiosk needs (its own change is in it). Synchronous handlers record the answer in the same transaction as their effect,
  * so a crash cannot separate the two.
  */
 import { createHash } from 'node:crypto';
@@ -17,6 +19,17 @@ export interface Answer {
   body: unknown;
 }
 
+/**
+ * Stores an answer by reference instead of by copy: `refer` turns an answer body into a small
+ * reference (or null: store the copy), `resolve` turns the reference back into the body a
+ * repeat gets. Basket answers are 34–82 KB and the basket row already holds them.
+ */
+export interface AnswerReferrer {
+  kind: string;
+  refer(body: unknown): Record<string, unknown> | null;
+  resolve(ref: Record<string, unknown>): unknown;
+}
+
 export const requestHash = (method: string, path: string, body: unknown): string =>
   createHash('sha256')
     .update(`${method} ${path}\n${canonicalJson(body ?? null)}`)
@@ -24,6 +37,7 @@ export const requestHash = (method: string, path: string, body: unknown): string
 
 export class Idempotency {
   private readonly inFlight = new Set<string>();
+  private readonly referrers = new Map<string, AnswerReferrer>();
   private readonly findSt;
   private readonly recordSt;
 
@@ -44,15 +58,37 @@ export class Idempotency {
     if (!row) return null;
     if (row.request_hash !== hash)
       throw new HubError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
-    return { status: row.status, body: JSON.parse(row.response) as unknown };
+    const stored = JSON.parse(row.response) as { $ref?: unknown } & Record<string, unknown>;
+    const referrer = typeof stored.$ref === 'string' ? this.referrers.get(stored.$ref) : undefined;
+    return { status: row.status, body: referrer ? referrer.resolve(stored) : stored };
+  }
+
+  /** Answers `refer` recognises are stored as references (see AnswerReferrer). */
+  addReferrer(r: AnswerReferrer): void {
+    this.referrers.set(r.kind, r);
   }
 
   private record(scope: string, key: string, hash: string, answer: Answer): void {
-    this.recordSt.run(scope, key, hash, answer.status, JSON.stringify(answer.body), nowIso());
+    let response: string | null = null;
+    if (answer.status < 400)
+      for (const r of this.referrers.values()) {
+        const ref = r.refer(answer.body);
+        if (ref) {
+          response = JSON.stringify({ ...ref, $ref: r.kind });
+          break;
+        }
+      }
+    this.recordSt.run(scope, key, hash, answer.status, response ?? JSON.stringify(answer.body), nowIso());
   }
 
   /** Runs a synchronous handler and records its answer in one transaction. */
-  runSync(scope: string, key: string, hash: string, fn: () => Answer): Answer {
+  runSync(
+    scope: string,
+    key: string,
+    hash: string,
+    fn: () => Answer,
+    opts: { relaxed?: boolean } = {},
+  ): Answer {
     const prior = this.find(scope, key, hash);
     if (prior) return prior;
     try {
@@ -60,7 +96,7 @@ export class Idempotency {
         const a = fn();
         this.record(scope, key, hash, a);
         return a;
-      });
+      }, opts);
     } catch (err) {
       if (err instanceof HubError && err.status < 500) {
         const a = { status: err.status, body: err.toBody() };

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { HubError } from '../errors';
 import type { Endpoint } from './contract';
 import type { Guards } from './guards';
-import type { Answer, Idempotency } from './idempotency';
+import type { Answer, AnswerReferrer, Idempotency } from './idempotency';
 import { requestHash } from './idempotency';
 import { parse } from './validate';
 
@@ -53,6 +53,11 @@ export class Router<D, S> {
     private readonly app: Express,
     private readonly deps: RouterDeps<D, S>,
   ) {}
+
+  /** Stores answers `r` recognises by reference in the idempotency table (see AnswerReferrer). */
+  referAnswers(r: AnswerReferrer): void {
+    this.deps.idempotency.addReferrer(r);
+  }
 
   /** A synchronous handler: its effect and its stored idempotent answer commit together. */
   sync<E extends Endpoint>(e: E, handler: (ctx: Ctx<E, D, S>) => Result<E>): void {
@@ -133,7 +138,9 @@ export class Router<D, S> {
             return toAnswer(r as Result<E>);
           };
           answer = useKey
-            ? idempotency.runSync(scope, key, requestHash(req.method, req.path, req.body), run)
+            ? idempotency.runSync(scope, key, requestHash(req.method, req.path, req.body), run, {
+                relaxed: e.durability === 'relaxed',
+              })
             : run();
         }
         // Hub-side time (guards, validation, transaction, idempotency record, serialisation) for
