@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { orderSnapshotSchema } from '@kassa/cloud-sync/protocol';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../src/api/endpoints';
@@ -147,6 +148,15 @@ describe('the typed client', () => {
       sync: null,
     });
     expect(await staff.listLockouts()).toEqual([]);
+    // order.completed carries the §6.4 snapshot HQ validates (cloud-sync's protocol schema).
+    const events = await staff.readOutbox({ query: { after: 0, limit: 1000 } });
+    const completed = events.filter((e) => e.type === 'order.completed');
+    expect(completed.length).toBeGreaterThan(0);
+    for (const e of completed) {
+      const snap = orderSnapshotSchema.parse(e.data);
+      expect(snap.order.order_id).toBe(e.key);
+      expect(snap.payment.tenders.length).toBeGreaterThan(0);
+    }
   });
 
   it('imports nothing a browser cannot load (zod, schema files, promo-core only)', () => {

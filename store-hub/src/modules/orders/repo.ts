@@ -111,6 +111,9 @@ export class OrderRepo {
          WHERE o.order_status = 'created' AND o.created_at < ?
            AND NOT EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.order_id AND (t.status = 'pending' OR t.updated_at >= ?))`,
       ),
+      retailerDeviceId: db.prepare<[string], { retailer_device_id: string }>(
+        `SELECT retailer_device_id FROM devices WHERE device_id = ?`,
+      ),
       log: db.prepare(
         `INSERT INTO payment_log(order_id, tender_id, at, event, detail) VALUES (?, ?, ?, ?, ?)`,
       ),

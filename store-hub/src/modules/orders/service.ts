@@ -9,6 +9,8 @@ import type { Tx } from '../../platform/db/tx';
 import { HubError } from '../../platform/errors';
 import { newId, nowIso } from '../../platform/ids';
 import type { Bus } from '../../platform/live/bus';
+import { buildOrderSnapshot } from '@kassa/cloud-sync/protocol';
+import type { SnapshotInput } from '@kassa/cloud-sync/protocol';
 import { enqueueOutbox } from '../../outbox';
 import type { Baskets } from '../baskets/service';
 import { formatMoney, pricedToJson, receiptInputAtCheckout } from '../catalog/pricing';
@@ -193,7 +195,29 @@ export class Orders {
         authCode: t.auth_code,
       })),
     });
-    const pricedJson = JSON.parse(o.priced) as { totals?: unknown; lines?: unknown; tax_breakup?: unknown };
+    const orderFacts = {
+      order_id: orderId,
+      o_id: o.o_id,
+      transaction_id_poslog: poslog,
+      receipt_number,
+      store_id: cfg.store_id,
+      device_id: o.device_id,
+      order_status: final,
+      payment_status,
+      created_at: o.created_at,
+      completed_at: nowS,
+      business_date: bdate,
+    };
+    const tenderFacts = tenders.map((t) => ({
+      tender_id: t.tender_id,
+      method: t.method,
+      amount: formatMoney(BigInt(t.amount)),
+      status: t.status,
+      auth_code: t.auth_code,
+      card_brand: t.card_brand,
+      card_last4: t.card_last4,
+      psp_reference: t.psp_reference,
+    }));
     enqueueOutbox(
       this.db,
       cfg,
@@ -201,38 +225,7 @@ export class Orders {
         type: 'order.completed',
         key: orderId,
         device_id: o.device_id,
-        data: {
-          order: {
-            order_id: orderId,
-            o_id: o.o_id,
-            transaction_id_poslog: poslog,
-            receipt_number,
-            store_id: cfg.store_id,
-            device_id: o.device_id,
-            order_status: final,
-            payment_status,
-            created_at: o.created_at,
-            completed_at: nowS,
-            business_date: bdate,
-          },
-          totals: pricedJson.totals ?? null,
-          items: pricedJson.lines ?? [],
-          tax_breakup: pricedJson.tax_breakup ?? [],
-          payment: {
-            status: 'captured',
-            total: formatMoney(BigInt(o.total)),
-            tenders: tenders.map((t) => ({
-              tender_id: t.tender_id,
-              method: t.method,
-              amount: formatMoney(BigInt(t.amount)),
-              status: t.status,
-              auth_code: t.auth_code,
-              card_brand: t.card_brand,
-              card_last4: t.card_last4,
-              psp_reference: t.psp_reference,
-            })),
-          },
-        },
+        data: this.snapshot(o, cfg, orderFacts, tenderFacts),
       },
       now,
     );
@@ -247,6 +240,51 @@ export class Orders {
         payload: { order_id: orderId, o_id: o.o_id, total: view.total },
       });
     });
+  }
+
+  /**
+   * The §6.4 order snapshot HQ expects (cloud-sync's protocol builder, validated there). A paid
+   * order must complete even if the snapshot cannot be built, so a failure is logged and the
+   * event carries the hub's own summary instead (HQ then dead-letters it, visibly).
+   */
+  private snapshot(
+    o: OrderRow,
+    cfg: StoreConfig,
+    order: Omit<SnapshotInput['order'], 'retailer_id'>,
+    tenders: SnapshotInput['tenders'],
+  ): unknown {
+    const priced = JSON.parse(o.priced) as SnapshotInput['priced'] & { evaluation_time?: string };
+    try {
+      const lines = this.baskets.repo.lines(o.basket_id).map((l) => {
+        const { merge_key: _mk, ...line } = l as typeof l & { merge_key?: string };
+        return line;
+      });
+      return buildOrderSnapshot({
+        order: {
+          ...order,
+          retailer_id: cfg.retailer_id,
+          retailer_device_id: this.repo.st.retailerDeviceId.get(o.device_id)?.retailer_device_id ?? null,
+          demo: cfg.demo,
+        },
+        priced,
+        currency: cfg.currency,
+        tenders,
+        // What priceBasket was given at checkout, for HQ's re-pricing audit.
+        basket: {
+          ...this.baskets.basketInput(o.basket_id, lines),
+          ...(priced.evaluation_time ? { evaluation_time: priced.evaluation_time } : {}),
+        },
+      });
+    } catch (err) {
+      this.repo.log(o.order_id, null, 'order_snapshot_failed', JSON.stringify({ error: String(err) }));
+      return {
+        order,
+        totals: priced.totals ?? null,
+        items: priced.lines ?? [],
+        tax_breakup: priced.tax_breakup ?? [],
+        payment: { status: 'captured', total: formatMoney(BigInt(o.total)), tenders },
+      };
+    }
   }
 
   isPaid(orderId: string): boolean {
