@@ -100,9 +100,9 @@ export const basketSchema: RxJsonSchema<KioskBasketDoc> = {
  */
 export function toReferenceDoc(
   collection: ReferenceCollection,
-  hubDoc: Record<string, unknown> & { id: string; updatedAt: number; _deleted: boolean },
+  hubDoc: Record<string, unknown> & { id: string; updatedAt?: number; _deleted: boolean },
 ): ReferenceDoc & { _deleted: boolean } {
-  const { updatedAt, _deleted, ...rest } = hubDoc;
+  const { updatedAt = 0, _deleted, ...rest } = hubDoc;
   const doc: Record<string, unknown> = { ...rest };
   if (collection !== 'promotions') delete doc.id;
   return { id: hubDoc.id, updatedAt, doc, _deleted };

@@ -3,17 +3,26 @@
  * pull with a checkpoint `(updatedAt, id)` and a batch size; push with conflict answers for
  * the kiosk-written collection (baskets). `updatedAt` is the hub's replication clock, strictly
  * increasing per write transaction, so a checkpoint never skips a later write.
+ *
+ * Faithful to RxDB's protocol (issue 11 §2):
+ * - a pushed document is stored exactly as pushed; the hub's ordering stamp lives in the
+ *   checkpoint only, so the next push's `assumedMasterState` (what the kiosk pushed) matches;
+ * - a push naming a master the hub does not have (e.g. after a hub restore) writes the
+ *   document, as RxDB's reference server does, instead of inventing a deleted master;
+ * - each kiosk replicates only its own baskets (stored under `baskets:<device_id>`);
+ * - pull limits above the advertised maximum are clamped, and pages continue with a row-value
+ *   comparison `(updated_at, id) > (?, ?)` that SQLite answers from the index.
  */
 import type { z } from 'zod';
 import type { Db } from '../../platform/db/database';
 import { nextStamp } from '../../platform/db/database';
 import { HubError } from '../../platform/errors';
 import type { pullQuerySchema, pushSchema } from './schemas';
+import { PULL_MAX_LIMIT, PUSH_MAX_ROWS } from './schemas';
 
 interface Source {
   table: string;
   idCol: string;
-  where?: string;
 }
 
 export const PULL_COLLECTIONS: Record<string, Source> = {
@@ -25,40 +34,70 @@ export const PULL_COLLECTIONS: Record<string, Source> = {
 };
 export const PUSH_COLLECTIONS = new Set(['baskets']);
 
-export type ReplicatedDoc = Record<string, unknown> & { id: string; updatedAt: number; _deleted: boolean };
+export type ReplicatedDoc = Record<string, unknown> & { id: string; _deleted: boolean; updatedAt?: number };
 
 export interface Checkpoint {
   id: string;
   updatedAt: number;
 }
 
+/** What the hub tells RxDB clients about its pages (they size their batches from it). */
+export function replicationInfo(): {
+  pull_max_limit: number;
+  push_max_rows: number;
+  pull_collections: string[];
+  push_collections: string[];
+} {
+  return {
+    pull_max_limit: PULL_MAX_LIMIT,
+    push_max_rows: PUSH_MAX_ROWS,
+    pull_collections: Object.keys(PULL_COLLECTIONS),
+    push_collections: [...PUSH_COLLECTIONS],
+  };
+}
+
+/** kiosk_docs rows of one kiosk: its own baskets only. */
+const ownCollection = (collection: string, deviceId: string): string => `${collection}:${deviceId}`;
+
+type Row = { id: string; doc: string; updated_at: number; deleted: number };
+
 export function pull(
   db: Db,
   collection: string,
   q: z.output<typeof pullQuerySchema>,
+  deviceId: string,
 ): { documents: ReplicatedDoc[]; checkpoint: Checkpoint | null } {
   const src = PULL_COLLECTIONS[collection];
-  let rows: { id: string; doc: string; updated_at: number; deleted: number }[];
+  const limit = Math.min(q.limit, PULL_MAX_LIMIT);
+  let rows: Row[];
+  let documents: ReplicatedDoc[];
   if (src) {
     rows = db
       .prepare(
         `SELECT ${src.idCol} AS id, doc, updated_at, deleted FROM ${src.table}
-         WHERE updated_at > ? OR (updated_at = ? AND ${src.idCol} > ?) ORDER BY updated_at, ${src.idCol} LIMIT ?`,
+         WHERE (updated_at, ${src.idCol}) > (?, ?) ORDER BY updated_at, ${src.idCol} LIMIT ?`,
       )
-      .all(q.updatedAt, q.updatedAt, q.id, q.limit) as typeof rows;
+      .all(q.updatedAt, q.id, limit) as Row[];
+    // Hub-owned rows carry the stamp in the document too (kiosks read it as the data version).
+    documents = rows.map((r) => ({
+      ...(JSON.parse(r.doc) as Record<string, unknown>),
+      id: r.id,
+      updatedAt: r.updated_at,
+      _deleted: r.deleted === 1,
+    }));
   } else if (PUSH_COLLECTIONS.has(collection)) {
     rows = db
       .prepare(
-        `SELECT id, doc, updated_at, deleted FROM kiosk_docs WHERE collection = ? AND (updated_at > ? OR (updated_at = ? AND id > ?))
+        `SELECT id, doc, updated_at, deleted FROM kiosk_docs WHERE collection = ? AND (updated_at, id) > (?, ?)
          ORDER BY updated_at, id LIMIT ?`,
       )
-      .all(collection, q.updatedAt, q.updatedAt, q.id, q.limit) as typeof rows;
+      .all(ownCollection(collection, deviceId), q.updatedAt, q.id, limit) as Row[];
+    documents = rows.map(storedDoc);
   } else {
     throw new HubError('UNKNOWN_COLLECTION', `no replicated collection ${collection}`, {
       collections: [...Object.keys(PULL_COLLECTIONS), ...PUSH_COLLECTIONS],
     });
   }
-  const documents = rows.map((r) => toDoc(r));
   const last = rows[rows.length - 1];
   return {
     documents,
@@ -70,46 +109,61 @@ export function pull(
   };
 }
 
-function toDoc(r: { id: string; doc: string; updated_at: number; deleted: number }): ReplicatedDoc {
-  return {
-    ...(JSON.parse(r.doc) as Record<string, unknown>),
-    id: r.id,
-    updatedAt: r.updated_at,
-    _deleted: r.deleted === 1,
-  };
+/** A kiosk-written document exactly as it was pushed (no hub field added). */
+function storedDoc(r: Row): ReplicatedDoc {
+  return { ...(JSON.parse(r.doc) as Record<string, unknown>), id: r.id, _deleted: r.deleted === 1 };
+}
+
+/** Key-order-free form of a document for comparing states (the protocol compares content). */
+function canonical(v: unknown): string {
+  const norm = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(norm)
+      : x !== null && typeof x === 'object'
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, norm((x as Record<string, unknown>)[k])]),
+          )
+        : x;
+  return JSON.stringify(norm(v));
 }
 
 /** Applies pushed rows; answers the master state of every row that conflicted (RxDB push contract). */
-export function push(db: Db, collection: string, rows: z.output<typeof pushSchema>): ReplicatedDoc[] {
+export function push(
+  db: Db,
+  collection: string,
+  rows: z.output<typeof pushSchema>,
+  deviceId: string,
+): ReplicatedDoc[] {
   if (!PUSH_COLLECTIONS.has(collection))
     throw new HubError('READ_ONLY_COLLECTION', `${collection} is replicated from the hub only`);
+  const own = ownCollection(collection, deviceId);
   return db
     .transaction(() => {
       const conflicts: ReplicatedDoc[] = [];
       const stamp = nextStamp(db);
+      const get = db.prepare(
+        `SELECT id, doc, updated_at, deleted FROM kiosk_docs WHERE collection = ? AND id = ?`,
+      );
+      const put = db.prepare(
+        `INSERT INTO kiosk_docs(collection, id, doc, updated_at, deleted) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(collection, id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = excluded.deleted`,
+      );
       for (const row of rows) {
-        const master = db
-          .prepare(`SELECT id, doc, updated_at, deleted FROM kiosk_docs WHERE collection = ? AND id = ?`)
-          .get(collection, row.newDocumentState.id) as
-          { id: string; doc: string; updated_at: number; deleted: number } | undefined;
+        const master = get.get(own, row.newDocumentState.id) as Row | undefined;
         const assumed = row.assumedMasterState ?? null;
-        const matches = master
-          ? assumed !== null && (assumed as { updatedAt?: unknown }).updatedAt === master.updated_at
-          : assumed === null;
-        if (!matches) {
-          if (master) conflicts.push(toDoc(master));
-          else conflicts.push({ ...row.newDocumentState, _deleted: true, updatedAt: 0 });
+        // No master: write (also when the kiosk assumed one — e.g. the hub was restored from
+        // an older copy). A master: write only if the kiosk saw exactly it.
+        if (master && (assumed === null || canonical(assumed) !== canonical(storedDoc(master)))) {
+          conflicts.push(storedDoc(master));
           continue;
         }
         const { id, _deleted, ...rest } = row.newDocumentState as Record<string, unknown> & {
           id: string;
           _deleted: boolean;
         };
-        delete rest.updatedAt;
-        db.prepare(
-          `INSERT INTO kiosk_docs(collection, id, doc, updated_at, deleted) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT(collection, id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = excluded.deleted`,
-        ).run(collection, id, JSON.stringify(rest), stamp, _deleted ? 1 : 0);
+        put.run(own, id, JSON.stringify(rest), stamp, _deleted ? 1 : 0);
       }
       return conflicts;
     })
