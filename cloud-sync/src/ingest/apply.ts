@@ -12,7 +12,7 @@ import type { HqDb, HqSchema } from '../db';
 import { int8 } from '../db';
 import type { DeadLetterReason, Envelope, OrderSnapshot } from '../protocol';
 import { decodeEvent } from '../protocol';
-import type { PaymentDelta, SalesDelta, StoreInfo } from './projection';
+import type { PaymentDelta, SalesDelta } from './projection';
 import { advanceGaps, analyticsContribution, orderContribution } from './projection';
 
 export interface IncomingRecord {
