@@ -38,6 +38,8 @@ const SYMBOLOGY: Record<string, Symbology> = {
   'gs1-datamatrix': 'DATAMATRIX',
   datamatrix: 'DATAMATRIX',
   itf: 'ITF',
+  'gs1-databar': 'DATABAR',
+  'gs1-qr': 'GS1_QR',
 };
 
 export class Lanes {
