@@ -152,6 +152,13 @@ describe('staff console', { timeout: 30_000 }, () => {
       .toBe('override');
     const priced = (await w.kiosk.req('GET', `/v1/baskets/${basketId}`)).body.data.priced;
     expect(BigInt(priced.lines[0].payable.replace('.', ''))).toBe(lower * 3n);
+    // an item the kiosk could not scan: found by code and added by staff (can_add)
+    await page.getByLabel('Name or code').fill(w.codes.other);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('button', { name: /^Add / }).first().click();
+    await expect
+      .poll(async () => (await w.kiosk.req('GET', `/v1/baskets/${basketId}`)).body.data.priced.lines.length)
+      .toBe(2);
     const discount = page
       .locator('form')
       .filter({ has: page.getByRole('heading', { name: 'Staff discount' }) });

@@ -67,6 +67,12 @@ export const api = {
       reason,
       basket_version: b.version,
     }),
+  searchItems: (q: string) =>
+    get<{ items: { item_id: string; item_name: string; product_identifier: string; price: string }[] }>(
+      `/v1/console/items${qs({ q })}`,
+    ),
+  addItem: (b: AssistBasket, code: string, quantity: number) =>
+    post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/lines`, { code, quantity }),
   cancelSale: (b: AssistBasket, reason: string) =>
     post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/cancel`, { reason }),
 

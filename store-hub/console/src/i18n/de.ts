@@ -104,6 +104,11 @@ export const de: Record<MessageKey, string> = {
   'as.unit': 'Stück',
   'as.lineTotal': 'Gesamt',
   'as.actions': 'Aktionen',
+  'as.addItem': 'Artikel hinzufügen',
+  'as.search': 'Name oder Code',
+  'as.find': 'Suchen',
+  'as.noHits': 'Keine passenden Artikel.',
+  'as.add': 'Hinzufügen',
   'as.overridden': 'Preis geändert',
 
   'or.title': 'Bestellungen',

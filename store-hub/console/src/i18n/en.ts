@@ -102,6 +102,11 @@ export const en = {
   'as.unit': 'Unit',
   'as.lineTotal': 'Line total',
   'as.actions': 'Actions',
+  'as.addItem': 'Add an item',
+  'as.search': 'Name or code',
+  'as.find': 'Find',
+  'as.noHits': 'No items match.',
+  'as.add': 'Add',
   'as.overridden': 'price overridden',
 
   'or.title': 'Orders',

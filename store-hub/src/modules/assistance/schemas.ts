@@ -90,7 +90,37 @@ function staffBasket<P extends z.ZodType, B extends z.ZodType>(e: {
   });
 }
 
+export const itemHitSchema = z.object({
+  item_id: z.string(),
+  item_name: z.string(),
+  product_identifier: z.string(),
+  price: z.string(),
+});
+
 export const assistanceEndpoints = {
+  consoleSearchItems: endpoint({
+    id: 'consoleSearchItems',
+    method: 'get',
+    path: '/v1/console/items',
+    summary: 'search the catalogue by name or code (to add an item the kiosk could not scan)',
+    auth: 'staff',
+    idempotency: 'none',
+    query: z.object({ q: z.string().trim().min(2).max(100) }),
+    response: z.object({ items: z.array(itemHitSchema) }),
+    status: [200],
+    errors: ['PERMISSION_DENIED'],
+  }),
+  consoleAddItem: staffBasket({
+    id: 'consoleAddItem',
+    path: '/v1/console/baskets/:id/lines',
+    params: id,
+    summary: 'add an item to a lane’s basket by code (can_add), priced like a scan',
+    body: z.object({
+      code: z.string().trim().min(1).max(64),
+      quantity: z.number().int().min(1).max(999).default(1),
+    }),
+    errors: ['ITEM_NOT_FOUND', 'QUANTITY_RESTRICTED'],
+  }),
   consoleInterventions: endpoint({
     id: 'consoleInterventions',
     method: 'get',

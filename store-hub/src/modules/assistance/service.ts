@@ -497,6 +497,47 @@ export class Assistance {
     });
   }
 
+  /** Catalogue search for staff adding an item the kiosk could not (an unknown barcode). */
+  searchItems(
+    q: string,
+  ): { item_id: string; item_name: string; product_identifier: string; price: string }[] {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = this.d.db
+      .prepare<[string, string], { item_id: string; product_identifier: string; doc: string }>(
+        `SELECT item_id, product_identifier, doc FROM catalog_items
+         WHERE deleted = 0 AND (product_identifier LIKE ? ESCAPE '\\' OR json_extract(doc, '$.item_name') LIKE ? ESCAPE '\\')
+         ORDER BY json_extract(doc, '$.item_name') LIMIT 20`,
+      )
+      .all(like, like);
+    return rows.map((r) => {
+      const doc = JSON.parse(r.doc) as { item_name?: string; selling_price?: string; base_price?: string };
+      return {
+        item_id: r.item_id,
+        item_name: doc.item_name ?? r.product_identifier,
+        product_identifier: r.product_identifier,
+        price: doc.selling_price ?? doc.base_price ?? '',
+      };
+    });
+  }
+
+  /** Adds an item to a lane's basket for the shopper (can_add); priced like a scan. */
+  addItem(staff: ConsoleUser, basketId: string, code: string, quantity: number): AssistBasket {
+    requireAction(staff, 'assistance.add_line');
+    return this.d.tx.run(() => {
+      const b = this.editable(basketId, undefined);
+      const dev = this.client(b.device_id);
+      const r = this.d.baskets.addLine(dev, basketId, { code, quantity });
+      this.d.audit.write({
+        staff,
+        device: this.deviceLabel(b.device_id),
+        action: 'assistance.add_line',
+        subject: basketId,
+        what: `added ${quantity} × ${code}`,
+      });
+      return this.toAssist(r.basket);
+    });
+  }
+
   cancelSale(staff: ConsoleUser, basketId: string, reason: string): AssistBasket {
     requireAction(staff, 'assistance.cancel_sale');
     return this.d.tx.run(() => {

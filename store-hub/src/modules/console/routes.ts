@@ -144,6 +144,13 @@ export function consoleRoutes(r: HubRouter, c: Console): void {
   r.sync(e.consoleTaxMode, ({ staff, params, body }) =>
     c.assistance.taxMode(user(staff, 'assistance'), params.id, body.exempt, body.reason, body.basket_version),
   );
+  r.sync(
+    e.consoleSearchItems,
+    ({ staff, query }) => (user(staff, 'assistance'), { items: c.assistance.searchItems(query.q) }),
+  );
+  r.sync(e.consoleAddItem, ({ staff, params, body }) =>
+    c.assistance.addItem(user(staff, 'assistance'), params.id, body.code, body.quantity),
+  );
   r.sync(e.consoleCancelSale, ({ staff, params, body }) =>
     c.assistance.cancelSale(user(staff, 'assistance'), params.id, body.reason),
   );

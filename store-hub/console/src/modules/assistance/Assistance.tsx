@@ -88,6 +88,7 @@ function LaneBasket({ deviceId }: { deviceId: string }) {
       </dl>
       {basket.tax_exempt && <p className="notice">{t('as.taxExemptOn')}</p>}
       <div className="panels">
+        <AddItem basket={basket} apply={apply} busy={act.busy} />
         <form
           className="card"
           onSubmit={(e) => {
@@ -271,5 +272,64 @@ function LineRow({
         </tr>
       )}
     </>
+  );
+}
+
+/** An item the kiosk could not scan (unknown barcode, damaged label): find it and add it. */
+function AddItem({
+  basket,
+  apply,
+  busy,
+}: {
+  basket: AssistBasket;
+  apply: (fn: () => Promise<AssistBasket>) => void;
+  busy: boolean;
+}) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const [q, setQ] = useState('');
+  const search = useAction();
+  const [hits, setHits] = useState<
+    { item_id: string; item_name: string; product_identifier: string; price: string }[] | null
+  >(null);
+  return (
+    <div className="card">
+      <h2>{t('as.addItem')}</h2>
+      <form
+        className="inline"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void search.run(() => api.searchItems(q.trim())).then((r) => r && setHits(r.items));
+        }}
+      >
+        <label className="field">
+          <span>{t('as.search')}</span>
+          <input value={q} onChange={(e) => setQ(e.target.value)} minLength={2} required />
+        </label>
+        <button type="submit" disabled={search.busy}>
+          {t('as.find')}
+        </button>
+      </form>
+      <ErrorNote error={search.error} />
+      {hits && hits.length === 0 && <p>{t('as.noHits')}</p>}
+      {hits && hits.length > 0 && (
+        <ul className="hits">
+          {hits.map((h) => (
+            <li key={h.item_id}>
+              {h.item_name} <span className="muted">{h.product_identifier}</span> <Money value={h.price} />{' '}
+              <button
+                type="button"
+                disabled={busy || !can('can_add')}
+                onClick={() => apply(() => api.addItem(basket, h.product_identifier, 1))}
+                aria-label={`${t('as.add')} ${h.item_name}`}
+              >
+                {t('as.add')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
