@@ -113,9 +113,20 @@ export interface StoreDataSource {
 export function buildStoreData(src: StoreDataSource): StoreData {
   const items: Item[] = [];
   src.items.forEach((doc, i) => {
-    const r = parseItem(doc, src.currency_exponent, i);
-    if (r.ok) items.push(r.item);
+    const item = parseCatalogItem(doc, src.currency_exponent, i);
+    if (item) items.push(item);
   });
+  return buildStoreDataFrom(src, items);
+}
+
+/** One stored catalogue document as promo-core's item (null: not sellable as stored). */
+export function parseCatalogItem(doc: unknown, exponent: number, index: number): Item | null {
+  const r = parseItem(doc, exponent, index);
+  return r.ok ? r.item : null;
+}
+
+/** buildStoreData from items already parsed (the hub parses them in slices, between requests). */
+export function buildStoreDataFrom(src: Omit<StoreDataSource, 'items'>, items: Item[]): StoreData {
   const catalog: CatalogIndex = CatalogIndexClass.fromItems(items, {
     exponent: src.currency_exponent,
     categories: src.categories as never,

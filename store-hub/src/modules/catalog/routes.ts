@@ -11,6 +11,8 @@ export function catalogRoutes(r: HubRouter, s: Services): void {
     if (!staff.permissions.can_import)
       throw new HubError('PERMISSION_DENIED', 'this staff user may not import');
     const report = await importDoc(s.db, body as ImportDoc);
+    // Built off the request path (kiosks keep scanning); the importer hears back once it is live.
+    if (report.applied) await s.store.refresh();
     s.notifyReplication();
     return reply(report.applied ? 200 : 422, report);
   });
