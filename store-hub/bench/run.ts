@@ -118,6 +118,12 @@ async function main(): Promise<void> {
   say('');
   say(`Machine: ${machine}; load average (1/5/15 min) at start ${la()}.`);
   say('');
+  say(
+    process.env.BENCH_VIEW === 'delta'
+      ? 'Scans use the delta answer (POST /v1/baskets/{id}/delta/lines).'
+      : 'Scans use the full-basket answer (POST /v1/baskets/{id}/lines), as today’s kiosk does.',
+  );
+  say('');
 
   const levels = (process.env.BENCH_LEVELS ?? '20,100,150,200,300')
     .split(',')

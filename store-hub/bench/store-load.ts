@@ -148,10 +148,15 @@ async function checkout(k: Kiosk): Promise<void> {
 }
 
 const lineCount = (data: Record<string, unknown> | undefined): number | null => {
-  const b = (data?.basket ?? data) as { priced?: { lines?: unknown[] }; line_count?: number } | undefined;
-  if (typeof b?.line_count === 'number') return b.line_count;
+  const b = (data?.basket ?? data) as { priced?: { lines?: unknown[] }; line_ids?: unknown[] } | undefined;
+  // A delta answer lists every line id; a full answer carries the lines.
+  if (Array.isArray(b?.line_ids)) return b.line_ids.length;
   return b?.priced?.lines?.length ?? null;
 };
+
+/** Where scans go: the full-basket answer (default) or the delta answer (BENCH_VIEW=delta). */
+export const scanPath = (basket: string): string =>
+  process.env.BENCH_VIEW === 'delta' ? `/v1/baskets/${basket}/delta/lines` : `/v1/baskets/${basket}/lines`;
 
 /**
  * One open-loop run: the first `n` kiosks scan for warm-up + measure seconds; only scans due
@@ -163,7 +168,33 @@ export async function openLoop(
   opts: { warmupS: number; measureS: number; scanPath?: (basket: string) => string },
 ): Promise<LoadFigures> {
   const kiosks = store.kiosks.slice(0, n);
-  for (const k of kiosks) await newBasket(k);
+  const fill = new Map<Kiosk, number>();
+  {
+    // A store in mid-trade: each basket starts somewhere between empty and full (uniform), so
+    // the measured window sees every basket size, not only the first 20 scans of each.
+    let r = 0x9e3779b9 ^ n;
+    const next = (): number => {
+      r ^= r << 13;
+      r ^= r >>> 17;
+      r ^= r << 5;
+      return (r >>> 0) / 4294967296;
+    };
+    const queue = [...kiosks];
+    await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        for (let k = queue.shift(); k; k = queue.shift()) {
+          await newBasket(k);
+          const lines = Math.floor(next() * MAX_LINES);
+          for (let i = 0; i < lines; i++) {
+            const code = store.codes[Math.floor(next() * store.codes.length)]!;
+            const res = await call(k, 'POST', `/v1/baskets/${k.basket}/lines`, { code }, key());
+            k.lines = lineCount(res.body.data) ?? k.lines;
+          }
+          fill.set(k, lines);
+        }
+      }),
+    );
+  }
   const loadBefore = os.loadavg();
   const t0 = performance.now();
   const measureFrom = t0 + opts.warmupS * 1000;
@@ -182,12 +213,12 @@ export async function openLoop(
     rnd ^= rnd << 5;
     return (rnd >>> 0) / 4294967296;
   };
-  const path = opts.scanPath ?? ((b: string) => `/v1/baskets/${b}/lines`);
+  const path = opts.scanPath ?? scanPath;
   await Promise.all(
     kiosks.map(async (k, ki) => {
       let due = t0 + rand() * 3000; // kiosks do not start in lockstep
       const inFlight = new Set<Promise<void>>();
-      let sent = 0;
+      let sent = fill.get(k) ?? 0;
       while (due < end) {
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -263,9 +294,8 @@ export async function perScanCost(store: StoreHub, lines: number, reps: number):
   for (let r = 0; r < reps; r++) {
     await newBasket(k);
     const pick = (i: number): string => store.codes[(r * 211 + i * 37) % store.codes.length]!;
-    for (let i = 0; i < lines - 1; i++)
-      await call(k, 'POST', `/v1/baskets/${k.basket}/lines`, { code: pick(i) }, key());
-    const res = await call(k, 'POST', `/v1/baskets/${k.basket}/lines`, { code: pick(lines - 1) }, key());
+    for (let i = 0; i < lines - 1; i++) await call(k, 'POST', scanPath(k.basket), { code: pick(i) }, key());
+    const res = await call(k, 'POST', scanPath(k.basket), { code: pick(lines - 1) }, key());
     took.push(res.server);
   }
   return pct(took, 50);
@@ -287,7 +317,7 @@ export async function hubCommitsPerSec(store: StoreHub, c: number, seconds: numb
       while (performance.now() < end) {
         if (k.lines >= MAX_LINES - 1) await newBasket(k);
         const code = store.codes[(ki * 997 + i++ * 31) % store.codes.length]!;
-        const r = await call(k, 'POST', `/v1/baskets/${k.basket}/lines`, { code }, key());
+        const r = await call(k, 'POST', scanPath(k.basket), { code }, key());
         k.lines = lineCount(r.body.data) ?? k.lines + 1;
         n++;
       }
