@@ -44,7 +44,7 @@ async function order(codes: string[]): Promise<string> {
 }
 
 describe("the hub's outbox events against the protocol", () => {
-  it('every event decodes; order.completed once the hub builds the §6.4 snapshot', async () => {
+  it('every event decodes, order.completed as the full §6.4 snapshot with the audit basket', async () => {
     const paid = await order([MILK, BREAD]);
     expect((await kiosk.req('POST', `/v1/orders/${paid}/tenders`, {})).body.data.order_status).toBe(
       'completed',
@@ -59,12 +59,12 @@ describe("the hub's outbox events against the protocol", () => {
     const topic = storeEventsTopic(events[0].store_id);
     for (const e of events) {
       const r = decodeEvent(JSON.stringify(e), { topic, direction: 'store_to_cloud' });
-      if (e.type === 'order.completed' && !('customer' in e.data)) {
-        // The hub still sends its priced basket instead of §6.4 (see cloud-sync/README.md, "hub changes").
-        expect(!r.ok && r.reason.code).toBe('INVALID_PAYLOAD');
-        continue;
-      }
       expect(r.ok, `${e.type}: ${JSON.stringify(!r.ok && r.reason)}`).toBe(true);
     }
+    const completed = events.find((e) => e.type === 'order.completed');
+    expect(completed.data.order.order_id).toBe(paid);
+    expect(completed.data.items).toHaveLength(2);
+    expect(completed.data.payment.captured_amount).toBe(completed.data.totals.total_after_tax);
+    expect(completed.data.audit?.basket).toBeTruthy();
   }, 60_000);
 });
