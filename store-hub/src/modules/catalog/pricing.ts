@@ -99,6 +99,8 @@ export interface StoreDataSource {
   store_id: string;
   timezone: string;
   currency_exponent: number;
+  /** ISO 4217 code of the store (barcodes: GS1 393n prices in another currency are refused). */
+  currency?: string;
   items: unknown[];
   categories: unknown[];
   promotions: unknown[];
@@ -140,7 +142,11 @@ export function buildStoreDataFrom(src: Omit<StoreDataSource, 'items'>, items: I
     catalog,
     promotions,
     tax: { config: parseStoreTaxConfig(src.tax_config), table: parseTaxTable(src.tax_rows) },
-    barcodes: barcodeConfigSchema.parse(src.barcodes ?? {}) as BarcodeConfig,
+    // The store's currency decides which GS1 prices-with-currency (AI 393n) are chargeable.
+    barcodes: barcodeConfigSchema.parse({
+      ...(src.currency ? { currency: src.currency } : {}),
+      ...((src.barcodes as Record<string, unknown> | null | undefined) ?? {}),
+    }) as BarcodeConfig,
     allow_negative_basket: src.allow_negative_basket,
     data_version: src.data_version,
   };

@@ -139,6 +139,7 @@ export class StoreDataCache {
       store_id: config.store_id,
       timezone: config.timezone,
       currency_exponent: config.currency_exponent,
+      currency: config.currency,
       categories: docs(this.st.categories.all()),
       promotions: docs(this.st.promotions.all()),
       tax_rows: docs(this.st.taxRows.all()),
