@@ -105,14 +105,38 @@ const startHq = async (): Promise<void> => {
   }
 };
 const killHq = async (): Promise<void> => {
-  if (hqChild) await hqChild.kill('SIGKILL');
+  // Forget it before killing, so the supervisor does not take the kill for a crash.
+  const c = hqChild;
   hqChild = null;
+  if (c) await c.kill('SIGKILL');
   if (hqInProcess) await hqInProcess.stop();
   hqInProcess = null;
 };
 await startHq();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// A service manager's job: a process that exits by itself (e.g. it could not reach the broker
+// while starting) is started again.
+const exited = (c: Child | null) => c !== null && (c.proc.exitCode !== null || c.proc.signalCode !== null);
+let supervising = true;
+const restarts = { hub: 0, hq: 0 };
+const supervisor = (async () => {
+  while (supervising) {
+    await sleep(500);
+    if (!supervising) break;
+    for (const [i, h] of hubs.entries())
+      if (exited(h)) {
+        say(`hub ${STORES[i]} exited by itself (${h!.lines.slice(-1)[0] ?? ''}); restarting it`);
+        restarts.hub++;
+        hubs[i] = startChild('hub-child.ts', hubEnv(i));
+      }
+    if (pg && exited(hqChild)) {
+      say(`HQ consumer exited by itself (${hqChild!.lines.slice(-1)[0] ?? ''}); restarting it`);
+      restarts.hq++;
+      await startHq();
+    }
+  }
+})();
 const kills = { hub: 0, broker: 0, hq: 0 };
 // The chaos window starts once everything is up (a loaded machine can take a while to get there).
 const end = Date.now() + seconds * 1000;
@@ -123,7 +147,9 @@ while (Date.now() < end - 3000) {
   if (what < 0.4) {
     const i = Math.floor(random() * hubs.length);
     say(`SIGKILL hub ${STORES[i]}`);
-    await hubs[i]?.kill('SIGKILL');
+    const victim = hubs[i];
+    hubs[i] = null;
+    await victim?.kill('SIGKILL');
     kills.hub++;
     await sleep(300 + random() * 1500);
     hubs[i] = startChild('hub-child.ts', hubEnv(i));
@@ -186,6 +212,11 @@ if (!ok) {
     console.log(`chaos: hub ${STORES[i]} said: ${h?.lines.slice(-3).join(' | ')}`);
   console.log(`chaos: HQ consumer said: ${hqChild?.lines.slice(-5).join(' | ') ?? '(in process)'}`);
 }
+supervising = false;
+await supervisor;
+console.log(
+  `chaos: kills ${JSON.stringify(kills)}, restarts after a process exited by itself ${JSON.stringify(restarts)}`,
+);
 for (const h of hubs) await h?.kill('SIGTERM');
 await killHq();
 views.forEach((v) => v.close());
