@@ -21,7 +21,7 @@ describe('promotion test bench (worker thread, past order snapshots, promo-core)
   beforeAll(async () => {
     h = await startDashboard();
     await h.dash.start?.();
-    orders = (await seedHistory(h.opened.db, { perDay: 40 })).orders;
+    orders = (await seedHistory(h.opened.db, { perDay: 25 })).orders;
     await addUser(h.db, 'ana', 'analyst');
     await addUser(h.db, 'olu', 'store-ops');
     c = new Client(h.url);

@@ -81,6 +81,7 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
   let browser: Browser;
   let page: Page;
   let item: Record<string, unknown>;
+  let hubOrderId: string | null = null;
   const doc = demoDoc(400);
   doc.store_config.store_id = STORE;
 
@@ -242,6 +243,7 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
     const o = await kiosk.req('POST', '/v1/orders', { basket_id: basket });
     expect(o.status, JSON.stringify(o.body)).toBe(201);
     const orderId = o.body.data.order_id as string;
+    hubOrderId = orderId;
     const paid = await kiosk.req('POST', `/v1/orders/${orderId}/tenders`, {});
     expect(paid.body.data.order_status).toBe('completed');
     let notYet = false;
@@ -353,7 +355,7 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
     expect(Number(changed)).toBeGreaterThan(0);
     await page.getByRole('heading', { name: 'Per promotion' }).waitFor();
     await page.locator('details.basket').first().click();
-    await shot(page, 'test-bench');
+    await page.screenshot({ path: path.join(SHOTS, 'test-bench.png'), fullPage: true });
     await axe(page, 'test-bench');
   }, 150_000);
 
@@ -363,6 +365,26 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
     await page.getByRole('button', { name: 'Check new orders now' }).click();
     const differ = page.locator('.card', { hasText: 'Orders that differ' }).locator('.card-value');
     await expect.poll(() => differ.textContent(), { timeout: 20_000 }).toBe('0');
+    if (hubOrderId) {
+      // The hub's own order, re-priced by HQ under the versions the hub had applied: the same figures.
+      const id = hubOrderId;
+      await until(
+        async () =>
+          !!(await (hq.db as unknown as DashDb)
+            .selectFrom('pricing_audit')
+            .select('status')
+            .where('order_id', '=', id)
+            .executeTakeFirst()),
+        20_000,
+        'the hub order audited',
+      );
+      const row = await (hq.db as unknown as DashDb)
+        .selectFrom('pricing_audit')
+        .selectAll()
+        .where('order_id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row.status, `${row.reason} ${JSON.stringify(row.differences)}`).toBe('match');
+    }
     await shot(page, 'pricing-audit');
     await axe(page, 'pricing-audit');
   });
