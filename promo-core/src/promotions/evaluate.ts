@@ -181,16 +181,40 @@ class LazyEvaluation implements Evaluation {
   }
 }
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** §12.3: a unit count or money mismatch is a bug, never a response. */
 function checkReconciliation(r: EvaluationResult): void {
-  let discount = 0n;
-  let after = 0n;
+  // Sums in numbers while every amount and partial sum stays an exact integer (below 2^53,
+  // checked as it goes: the check must hold for any result, a wrong one included); bigint otherwise.
+  let discountN = 0;
+  let afterN = 0;
+  let exact = true;
   for (const l of r.lines)
     for (const u of l.units) {
-      discount += u.discount;
-      after += u.finalPrice;
       if (u.finalPrice < 0n) throw new Error(`engine invariant: negative price on line ${l.sno}`);
+      if (!exact) continue;
+      if (u.discount > SAFE || u.finalPrice > SAFE || u.discount < 0n) exact = false;
+      else {
+        discountN += Number(u.discount);
+        afterN += Number(u.finalPrice);
+        if (discountN > Number.MAX_SAFE_INTEGER || afterN > Number.MAX_SAFE_INTEGER) exact = false;
+      }
     }
+  let discount: bigint;
+  let after: bigint;
+  if (exact) {
+    discount = BigInt(discountN);
+    after = BigInt(afterN);
+  } else {
+    discount = 0n;
+    after = 0n;
+    for (const l of r.lines)
+      for (const u of l.units) {
+        discount += u.discount;
+        after += u.finalPrice;
+      }
+  }
   if (discount !== r.totals.discount || after !== r.totals.totalAfterPromos) {
     throw new Error('engine invariant: unit amounts do not add up to the basket totals');
   }

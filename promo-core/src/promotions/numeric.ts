@@ -52,3 +52,36 @@ export function sortByKeys<T extends number[] | Int32Array>(xs: T, keys: Float64
   }
   return xs;
 }
+
+/**
+ * Bigints of small non-negative integers, shared: a bigint is immutable, so one object per
+ * value serves every evaluation (BigInt(n) allocates a new one on each call). The table
+ * covers the usual per-unit discounts and prices in minor units (0 … 8,191; 256 KB filled).
+ */
+const SMALL_BIGINTS = 8192;
+const smallBigints: bigint[] = [];
+
+/** BigInt(n) for an exact integer n, shared when small. */
+export function bigintOf(n: number): bigint {
+  if (n >= 0 && n < SMALL_BIGINTS) {
+    const hit = smallBigints[n];
+    if (hit !== undefined) return hit;
+    if (smallBigints.length === 0) for (let i = 0; i < SMALL_BIGINTS; i++) smallBigints.push(BigInt(i));
+    return smallBigints[n]!;
+  }
+  return BigInt(n);
+}
+
+/** Zeroed byte flags per unit, reused by the plan that owns the slot (planning is synchronous and never nested per slot). */
+const byteScratch: Uint8Array[] = [];
+export const SCRATCH = { comboTaken: 0, comboPool: 1, shortfallClaimed: 2, lineSpecialFlag: 3 } as const;
+
+/** A zeroed Uint8Array of at least n bytes for the slot; indices ≥ n are not meant to be read. */
+export function scratchFlags(slot: number, n: number): Uint8Array {
+  let a = byteScratch[slot];
+  if (!a || a.length < n) {
+    a = new Uint8Array(Math.max(64, n * 2));
+    byteScratch[slot] = a;
+  } else a.fill(0, 0, n);
+  return a;
+}

@@ -58,22 +58,39 @@ export function buildResult(
   diagnostics: Diagnostic[],
 ): EvaluationResult {
   const st = pr.state;
-  const unitResults: UnitResult[] = units.map((u) => {
-    const recs = st.records![u.idx]!;
-    const hasTarget = recs.some((r) => r.role === 'target');
+  const perUnit = st.records!.perUnit();
+  const unitResults: UnitResult[] = new Array(units.length);
+  // each line's units array at its exact size (units come line by line, in basket order)
+  const perLine = new Int32Array(lines.length);
+  for (const u of units) perLine[u.lineIndex]!++;
+  const lineResults: LineResult[] = new Array(lines.length);
+  for (let i = 0; i < lines.length; i++)
+    lineResults[i] = { sno: i + 1, sku: lines[i]!.item.sku, units: new Array(perLine[i]!) };
+  perLine.fill(0);
+  let discount = 0n;
+  let discountN = 0;
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    const recs = perUnit[u.idx]!;
+    let hasTarget = false;
+    for (const r of recs) if (r.role === 'target') hasTarget = true;
     const role: UnitRole =
-      st.cum[u.idx]! > 0n || hasTarget ? 'discounted' : st.reqUsed[u.idx] ? 'requisite' : 'remaining';
-    return {
+      st.hasDiscount(u.idx) || hasTarget ? 'discounted' : st.reqUsed[u.idx] ? 'requisite' : 'remaining';
+    const cum = st.cumAt(u.idx);
+    if (st.numeric) discountN += st.cumN[u.idx]!;
+    else discount += cum;
+    const ur: UnitResult = {
       k: u.k,
       pack: u.pack,
       role,
-      discount: st.cum[u.idx]!,
+      discount: cum,
       finalPrice: st.price[u.idx]!,
       records: recs,
     };
-  });
-  const lineResults: LineResult[] = lines.map((l, i) => ({ sno: i + 1, sku: l.item.sku, units: [] }));
-  units.forEach((u, i) => lineResults[u.lineIndex]!.units.push(unitResults[i]!));
+    unitResults[i] = ur;
+    lineResults[u.lineIndex]!.units[perLine[u.lineIndex]!++] = ur;
+  }
+  if (st.numeric) discount = BigInt(discountN);
 
   let totalMrp = 0n;
   let totalSp = 0n;
@@ -82,8 +99,6 @@ export function buildResult(
     totalSp += l.sp * q;
     totalMrp += l.mrp * q;
   }
-  let discount = 0n;
-  for (let u = 0; u < units.length; u++) discount += st.cum[u]!;
 
   const basketPromos = pr.candidates
     .filter((c) => BASKET_FAMILIES.has(c.promo.family) && (pr.discountByPromo.get(c.promo.id) ?? 0n) > 0n)

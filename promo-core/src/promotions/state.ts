@@ -3,7 +3,7 @@
  * plan (they read the state); `commitPlan` is the one place that changes it, so that the
  * optimiser can try orders on cheap copies.
  */
-import { numericSafe } from './numeric';
+import { bigintOf, numericSafe } from './numeric';
 import type { Candidate, TenantFlags, Unit } from './types';
 
 /** Tests only: force the bigint paths, to compare them with the number paths. */
@@ -29,14 +29,25 @@ export interface AppliedRecord {
  * halves the record's size (a basket promotion leaves one on every unit of the basket).
  */
 export class UnitRecord implements AppliedRecord {
+  /** setIndex × 2 + 1 for a requisite: one field instead of two (records are the most numerous objects). */
+  private readonly bits: number;
   constructor(
     readonly cand: Candidate,
-    readonly role: 'target' | 'requisite',
+    role: 'target' | 'requisite',
     readonly discount: bigint,
     readonly finalPrice: bigint,
-    readonly setIndex: number,
+    setIndex: number,
     readonly layer: number,
-  ) {}
+  ) {
+    this.bits = setIndex * 2 + (role === 'requisite' ? 1 : 0);
+  }
+
+  get role(): 'target' | 'requisite' {
+    return (this.bits & 1) === 1 ? 'requisite' : 'target';
+  }
+  get setIndex(): number {
+    return this.bits >>> 1;
+  }
 
   get promoId(): string {
     return this.cand.promo.id;
@@ -69,6 +80,84 @@ export interface PlannedSet {
   requisites: number[];
 }
 
+/**
+ * A set of targets held in typed arrays (number amounts, only when the state is numeric):
+ * Basket Threshold spreads over every unit of the basket, and per-target objects with two
+ * bigints each were the largest share of a plan. Readers that need the generic form get it
+ * from `targets`, built once on first read; `commit` and `planDiscount` read the arrays.
+ */
+export class SpreadSet implements PlannedSet {
+  private built: PlannedTarget[] | null = null;
+  readonly requisites: number[] = [];
+  constructor(
+    readonly count: number,
+    readonly unitsOf: Int32Array,
+    /** Discount and new price of target i, exact integers below 2^53. */
+    readonly dN: Float64Array,
+    readonly newPriceN: Float64Array,
+  ) {}
+
+  get targets(): PlannedTarget[] {
+    if (this.built) return this.built;
+    const out: PlannedTarget[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++)
+      out[i] = { u: this.unitsOf[i]!, d: bigintOf(this.dN[i]!), newPrice: bigintOf(this.newPriceN[i]!) };
+    return (this.built = out);
+  }
+}
+
+/**
+ * Scratch for the record log, reused by every evaluation: an evaluation is synchronous and
+ * builds its result before it returns, so one log is filled at a time. `owner` says which.
+ */
+const scratch = { recs: [] as UnitRecord[], unitOf: new Int32Array(256), owner: 0, next: 0 };
+
+/**
+ * Every unit's records in commit order, kept in the shared scratch list (instead of an
+ * array per unit grown by push, which left its spare capacity and copies behind);
+ * `perUnit` gives each unit an array of exactly its size, which the result keeps.
+ */
+export class RecordLog {
+  private readonly id = ++scratch.next;
+  private size = 0;
+  private readonly count: Int32Array;
+  constructor(units: number) {
+    this.count = new Int32Array(units);
+    scratch.owner = this.id;
+  }
+
+  add(u: number, r: UnitRecord): void {
+    if (scratch.owner !== this.id)
+      throw new Error('engine invariant: record log used after another evaluation');
+    if (this.size === scratch.unitOf.length) {
+      const grown = new Int32Array(this.size * 2);
+      grown.set(scratch.unitOf);
+      scratch.unitOf = grown;
+    }
+    scratch.recs[this.size] = r;
+    scratch.unitOf[this.size++] = u;
+    this.count[u]!++;
+  }
+
+  /** Each unit's records in commit order, one array per unit of exactly its length. */
+  perUnit(): UnitRecord[][] {
+    if (scratch.owner !== this.id)
+      throw new Error('engine invariant: record log read after another evaluation');
+    const n = this.count.length;
+    const out: UnitRecord[][] = new Array(n);
+    for (let u = 0; u < n; u++) out[u] = new Array<UnitRecord>(this.count[u]!);
+    const fill = this.count; // counts become fill positions from the end, in reverse
+    for (let i = this.size - 1; i >= 0; i--) {
+      const u = scratch.unitOf[i]!;
+      out[u]![--fill[u]!] = scratch.recs[i]!;
+    }
+    // drop the references so that the scratch does not keep this evaluation's records alive
+    scratch.recs.fill(undefined as unknown as UnitRecord, 0, this.size);
+    this.size = 0;
+    return out;
+  }
+}
+
 export interface SuggestionInfo {
   missingQty?: number;
   missingAmount?: bigint;
@@ -92,7 +181,13 @@ export const emptyPlan = (suggestion: SuggestionInfo | null = null): Plan => ({
 
 export const planDiscount = (plan: Plan): bigint => {
   let s = 0n;
-  for (const set of plan.sets) for (const t of set.targets) s += t.d;
+  for (const set of plan.sets) {
+    if (set instanceof SpreadSet) {
+      let n = 0;
+      for (let i = 0; i < set.count; i++) n += set.dN[i]!;
+      s += BigInt(n);
+    } else for (const t of set.targets) s += t.d;
+  }
   return s;
 };
 
@@ -101,22 +196,25 @@ export class EvalState {
     readonly units: readonly Unit[],
     readonly flags: TenantFlags,
     public price: bigint[],
+    /** Cumulative discount per unit; kept only on the bigint path (`cumN` when numeric). */
     public cum: bigint[],
     public locked: Uint8Array,
     public reqUsed: Uint8Array,
     public consumed: Uint8Array,
     /** null on search copies: the optimiser needs values, not bookkeeping. */
-    public records: UnitRecord[][] | null,
+    public records: RecordLog | null,
     /** Units that got a discount from a best-discount promotion in the current layer (§9.6). */
     public bestDiscounted: Uint8Array,
     /**
      * Whether every amount the number paths meet is below 2^53 (see numeric.ts); then
-     * `priceN`, `mrpN` and `spN` mirror the prices as numbers (exact integers).
+     * `priceN`, `mrpN` and `spN` mirror the prices as numbers (exact integers), and `cumN`
+     * holds the cumulative discounts (a bigint sum per record allocated one bigint each).
      */
     readonly numeric: boolean,
     public priceN: Float64Array,
     readonly mrpN: Float64Array,
     readonly spN: Float64Array,
+    public cumN: Float64Array,
   ) {}
 
   static initial(units: readonly Unit[], flags: TenantFlags): EvalState {
@@ -131,20 +229,28 @@ export class EvalState {
         spN[i] = Number(units[i]!.sp);
         mrpN[i] = Number(units[i]!.mrp);
       }
+    const price: bigint[] = new Array(n);
+    for (let i = 0; i < n; i++) price[i] = units[i]!.sp;
+    let cum: bigint[] = NO_CUM;
+    if (!numeric) {
+      cum = new Array(n);
+      for (let i = 0; i < n; i++) cum[i] = 0n;
+    }
     return new EvalState(
       units,
       flags,
-      units.map((u) => u.sp),
-      units.map(() => 0n),
+      price,
+      cum,
       new Uint8Array(n),
       new Uint8Array(n),
       new Uint8Array(n),
-      units.map(() => []),
+      new RecordLog(n),
       new Uint8Array(n),
       numeric,
       spN.slice(),
       mrpN,
       spN,
+      new Float64Array(numeric ? n : 0),
     );
   }
 
@@ -154,7 +260,7 @@ export class EvalState {
       this.units,
       this.flags,
       this.price.slice(),
-      this.cum.slice(),
+      this.numeric ? NO_CUM : this.cum.slice(),
       this.locked,
       this.reqUsed.slice(),
       this.consumed.slice(),
@@ -164,6 +270,7 @@ export class EvalState {
       this.priceN.slice(),
       this.mrpN,
       this.spN,
+      this.cumN.slice(),
     );
   }
 
@@ -194,12 +301,23 @@ export class EvalState {
       this.priceN,
       this.mrpN,
       this.spN,
+      this.cumN,
     );
+  }
+
+  /** Whether the unit has a cumulative discount above 0 (discounts are never negative). */
+  hasDiscount(u: number): boolean {
+    return this.numeric ? this.cumN[u]! > 0 : this.cum[u]! > 0n;
+  }
+
+  /** The unit's cumulative discount. */
+  cumAt(u: number): bigint {
+    return this.numeric ? bigintOf(this.cumN[u]!) : this.cum[u]!;
   }
 
   /** Item families see only units not consumed in this layer, not locked, and (per flag) undiscounted. */
   availableForItem(u: number, applyOnDiscounted: boolean): boolean {
-    return this.consumed[u] === 0 && this.locked[u] === 0 && (applyOnDiscounted || this.cum[u] === 0n);
+    return this.consumed[u] === 0 && this.locked[u] === 0 && (applyOnDiscounted || !this.hasDiscount(u));
   }
 
   startLayer(): void {
@@ -217,26 +335,66 @@ export class EvalState {
     let total = 0n;
     let totalN = 0;
     const sets = plan.sets;
+    const records = this.records;
     for (let si = 0; si < sets.length; si++) {
       const set = sets[si]!;
+      if (set instanceof SpreadSet && this.numeric) {
+        totalN += this.commitSpread(set, plan.consumes, cand, si + 1, layer, bestDiscount);
+        continue;
+      }
       for (const t of set.targets) {
         this.price[t.u] = t.newPrice;
-        const cum = this.cum[t.u]!;
-        this.cum[t.u] = cum === 0n ? t.d : cum + t.d;
         if (this.numeric) {
           this.priceN[t.u] = Number(t.newPrice);
-          totalN += Number(t.d);
-        } else total += t.d;
+          const d = Number(t.d);
+          this.cumN[t.u]! += d;
+          totalN += d;
+        } else {
+          const cum = this.cum[t.u]!;
+          this.cum[t.u] = cum === 0n ? t.d : cum + t.d;
+          total += t.d;
+        }
         if (plan.consumes) this.consumed[t.u] = 1;
         if (bestDiscount && t.d > 0n) this.bestDiscounted[t.u] = 1;
-        this.records?.[t.u]!.push(new UnitRecord(cand, 'target', t.d, t.newPrice, si + 1, layer));
+        records?.add(t.u, new UnitRecord(cand, 'target', t.d, t.newPrice, si + 1, layer));
       }
       for (const u of set.requisites) {
         this.reqUsed[u] = 1;
         if (plan.consumes) this.consumed[u] = 1;
-        this.records?.[u]!.push(new UnitRecord(cand, 'requisite', 0n, this.price[u]!, si + 1, layer));
+        records?.add(u, new UnitRecord(cand, 'requisite', 0n, this.price[u]!, si + 1, layer));
       }
     }
     return this.numeric ? BigInt(totalN) : total;
   }
+
+  /** commit for a set held in typed arrays; returns its discount. */
+  private commitSpread(
+    set: SpreadSet,
+    consumes: boolean,
+    cand: Candidate,
+    setIndex: number,
+    layer: number,
+    bestDiscount: boolean,
+  ): number {
+    let total = 0;
+    const records = this.records;
+    for (let i = 0; i < set.count; i++) {
+      const u = set.unitsOf[i]!;
+      const d = set.dN[i]!;
+      const newPriceN = set.newPriceN[i]!;
+      // one bigint per unit for the price, shared by the state and the record
+      const newPrice = bigintOf(newPriceN);
+      this.price[u] = newPrice;
+      this.priceN[u] = newPriceN;
+      this.cumN[u]! += d;
+      total += d;
+      if (consumes) this.consumed[u] = 1;
+      if (bestDiscount && d > 0) this.bestDiscounted[u] = 1;
+      records?.add(u, new UnitRecord(cand, 'target', bigintOf(d), newPrice, setIndex, layer));
+    }
+    return total;
+  }
 }
+
+/** The bigint cumulative discounts of a numeric state: not kept (see `cumN`). */
+const NO_CUM: bigint[] = [];

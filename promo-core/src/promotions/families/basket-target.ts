@@ -20,7 +20,7 @@ export function planBasketTarget(ctx: FamilyContext): Plan {
   const G = sortUnits(
     p,
     st,
-    m.groups[ti]!.filter((u) => p.applyOnDiscountedItems || st.cum[u] === 0n),
+    m.groups[ti]!.filter((u) => p.applyOnDiscountedItems || !st.hasDiscount(u)),
     p.discountedSelection,
   );
   const pattern =

@@ -1,7 +1,7 @@
 /** Basket Threshold — `b` (spec §8.5): spend X over the group, a discount spread over the receivers. */
 import { priceBaseN, proportionalSplit, priceBase, rawDiscount } from '../primitives';
 import type { Plan, PlannedTarget } from '../state';
-import { emptyPlan } from '../state';
+import { emptyPlan, SpreadSet } from '../state';
 import { roundDivN, sortByKeys } from '../numeric';
 import type { FamilyContext } from './context';
 
@@ -19,6 +19,10 @@ function floorDivN(a: number, b: number): number {
   return q;
 }
 
+/** Scratch for per-unit bases and raw amounts, reused by every plan (planning is synchronous). */
+let basesScratch = new Float64Array(64);
+let rawsScratch = new Float64Array(64);
+
 /**
  * The same plan as `planWithBigints` in integer numbers: `b` spreads over every member of
  * the basket, so its per-unit arrays and bigint temporaries were most of an evaluation's
@@ -31,7 +35,11 @@ function planWithNumbers(ctx: FamilyContext): Plan {
   const V = Number(p.discountValue); // exact where it matters: compared with sums < 2^53, or ≤ 10,000 bp
   const T = Number(type === 'v' && p.discountValue > p.groups[0]!.min ? p.discountValue : p.groups[0]!.min);
   const n = st.units.length;
-  const bases = new Float64Array(n);
+  if (basesScratch.length < n) {
+    basesScratch = new Float64Array(n * 2);
+    rawsScratch = new Float64Array(n * 2);
+  }
+  const bases = basesScratch;
   let S = 0;
   for (const u of Q) {
     bases[u] = priceBaseN(p, st, u);
@@ -44,7 +52,7 @@ function planWithNumbers(ctx: FamilyContext): Plan {
   const R = new Int32Array(Q.length);
   let count = 0;
   for (const u of Q) {
-    if (p.applyOnDiscountedItems || !(st.cum[u]! > 0n || (type === 'p' && st.reqUsed[u] === 1)))
+    if (p.applyOnDiscountedItems || !(st.hasDiscount(u) || (type === 'p' && st.reqUsed[u] === 1)))
       R[count++] = u;
   }
   if (count === 0) return emptyPlan();
@@ -52,7 +60,7 @@ function planWithNumbers(ctx: FamilyContext): Plan {
   let sumR = 0;
   for (const u of receivers) sumR += bases[u]!;
 
-  const raws = new Float64Array(count);
+  const raws = rawsScratch;
   if (type === 'p') {
     for (let i = 0; i < count; i++) raws[i] = roundDivN(bases[receivers[i]!]! * V, 10000);
   } else {
@@ -85,13 +93,16 @@ function planWithNumbers(ctx: FamilyContext): Plan {
     total += d;
   }
   if (total === 0 && !st.flags.applyZeroDiscountPromos) return emptyPlan();
-  const targets: PlannedTarget[] = new Array(count);
+  // the set stays in typed arrays (see SpreadSet): no object and no bigint per receiver here
+  const dN = new Float64Array(count);
+  const newPriceN = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const u = receivers[i]!;
-    const newPrice = bases[u]! - raws[i]!;
-    targets[i] = { u, d: BigInt(st.priceN[u]! - newPrice), newPrice: BigInt(newPrice) };
+    newPriceN[i] = bases[u]! - raws[i]!;
+    dN[i] = st.priceN[u]! - newPriceN[i]!;
   }
-  return { sets: [{ targets, requisites: [] }], suggestion: null, consumes: false, delegatedToEasy: false };
+  const set = new SpreadSet(count, receivers, dN, newPriceN);
+  return { sets: [set], suggestion: null, consumes: false, delegatedToEasy: false };
 }
 
 /** The bigint form, for baskets whose amounts the number path cannot prove exact. */
@@ -106,7 +117,8 @@ function planWithBigints(ctx: FamilyContext): Plan {
   if (S < T) return emptyPlan({ missingAmount: T - S });
 
   const receivers = Q.filter(
-    (u) => p.applyOnDiscountedItems || !(st.cum[u]! > 0n || (p.discountType === 'p' && st.reqUsed[u] === 1)),
+    (u) =>
+      p.applyOnDiscountedItems || !(st.hasDiscount(u) || (p.discountType === 'p' && st.reqUsed[u] === 1)),
   ).map((u) => {
     const b = priceBase(p, st, u);
     return { u, b, key: Number(b) }; // a sort key only: prices are far below 2^53

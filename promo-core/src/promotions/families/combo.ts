@@ -3,14 +3,15 @@ import { perUnitValues, priceBase, sortUnits, targetsFor } from '../primitives';
 import type { Plan, PlannedSet, SuggestionInfo } from '../state';
 import type { FamilyContext } from './context';
 import { availableMembers } from './context';
+import { SCRATCH, scratchFlags } from '../numeric';
 
 export function planCombo(ctx: FamilyContext): Plan {
   const { p, st, limit } = ctx;
   const lists = p.groups.map((_, gi) => sortUnits(p, st, availableMembers(ctx, gi), p.discountedSelection));
   const mins = p.groups.map((g) => Number(g.min));
   // Per-unit flags in typed arrays rather than sets (allocation per evaluation, issue 9).
-  const taken = new Uint8Array(st.units.length); // used or skipped
-  const inPool = new Uint8Array(st.units.length);
+  const taken = scratchFlags(SCRATCH.comboTaken, st.units.length); // used or skipped
+  const inPool = scratchFlags(SCRATCH.comboPool, st.units.length);
   const sets: PlannedSet[] = [];
   while (sets.length < limit) {
     const pool: number[] = [];
@@ -42,7 +43,7 @@ export function planCombo(ctx: FamilyContext): Plan {
   }
   return {
     sets,
-    suggestion: shortfall(lists, mins, taken, sets.length, limit),
+    suggestion: shortfall(lists, mins, taken, st.units.length, sets.length, limit),
     consumes: true,
     delegatedToEasy: false,
   };
@@ -53,13 +54,14 @@ export function shortfall(
   lists: number[][],
   mins: number[],
   taken: Uint8Array,
+  units: number,
   committed: number,
   limit: number,
 ): SuggestionInfo | null {
   if (committed >= limit) return null;
   let missing = 0;
   let leftAny = false;
-  const claimed = new Uint8Array(taken.length);
+  const claimed = scratchFlags(SCRATCH.shortfallClaimed, units);
   lists.forEach((list, gi) => {
     let free = 0;
     for (const u of list) {

@@ -4,13 +4,14 @@ import type { Plan, PlannedSet, PlannedTarget } from '../state';
 import type { FamilyContext } from './context';
 import { availableMembers } from './context';
 import { shortfall } from './combo';
+import { SCRATCH, scratchFlags } from '../numeric';
 
 export function planLineSpecial(ctx: FamilyContext): Plan {
   const { p, st, limit, m } = ctx;
   const lists = p.groups.map((_, gi) => sortUnits(p, st, availableMembers(ctx, gi), p.discountedSelection));
   const mins = p.groups.map((g) => Number(g.min));
   // used (1), skipped (2) or in the set being built (3): one flag per unit instead of sets
-  const flag = new Uint8Array(st.units.length);
+  const flag = scratchFlags(SCRATCH.lineSpecialFlag, st.units.length);
   const sets: PlannedSet[] = [];
   outer: while (sets.length < limit) {
     const targets: PlannedTarget[] = [];
@@ -42,7 +43,7 @@ export function planLineSpecial(ctx: FamilyContext): Plan {
   }
   return {
     sets,
-    suggestion: shortfall(lists, mins, flag, sets.length, limit),
+    suggestion: shortfall(lists, mins, flag, st.units.length, sets.length, limit),
     consumes: true,
     delegatedToEasy: false,
   };
