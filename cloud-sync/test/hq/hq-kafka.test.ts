@@ -150,4 +150,42 @@ describe.skipIf(!env)('HQ consumers on the real broker', () => {
     // hub_seq: store A sent 1..11 (+ the forged 99 refused), store B 1..20: no gaps.
     expect(await tableRows(h.db, 'seq_gaps')).toEqual([]);
   });
+
+  it('a consumer without a topic list finds a store that appears after it started', async () => {
+    const late = 't27';
+    const db2 = await openHqDb('memory://');
+    const discovering = new HqConsumer({
+      kafka: kafkaConfigFor(k, 'hq', 'hq-test-discovery'),
+      db: db2.db,
+      groupId: 'hq-test-discovery',
+      topicRefreshMs: 500,
+    });
+    try {
+      await discovering.start();
+      await provision(k, [late]);
+      const hub = kafkaFor(k, `hub-${late}`).producer({ idempotent: true, maxInFlightRequests: 1 });
+      await hub.connect();
+      const snap = orderSnapshot({ orderId: 'late-1', storeId: late });
+      await hub.send({
+        topic: storeEventsTopic(late),
+        acks: -1,
+        messages: [
+          {
+            key: 'late-1',
+            value: JSON.stringify(envelope('order.completed', 'late-1', snap, { store_id: late })),
+          },
+        ],
+      });
+      await hub.disconnect();
+      await until(
+        async () =>
+          (await db2.db.selectFrom('orders').select('order_id').where('store_id', '=', late).execute())
+            .length === 1,
+        "the late store's order",
+      );
+    } finally {
+      await discovering.stop();
+      await db2.close();
+    }
+  });
 });
