@@ -3,8 +3,8 @@
  * opens a ready kiosk (the device token travels in the URL fragment, which never reaches a
  * server, and the app keeps it in localStorage).
  *
- *   tsx kiosk-app/scripts/pair-url.ts --hub http://127.0.0.1:8750 [--kiosk-url http://127.0.0.1:8750/kiosk/]
- *       [--name K1] [--code 12345678 | --username manager --pin 123456]
+ *   tsx kiosk-app/scripts/pair-url.ts --hub http://127.0.0.1:8750 [--kiosk-url http://127.0.0.1:8750/kiosk/index.html]
+ *       [--name K1] [--code 12345678 | --username manager --pin 123456] [--wait-ms 60000]
  *
  * Without --code, a staff user creates a pairing code first (POST /v1/staff/pairing-codes).
  */
@@ -42,9 +42,20 @@ if (isMain) {
       code: { type: 'string' },
       username: { type: 'string' },
       pin: { type: 'string' },
+      /** Wait up to this long for the hub to answer /healthz (the demo starts it alongside). */
+      'wait-ms': { type: 'string' },
     },
   });
   const hubUrl = (values.hub ?? 'http://127.0.0.1:8750').replace(/\/$/, '');
+  const deadline = Date.now() + Number(values['wait-ms'] ?? 0);
+  for (;;) {
+    const up = await fetch(`${hubUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
   const { token } = await pairKiosk({
     hubUrl,
     ...(values.name ? { name: values.name } : {}),
@@ -52,5 +63,6 @@ if (isMain) {
     ...(values.username ? { username: values.username } : {}),
     ...(values.pin ? { pin: values.pin } : {}),
   });
-  console.log(`${values['kiosk-url'] ?? `${hubUrl}/kiosk/`}#token=${token}`);
+  // index.html explicitly: works whether or not the hub redirects /kiosk/ to /kiosk/.
+  console.log(`${values['kiosk-url'] ?? `${hubUrl}/kiosk/index.html`}#token=${token}`);
 }

@@ -170,8 +170,13 @@ export class KioskController {
       onError: (err) =>
         console.warn('kiosk: replication error', (err as { code?: string }).code ?? String(err)),
     });
-    // Reference data → promo-core StoreData, rebuilt (debounced) whenever a collection changes.
-    for (const name of REFERENCE_COLLECTIONS) db[name].$.subscribe(() => this.scheduleRebuild());
+    // Reference data → promo-core StoreData: built from what is stored (a kiosk restarting while
+    // the hub is away), again once the first replication is complete, then (debounced) on change.
+    // Not during the first replication: rebuilding 100k items per pulled page would cost minutes.
+    for (const name of REFERENCE_COLLECTIONS)
+      db[name].$.subscribe(() => {
+        if (this.state.synced || !this.state.online) this.scheduleRebuild();
+      });
     await this.rebuildStore();
     const open = await db.baskets.find({ selector: { state: { $in: ['active', 'checkout'] } } }).exec();
     const doc = open
@@ -241,7 +246,7 @@ export class KioskController {
 
   private scheduleRebuild(): void {
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
-    this.rebuildTimer = setTimeout(() => void this.rebuildStore(), 150);
+    this.rebuildTimer = setTimeout(() => void this.rebuildStore(), 400);
   }
 
   private async rebuildStore(): Promise<void> {
@@ -551,6 +556,7 @@ export class KioskController {
       this.show(out.priced);
     } catch (err) {
       if (!isPricingError(err)) throw err;
+      console.warn('kiosk: local pricing failed', JSON.stringify(err.toJSON()).slice(0, 500));
       this.notice('pricingError', 'error');
     }
   }
@@ -787,7 +793,8 @@ export class KioskController {
         },
         { ...store.data, data_version: priced.data_version ?? undefined },
       ).json;
-    } catch {
+    } catch (err) {
+      console.warn('kiosk: local pricing of the hub basket failed', String(err).slice(0, 300));
       localJson = '';
     }
     // The typed client's schema parse puts known keys first: lay the hub's object out in the
