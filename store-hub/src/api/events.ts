@@ -16,6 +16,17 @@ export const LIVE_EVENTS = {
     order: z.object({ order_id: z.string(), order_status: z.string() }).nullable(),
   }),
   'basket.updated': basketSchema,
+  /**
+   * Instead of 'basket.updated' for a socket that connected with `auth: { token,
+   * basket_events: 'version' }` (a kiosk using the delta answers): the basket's new version
+   * only. A version newer than the one the kiosk holds means someone else changed it (staff,
+   * a lane scanner, expiry): GET the basket (client: basketIsStale).
+   */
+  'basket.version': z.object({
+    basket_id: z.string(),
+    version: z.number().int(),
+    state: basketSchema.shape.state,
+  }),
   'intervention.created': interventionSchema,
   'intervention.decided': interventionSchema,
   'payment.prompt': z.object({ order_id: z.string(), tender_id: z.string(), prompt: z.string() }),

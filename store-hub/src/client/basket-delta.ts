@@ -52,3 +52,11 @@ export async function nextBasket(
   const applied = current ? applyBasketDelta(current, d) : null;
   return applied ?? refetch(d.basket_id);
 }
+
+/** A 'basket.version' notice says the basket moved past what the client holds: re-fetch it. */
+export function basketIsStale(
+  current: Basket | null,
+  notice: { basket_id: string; version: number },
+): boolean {
+  return current !== null && current.basket_id === notice.basket_id && notice.version > current.version;
+}

@@ -24,7 +24,7 @@ export type { EndpointId, Endpoints, LiveEventName, LiveEventPayload, ErrorCode 
 export { ERROR_STATUS, ERROR_CODES, errorBodySchema } from '../platform/errors';
 export { orderQrValue } from '../modules/receipts/schemas';
 export type { Basket, BasketDelta } from '../modules/baskets/schemas';
-export { applyBasketDelta, nextBasket } from './basket-delta';
+export { applyBasketDelta, basketIsStale, nextBasket } from './basket-delta';
 export type { Order } from '../modules/orders/schemas';
 export type { Payment } from '../modules/payments/schemas';
 export type { ReceiptView } from '../modules/receipts/schemas';

@@ -17,6 +17,8 @@ export interface GatewayDeps<D extends { device_id: string }, S> {
   log: Logger;
 }
 
+const versionRoom = (deviceId: string): string => `${deviceId}:basket-version`;
+
 export function startGateway<D extends { device_id: string }, S>(
   server: http.Server,
   bus: Bus,
@@ -42,6 +44,9 @@ export function startGateway<D extends { device_id: string }, S>(
     const d = socket.data.device as D | undefined;
     if (d) {
       void socket.join(d.device_id);
+      // A kiosk on the delta answers asks for basket versions, not the whole basket each time.
+      if ((socket.handshake.auth as { basket_events?: unknown } | undefined)?.basket_events === 'version')
+        void socket.join(versionRoom(d.device_id));
       void socket.join('devices');
       try {
         for (const e of deps.onDeviceConnect(d)) socket.emit(e.name, e.payload);
@@ -57,6 +62,16 @@ export function startGateway<D extends { device_id: string }, S>(
     if (e.name === 'device.revoked') {
       const id = (e.payload as { device_id?: unknown } | null)?.device_id;
       if (typeof id === 'string') io.in(id).disconnectSockets(true);
+      return;
+    }
+    if (e.name === 'basket.updated') {
+      const b = e.payload as { basket_id: string; version: number; state: string };
+      io.to(e.to).except(versionRoom(e.to)).emit(e.name, e.payload);
+      io.to(versionRoom(e.to)).emit('basket.version', {
+        basket_id: b.basket_id,
+        version: b.version,
+        state: b.state,
+      });
       return;
     }
     io.to(e.to).emit(e.name, e.payload);
