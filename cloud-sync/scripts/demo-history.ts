@@ -14,6 +14,7 @@ import { ensureUser, migrateDashboard } from '../src/access';
 import type { StoreDocument } from '../src/dashboard-api/demo/history';
 import { generateHistory } from '../src/dashboard-api/demo/history';
 import { openHqDb } from '../src/db';
+import { setPricingConfig } from '../src/testbench/store-data';
 import { localDate } from '../src/ingest';
 
 const { values: v } = parseArgs({
@@ -43,6 +44,9 @@ try {
     password: v.password!,
   });
   const storeId = doc.store_config.store_id;
+  // Always (re)record the store's tax mode and barcode layouts: the pricing audit needs them.
+  if (await db.selectFrom('stores').select('store_id').where('store_id', '=', storeId).executeTakeFirst())
+    await setPricingConfig(db, storeId, doc.store_config);
   const tz = doc.store_config.timezone ?? 'Europe/London';
   const yesterday = localDate(new Date(Date.now() - 86_400_000).toISOString(), tz);
   const had = await db

@@ -139,7 +139,8 @@ export class PricingAuditor {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const docs = await loadStoreDocs(this.db, storeId, versions);
-    if (!docs || docs.items.length === 0) return null;
+    // Without the store's tax mode and barcode layouts a re-price would raise false alarms.
+    if (!docs || docs.items.length === 0 || docs.configured === false) return null;
     const data = buildStoreData(docs);
     if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, data);
@@ -171,7 +172,7 @@ export class PricingAuditor {
         outcome = {
           status: 'unverifiable',
           reason: versions
-            ? 'HQ has not published a catalogue to this store, so it cannot re-price its orders.'
+            ? 'HQ has no catalogue or no pricing configuration (tax mode, barcode layouts) for this store, so it cannot re-price its orders.'
             : 'HQ cannot tell which data version the order was sold under (no version label, no config.applied before the sale).',
           data_version: snap.audit?.data_version ?? null,
           hub_total_minor: null,

@@ -35,6 +35,8 @@ export interface StoreDocs {
   promotions: unknown[];
   tax_rows: unknown[];
   versions: Partial<Record<PricingStream, number>>;
+  /** Whether HQ holds the store's pricing configuration (else neutral defaults were used). */
+  configured?: boolean;
 }
 
 export function dataVersionLabel(v: StoreDocs['versions']): string {
@@ -139,6 +141,8 @@ export interface StoreSettings {
   tax_config: unknown;
   barcodes: unknown;
   allow_negative_basket: boolean;
+  /** False when HQ holds no pricing configuration for the store and these are neutral defaults. */
+  configured: boolean;
 }
 
 /** The store's settings HQ holds (its pricing config if one was registered, else neutral defaults). */
@@ -161,7 +165,27 @@ export async function storeSettings(db: DashDb, storeId: string): Promise<StoreS
     tax_config: c.tax_config ?? { prices_include_tax: true },
     barcodes: c.barcodes ?? {},
     allow_negative_basket: c.allow_negative_basket ?? false,
+    configured: cfg !== undefined,
   };
+}
+
+/** Records the settings promo-core needs from a hub's store_config (tax mode, barcode layouts). */
+export async function setPricingConfig(
+  db: DashDb,
+  storeId: string,
+  storeConfig: { tax?: unknown; barcodes?: unknown; allow_negative_basket?: unknown },
+): Promise<void> {
+  const cfg = JSON.stringify({
+    tax_config: storeConfig.tax ?? { prices_include_tax: true },
+    barcodes: storeConfig.barcodes ?? {},
+    allow_negative_basket: storeConfig.allow_negative_basket === true,
+  });
+  const now = new Date().toISOString();
+  await db
+    .insertInto('store_pricing_config')
+    .values({ store_id: storeId, config: cfg, updated_at: now })
+    .onConflict((oc) => oc.column('store_id').doUpdateSet({ config: cfg, updated_at: now }))
+    .execute();
 }
 
 /** The store's documents at the given stream versions (missing = latest published). */

@@ -318,8 +318,10 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
       'the new price at the hub',
     );
     // config.applied comes back: the publication shows as applied at the store.
-    await page.getByRole('cell', { name: 'catalog.delta' }).first().waitFor();
-    await page.getByText('applied', { exact: true }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('tr', { hasText: 'catalog.delta' })
+      .getByText('applied', { exact: true })
+      .waitFor({ timeout: 60_000 });
     await shot(page, 'publishing');
     await axe(page, 'publishing');
   }, 150_000);

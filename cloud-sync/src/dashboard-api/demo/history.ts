@@ -17,7 +17,7 @@ import type { PricedBasketJson } from '../../protocol';
 import { buildOrderSnapshot, storeEventsTopic } from '../../protocol';
 import { publish, validateDocument } from '../../publishing';
 import { upsertStore } from '../../stores';
-import { buildStoreData, loadStoreDocs } from '../../testbench/store-data';
+import { buildStoreData, loadStoreDocs, setPricingConfig } from '../../testbench/store-data';
 
 export interface StoreDocument {
   store_config: {
@@ -78,19 +78,7 @@ export async function publishStoreData(
     demo: o.demo,
     groups: o.groups,
   });
-  const dash = db as unknown as DashDb;
-  const cfg = JSON.stringify({
-    tax_config: c.tax ?? { prices_include_tax: true },
-    barcodes: c.barcodes ?? {},
-    allow_negative_basket: false,
-  });
-  await dash
-    .insertInto('store_pricing_config')
-    .values({ store_id: o.storeId, config: cfg, updated_at: new Date().toISOString() })
-    .onConflict((oc) =>
-      oc.column('store_id').doUpdateSet({ config: cfg, updated_at: new Date().toISOString() }),
-    )
-    .execute();
+  await setPricingConfig(db as unknown as DashDb, o.storeId, c);
   const by = 'demo-history';
   // Promotions name their stores; a copy of the demo store's set is re-pointed at this store.
   const all = (doc.promotions ?? []).map((p) => ({ ...(p as Record<string, unknown>), stores: [o.storeId] }));
