@@ -198,6 +198,10 @@ describe('staff console', { timeout: 30_000 }, () => {
     await qty.waitFor();
     await qty.fill('1');
     await page.getByLabel('Reason').fill('customer changed their mind');
+    // the confirmation shows the total and the tax the hub will reverse, before anything happens
+    const preview = page.getByTestId('refund-preview');
+    await preview.waitFor();
+    const previewText = (await preview.textContent()) ?? '';
     await page.getByRole('button', { name: /^Refund/ }).click();
     await page.getByText(/Refunded .+ The refund receipt is printing/).waitFor({ timeout: 10_000 });
     await axe(page);
@@ -208,6 +212,8 @@ describe('staff console', { timeout: 30_000 }, () => {
     expect(d.refunds).toHaveLength(1);
     const r = d.refunds[0];
     expect(r).toMatchObject({ status: 'REFUNDED', mode: 'P', method: 'card' });
+    expect(previewText).toContain(`£${r.amount}`);
+    expect(previewText).toContain(`£${r.tax_amount}`);
     const line = d.lines[0];
     // One of three units: a third of what was paid, and a third of the line's VAT reversed (20 % inclusive).
     const paid = BigInt(line.payable.replace('.', ''));

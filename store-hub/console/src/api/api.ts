@@ -94,6 +94,8 @@ export const api = {
     reason: string;
   }) => post<RefundRecord>('/v1/console/refunds', body),
 
+  refundPreview: (body: { order_id: string; lines: { line_id: string; quantity: number }[] }) =>
+    post<{ amount: string; tax_amount: string; mode: 'F' | 'P' }>('/v1/console/refunds/preview', body),
   registers: () => get<{ registers: Register[] }>('/v1/console/registers'),
   currentShift: (deviceId: string) =>
     get<Shift | null>(`/v1/console/registers/${encodeURIComponent(deviceId)}/shift`),

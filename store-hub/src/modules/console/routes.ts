@@ -173,6 +173,7 @@ export function consoleRoutes(r: HubRouter, c: Console): void {
     ({ staff, params }) => (user(staff, 'refunds'), c.refunds.refundable(params.id)),
   );
   r.async(e.consoleRefund, async ({ staff, body }) => c.refunds.refund(user(staff, 'refunds'), body));
+  r.sync(e.consoleRefundPreview, ({ staff, body }) => (user(staff, 'refunds'), c.refunds.preview(body)));
   r.sync(e.consoleRefundGet, ({ staff, params }) => (user(staff, 'refunds'), c.refunds.record(params.id)));
   r.sync(e.consoleExitLookup, ({ staff, body }) => (user(staff, 'exit_check'), c.exitChecks.lookup(body.qr)));
   r.sync(e.consoleVerify, ({ staff, params }) =>

@@ -72,6 +72,18 @@ export const refundEndpoints = {
       'CSRF_TOKEN_INVALID',
     ],
   }),
+  consoleRefundPreview: endpoint({
+    id: 'consoleRefundPreview',
+    method: 'post',
+    path: '/v1/console/refunds/preview',
+    summary: 'what a refund of these lines would pay back and how much tax it reverses (nothing is recorded)',
+    auth: 'staff',
+    idempotency: 'none',
+    body: refundRequestSchema.pick({ order_id: true, lines: true }),
+    response: z.object({ amount: z.string(), tax_amount: z.string(), mode: z.enum(['F', 'P']) }),
+    status: [200],
+    errors: ['PERMISSION_DENIED', 'NOT_FOUND', 'REFUND_EXCEEDS_REFUNDABLE', 'CSRF_TOKEN_INVALID'],
+  }),
   consoleRefundGet: endpoint({
     id: 'consoleRefundGet',
     method: 'get',

@@ -196,6 +196,37 @@ export class Refunds {
       .map((t) => ({ tender_id: t.tender_id, left: BigInt(t.amount) - BigInt(t.used) }));
   }
 
+  /** What a refund would pay back and reverse, without recording anything (the confirmation, §7.4). */
+  preview(req: Pick<RefundRequest, 'order_id' | 'lines'>): {
+    amount: string;
+    tax_amount: string;
+    mode: 'F' | 'P';
+  } {
+    const o = this.order(req.order_id);
+    const priced = JSON.parse(o.priced) as StoredPriced;
+    const states = this.lineStates(o.order_id);
+    try {
+      const plan = planRefund(
+        priced,
+        this.rounding(),
+        req.lines.map((l) => ({ lineId: l.line_id, quantity: l.quantity })),
+        (id) => states.get(id) ?? NO_REFUNDS,
+      );
+      const all = paidLines(priced).map((l) => refundableLine(l, states.get(l.lineId)));
+      const mode = refundMode(
+        all.filter((l) => l.refundableQuantity > 0),
+        new Map(req.lines.map((l) => [l.line_id, l.quantity])),
+      );
+      return { amount: this.money(plan.amount), tax_amount: this.money(plan.taxAmount), mode };
+    } catch (err) {
+      if (err instanceof RefundAmountError)
+        throw new HubError('REFUND_EXCEEDS_REFUNDABLE', err.message, err.details);
+      if (err instanceof RefundLineUnknown)
+        throw new HubError('VALIDATION_FAILED', err.message, { line_id: err.lineId });
+      throw err;
+    }
+  }
+
   /** Step 1, one transaction: plan, hold the amounts in progress, audit. */
   private start(staff: ConsoleUser, req: RefundRequest): { refund: RefundRow; plan: PlannedRefund } {
     return this.d.tx.run(() => {

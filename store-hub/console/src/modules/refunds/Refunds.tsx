@@ -42,6 +42,25 @@ function RefundOrder({ orderId }: { orderId: string }) {
   const act = useAction();
   const [done, setDone] = useState<RefundRecord | null>(null);
   useEffect(() => setQty({}), [data]);
+  const [preview, setPreview] = useState<{ amount: string; tax_amount: string } | null>(null);
+  const wanted = JSON.stringify(
+    Object.entries(qty)
+      .filter(([, n]) => n > 0)
+      .map(([line_id, quantity]) => ({ line_id, quantity })),
+  );
+  // The hub computes the total (the same code that will refund it); the page only shows it.
+  useEffect(() => {
+    const lines = JSON.parse(wanted) as { line_id: string; quantity: number }[];
+    if (lines.length === 0) return setPreview(null);
+    let live = true;
+    api.refundPreview({ order_id: orderId, lines }).then(
+      (p) => live && setPreview(p),
+      () => live && setPreview(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [wanted, orderId]);
   if (error) return <ErrorNote error={error} />;
   if (!data) return <p>{t('app.loading')}</p>;
   const allowed = can('can_refund');
@@ -141,8 +160,19 @@ function RefundOrder({ orderId }: { orderId: string }) {
             <span>{t('rf.reason')}</span>
             <input value={reason} onChange={(e) => setReason(e.target.value)} required />
           </label>
+          {preview && (
+            <p role="status" data-testid="refund-preview">
+              {t('rf.total', {
+                amount: formatMoney(store?.currency_sign ?? '', preview.amount),
+                tax: formatMoney(store?.currency_sign ?? '', preview.tax_amount),
+              })}{' '}
+              — {t(`rf.method.${method}`)}
+            </p>
+          )}
           <button type="submit" className="primary" disabled={act.busy || chosen.length === 0}>
-            {t('rf.submit', { amount: '' })}
+            {t('rf.submit', {
+              amount: preview ? formatMoney(store?.currency_sign ?? '', preview.amount) : '',
+            })}
           </button>
         </>
       )}
