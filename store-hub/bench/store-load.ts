@@ -37,6 +37,8 @@ export interface LoadFigures {
   serverByLines: { small: { p50: number; n: number }; large: { p50: number; n: number } };
   checkouts: number;
   errors: number;
+  /** Refusals and transport failures by code (a merge past an item's per-basket limit…). */
+  errorCodes: Record<string, number>;
   load: { before: number[]; after: number[] };
 }
 
@@ -204,6 +206,7 @@ export async function openLoop(
   const small: number[] = [];
   const large: number[] = [];
   let errors = 0;
+  const errorCodes: Record<string, number> = {};
   let checkouts = 0;
   let rnd = 0x2545f491 ^ n;
   const rand = (): number => {
@@ -229,8 +232,11 @@ export async function openLoop(
           (r) => {
             const took = performance.now() - dueAt;
             const lines = lineCount(r.body.data);
-            if (r.status !== 201 && r.status !== 200) errors++;
-            else if (lines !== null) k.lines = Math.max(k.lines, lines);
+            if (r.status !== 201 && r.status !== 200) {
+              errors++;
+              const code = (r.body as { error?: { code?: string } }).error?.code ?? String(r.status);
+              errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+            } else if (lines !== null) k.lines = Math.max(k.lines, lines);
             if (dueAt >= measureFrom && dueAt < end) {
               client.push(took);
               if (!Number.isNaN(r.server)) {
@@ -240,8 +246,10 @@ export async function openLoop(
               }
             }
           },
-          () => {
+          (err: unknown) => {
             errors++;
+            const code = `fetch: ${(err as { cause?: { code?: string } }).cause?.code ?? String(err)}`;
+            errorCodes[code] = (errorCodes[code] ?? 0) + 1;
           },
         );
         inFlight.add(p);
@@ -280,6 +288,7 @@ export async function openLoop(
     },
     checkouts,
     errors,
+    errorCodes,
     load: { before: loadBefore, after: loadAfter },
   };
 }
