@@ -192,6 +192,10 @@ describe('staff console', { timeout: 30_000 }, () => {
     await page.getByLabel('Receipt preview').waitFor();
     await axe(page);
     await shoot(page, 'orders');
+    const before = w.printer.paper.length;
+    await page.getByRole('button', { name: 'Reprint (COPY)' }).click();
+    await page.getByText(/Copy sent to K1/).waitFor();
+    await expect.poll(() => paperToText(w.printer.paper.slice(before)), { timeout: 10_000 }).toMatch(/COPY/);
 
     await page.getByRole('link', { name: 'Refund…' }).click();
     const qty = page.getByLabel(/^Refund qty /).first();
@@ -290,6 +294,8 @@ describe('staff console', { timeout: 30_000 }, () => {
     await page.getByLabel('Counted 20.00').fill('5'); // float 100.00
     await page.getByRole('button', { name: /Open shift with £100.00/ }).click();
     await page.getByRole('heading', { name: /Shift 1 open/ }).waitFor();
+    // the cash event opened the lane's drawer through its printer (@kassa/hardware)
+    await expect.poll(() => w.printer.paper.some((i) => i.type === 'drawer'), { timeout: 10_000 }).toBe(true);
     await page.getByLabel('Amount').fill('10.00');
     await page.getByLabel('Reason').fill('change from the safe');
     await page.getByRole('button', { name: 'Record' }).click();
