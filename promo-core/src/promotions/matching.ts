@@ -61,7 +61,6 @@ export class BasketIndex {
     const nodes: Map<number, PromoNode>[] = [];
     // Only Line Special reads which node matched a unit; the others need the member lists.
     const keepNodes = p.family === 'l';
-    const n = this.units.length;
     for (const g of p.groups) {
       if (g.nodes.length === 1 && !g.nodes[0]!.isExcluded && !keepNodes) {
         groups.push(this.unitsOf(g.nodes[0]!));
@@ -88,9 +87,7 @@ export class BasketIndex {
           }
         }
       }
-      const list: number[] = [];
-      for (let u = 0; u < n; u++) if (this.included[u] === stamp) list.push(u);
-      groups.push(list);
+      groups.push(this.marked(stamp));
       nodes.push(map ?? NO_NODES);
     }
     let allList: readonly number[];
@@ -98,13 +95,22 @@ export class BasketIndex {
     else {
       const stamp = this.nextStamp();
       for (const list of groups) for (const u of list) this.included[u] = stamp;
-      const all: number[] = [];
-      for (let u = 0; u < n; u++) if (this.included[u] === stamp) all.push(u);
-      allList = all;
+      allList = this.marked(stamp);
     }
     const m = { groups, nodes, all: allList };
     this.cache.set(p.id, m);
     return m;
+  }
+
+  /** The marked units in basket order, in an array of exactly their number (push grows by spare capacity). */
+  private marked(stamp: number): number[] {
+    const n = this.units.length;
+    let count = 0;
+    for (let u = 0; u < n; u++) if (this.included[u] === stamp) count++;
+    const list: number[] = new Array(count);
+    let i = 0;
+    for (let u = 0; u < n && i < count; u++) if (this.included[u] === stamp) list[i++] = u;
+    return list;
   }
 
   private nextStamp(): number {

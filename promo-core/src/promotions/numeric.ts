@@ -33,7 +33,7 @@ export function roundDivN(n: number, d: number): number {
  */
 export function sortByKeys<T extends number[] | Int32Array>(xs: T, keys: Float64Array, dir: 1 | -1 = 1): T {
   const n = xs.length;
-  if (n > 48) {
+  if (n > 64) {
     (xs as number[]).sort((a, b) => (keys[a]! - keys[b]!) * dir || a - b);
     return xs;
   }

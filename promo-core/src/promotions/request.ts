@@ -131,6 +131,13 @@ export interface LineInfo {
   categories: { name: string; value: string }[];
 }
 
+/** Whether a category name is one of the types c1 … c7 (the test /^c[1-7]$/). */
+function isCategoryType(name: string): boolean {
+  if (name.length !== 2 || name.charCodeAt(0) !== 99 /* c */) return false;
+  const d = name.charCodeAt(1);
+  return d >= 49 && d <= 55; // '1' … '7'
+}
+
 /** Units of every line in basket order; packs unfold into single units (§11.1). */
 export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; lines: LineInfo[] } {
   const units: Unit[] = [];
@@ -142,10 +149,13 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
     const mrp = item.mrp === undefined ? sp : parseDecimal(item.mrp, exponent);
     const weightMilli = item.weight === undefined ? 1000n : parseDecimal(item.weight, 3);
     const categories = item.categories ?? item.catgories ?? [];
-    const categoryKeys = categories.filter((c) => /^c[1-7]$/.test(c.name)).map((c) => `${c.name}:${c.value}`);
+    // a loop and a character test rather than filter, map and a regular expression per line
+    // (the expression's match state was the larger part of this function's allocation)
+    const categoryKeys: string[] = [];
+    for (const c of categories) if (isCategoryType(c.name)) categoryKeys.push(`${c.name}:${c.value}`);
     lines.push({ item, sp, mrp, qty, packSize, categories });
-    const spParts = packSize > 1 ? equalSplit(sp, packSize) : [sp];
-    const mrpParts = packSize > 1 ? equalSplit(mrp, packSize) : [mrp];
+    const spParts = packSize > 1 ? equalSplit(sp, packSize) : null;
+    const mrpParts = packSize > 1 ? equalSplit(mrp, packSize) : null;
     let k = 0;
     for (let pack = 1; pack <= qty; pack++) {
       for (let u = 0; u < packSize; u++) {
@@ -157,8 +167,8 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
           pack,
           lineIndex,
           sku: item.sku,
-          mrp: mrpParts[u]!,
-          sp: spParts[u]!,
+          mrp: mrpParts ? mrpParts[u]! : mrp,
+          sp: spParts ? spParts[u]! : sp,
           weightMilli,
           categoryKeys,
         });

@@ -110,35 +110,45 @@ export function buildResult(
   for (const s of pr.suggestions) {
     const basket = BASKET_FAMILIES.has(s.cand.promo.family);
     // members come in basket order, so their lines come sorted: one pass, no set or sort
-    const shown: number[] = [];
-    let last = -1;
-    for (const u of pr.basket.membership(s.cand.promo).all) {
-      const li = units[u]!.lineIndex;
+    const members = pr.basket.membership(s.cand.promo).all;
+    let count = 0;
+    for (let pass = 0, last = -1; pass < members.length; pass++) {
+      const li = units[members[pass]!]!.lineIndex;
       if (li === last) continue;
       last = li;
-      if (basket || hasRemaining[li]) shown.push(li + 1);
+      if (basket || hasRemaining[li]) count++;
     }
-    suggestions.push({
-      promoId: s.cand.promo.id,
-      family: s.cand.promo.family,
-      ...(s.info.missingQty !== undefined ? { missingQty: s.info.missingQty } : {}),
-      ...(s.info.missingAmount !== undefined ? { missingAmount: s.info.missingAmount } : {}),
-      ...(s.info.freeItemMissing ? { freeItemMissing: true } : {}),
-      lines: shown,
-    });
+    const shown: number[] = new Array(count);
+    for (let i = 0, k = 0, last = -1; i < members.length; i++) {
+      const li = units[members[i]!]!.lineIndex;
+      if (li === last) continue;
+      last = li;
+      if (basket || hasRemaining[li]) shown[k++] = li + 1;
+    }
+    // the same keys in the same order as before, without the spread objects
+    const out = { promoId: s.cand.promo.id, family: s.cand.promo.family } as SuggestionResult;
+    if (s.info.missingQty !== undefined) out.missingQty = s.info.missingQty;
+    if (s.info.missingAmount !== undefined) out.missingAmount = s.info.missingAmount;
+    if (s.info.freeItemMissing) out.freeItemMissing = true;
+    out.lines = shown;
+    suggestions.push(out);
   }
   return {
     lines: lineResults,
     totals: { totalMrp, totalSp, discount, totalAfterPromos: totalSp - discount },
     basketPromos,
-    appliedPromoIds: [...pr.discountByPromo.entries()]
-      .filter(([, d]) => d > 0n)
-      .map(([id]) => id)
-      .sort(),
+    appliedPromoIds: appliedIds(pr.discountByPromo),
     suggestions,
     clusters: pr.clusters,
     diagnostics,
   };
+}
+
+/** Ids of the promotions that gave a discount, sorted (without the entry pairs of a spread). */
+function appliedIds(byPromo: Map<string, bigint>): string[] {
+  const ids: string[] = [];
+  for (const [id, d] of byPromo) if (d > 0n) ids.push(id);
+  return ids.sort();
 }
 
 /** The wire response (spec §12) built from the typed result. */
