@@ -73,7 +73,15 @@ try {
       ordersPerDay: Number(v['orders-per-day']),
       endDate: yesterday,
       publishData: !published,
-      groups: ['demo'],
+      // Keep the groups `hq store --from` gave the store (chain, region) and add 'demo'.
+      groups: [
+        ...new Set([
+          ...(
+            await db.selectFrom('store_groups').select('group_id').where('store_id', '=', storeId).execute()
+          ).map((g) => g.group_id),
+          'demo',
+        ]),
+      ],
       demo: true,
     });
     process.stdout.write(
