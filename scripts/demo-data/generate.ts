@@ -635,8 +635,29 @@ export function generateDemoStore(opts: { items?: number; seed?: number } = {}):
       {
         username: 'manager',
         display_name: 'Demo Manager',
+        retailer_staff_id: 'M001',
+        password: 'kassa-demo',
         pin: '123456',
-        permissions: { can_approve_age: true, can_import: true, can_refund: true },
+        permissions: {
+          can_add: true,
+          can_edit: true,
+          can_delete: true,
+          can_refund: true,
+          can_override_price: true,
+          can_approve_age: true,
+          can_import: true,
+          allow_analytics: true,
+          allow_settlement_report: true,
+        },
+      },
+      {
+        // A supervisor without refunds, so that permissions can be seen at work in the console.
+        username: 'clerk',
+        display_name: 'Demo Clerk',
+        retailer_staff_id: 'C001',
+        password: 'kassa-clerk',
+        pin: '654321',
+        permissions: { can_add: true, can_edit: true, can_approve_age: true },
       },
     ],
   };
