@@ -20,7 +20,8 @@ export async function pairKiosk(opts: {
   username?: string;
   pin?: string;
 }): Promise<{ token: string; deviceId: string }> {
-  const hub = new HubClient({ origin: opts.hubUrl, token: () => null });
+  // Generous: a hub that has just started on a large catalogue is busy for a while.
+  const hub = new HubClient({ origin: opts.hubUrl, token: () => null, timeoutMs: 120_000 });
   let code = opts.code;
   if (!code) {
     const staff = await hub.staffSignIn(opts.username ?? 'manager', opts.pin ?? '123456');

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { chromium } from 'playwright-core';
@@ -19,6 +20,7 @@ import type { DemoStore, RunningHub } from '../support/hub';
 import { api, demoStore, importStore, staffToken, startHub, tempDir } from '../support/hub';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 const SHOTS = path.join(here, '..', '..', 'test-results', 'screenshots');
 const DIST = path.join(here, '..', '..', 'dist', 'index.html');
 
@@ -182,6 +184,17 @@ async function wedge(page: Page, code: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** axe-core's serious and critical findings on the current screen (contrast, labels, roles). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const found = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`,
+  )) as string[];
+  return found;
+}
+
 /** Reads the QR on screen back: the SVG is rasterised in the page and decoded with jsQR. */
 async function decodeQr(page: Page): Promise<string | null> {
   const img = await page.evaluate(async () => {
@@ -258,6 +271,7 @@ describe.each(['landscape', 'portrait'] as const)('the shopper journey (%s)', (s
     await wedge(page, beer.product_identifier);
     await agreed(page, token, 5);
     await shot(page, size, '04-basket');
+    expect(await axeViolations(page)).toEqual([]);
 
     // Pay → age check waiting screen with the 4-digit code.
     await page.getByTestId('pay').click();
