@@ -71,6 +71,25 @@ try {
         messages: rows.slice(i, i + 500).map((r) => ({ key: r.key, value: r.envelope })),
       });
     const rawS = (performance.now() - t) / 1000;
+    // Second baseline: raw kafkajs with the relay's batching rule (≤ 500 events and ≤ 900 KiB a
+    // request, what a broker at the default message.max.bytes of 1 MiB accepts).
+    const capped: { key: string; value: string }[][] = [];
+    let cur: { key: string; value: string }[] = [];
+    let curBytes = 0;
+    for (const r of rows) {
+      const size = r.envelope.length + r.key.length + 64;
+      if (cur.length > 0 && (cur.length >= 500 || curBytes + size > 900 * 1024)) {
+        capped.push(cur);
+        cur = [];
+        curBytes = 0;
+      }
+      cur.push({ key: r.key, value: r.envelope });
+      curBytes += size;
+    }
+    if (cur.length > 0) capped.push(cur);
+    t = performance.now();
+    for (const messages of capped) await raw.send({ topic: storeEventsTopic('b2'), acks: -1, messages });
+    const cappedS = (performance.now() - t) / 1000;
     await raw.disconnect();
     const relay = relayFor(env, hub, 'b1');
     t = performance.now();
@@ -88,10 +107,15 @@ try {
       `| raw kafkajs (idempotent, acks all, batches of 500) | ${Math.round(N / rawS)} | ${(bytes / rawS / 2 ** 20).toFixed(1)} |`,
     );
     out(
+      `| raw kafkajs, the relay's batching (≤ 500 events and ≤ 900 KiB a request: ${capped.length} requests) | ${Math.round(N / cappedS)} | ${(bytes / cappedS / 2 ** 20).toFixed(1)} |`,
+    );
+    out(
       `| OutboxRelay (read SQLite, produce, mark sent) | ${Math.round(sent / relayS)} | ${(bytes / relayS / 2 ** 20).toFixed(1)} |`,
     );
     out('');
-    out(`Relay = ${((rawS / relayS) * 100).toFixed(0)} % of raw kafkajs (goal ≥ 50 %).`);
+    out(
+      `Relay = ${((rawS / relayS) * 100).toFixed(0)} % of raw kafkajs at 500 a request; ${((cappedS / relayS) * 100).toFixed(0)} % of raw kafkajs batched the same way (goal ≥ 50 %).`,
+    );
     out('');
   }
 

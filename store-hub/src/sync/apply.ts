@@ -116,7 +116,7 @@ function validateItems(db: Db, items: unknown[], categories: unknown[]): ItemRow
   return rows;
 }
 
-function writeItems(db: Db, rows: ItemRow[], stamp: number): void {
+function writeItems(db: Db, rows: ItemRow[], stamp: number, codesCleared = false): void {
   const up = db.prepare(
     `INSERT INTO catalog_items(item_id, product_identifier, retailer_product_id, doc, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(item_id) DO UPDATE SET product_identifier = excluded.product_identifier, retailer_product_id = excluded.retailer_product_id,
@@ -133,7 +133,7 @@ function writeItems(db: Db, rows: ItemRow[], stamp: number): void {
       stamp,
       r.deleted ? 1 : 0,
     );
-    delCodes.run(r.item_id);
+    if (!codesCleared) delCodes.run(r.item_id);
     if (!r.deleted) for (const c of r.codes) addCode.run(c, r.item_id);
   }
 }
@@ -174,7 +174,7 @@ export function applyCatalogSnapshot(db: Db, data: { items: unknown[]; categorie
   // from the snapshot end deleted (and lose their codes) in the same transaction.
   db.prepare(`UPDATE catalog_items SET deleted = 1, updated_at = ? WHERE deleted = 0`).run(stamp);
   db.prepare(`DELETE FROM item_codes`).run();
-  writeItems(db, rows, stamp);
+  writeItems(db, rows, stamp, true);
   const keep = new Set(data.categories.map((c) => idOf(c, 'category_id')));
   writeCategories(db, data.categories, stamp);
   const stale = (

@@ -120,6 +120,9 @@ export class Inbox {
       >(
         `SELECT chunk_index, chunk_count, data, event_id FROM sync_snapshot_parts WHERE stream = ? AND version = ? ORDER BY chunk_index`,
       ),
+      countParts: db.prepare<[string, number], { n: number }>(
+        `SELECT COUNT(*) AS n FROM sync_snapshot_parts WHERE stream = ? AND version = ?`,
+      ),
       dropParts: db.prepare<[string, number]>(
         `DELETE FROM sync_snapshot_parts WHERE stream = ? AND version <= ?`,
       ),
@@ -269,12 +272,14 @@ export class Inbox {
             event.event_id,
             JSON.stringify(data),
           );
-          const parts = this.st.parts.all(stream, version);
-          if (parts.length < chunk.count)
+          // Count first: reading every stored chunk on every arrival would be quadratic.
+          const have = this.st.countParts.get(stream, version)?.n ?? 0;
+          if (have < chunk.count)
             return {
               outcome: 'buffered',
               detail: `chunk ${chunk.index + 1} of ${chunk.count} of ${stream} ${version}`,
             };
+          const parts = this.st.parts.all(stream, version);
           payload = mergeChunks(
             event.type,
             parts.map((p) => JSON.parse(p.data) as Data),
