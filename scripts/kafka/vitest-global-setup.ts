@@ -9,7 +9,7 @@ import type { TestBroker } from './test-broker';
 import { javaAvailable, startTestBroker } from './test-broker';
 import { provisionHq } from './topology';
 
-const KAFKA_TEST = /sync|fault|kafka|hq|consumer|relay|inbox|isolation/i;
+const KAFKA_TEST = /sync|fault|kafka|hq|consumer|relay|inbox|isolation|e2e|publish|dead|chaos/i;
 
 function runNeedsKafka(): boolean {
   // Positional CLI arguments are file filters; none given means the whole suite.
