@@ -25,6 +25,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
   if (!(await javaAvailable())) {
+    // In CI a missing broker is a broken pipeline, never a quiet skip.
+    if (process.env.CI === 'true')
+      throw new Error('kafka: Java is not installed, so the broker cannot start (CI=true: not skipping)');
     console.warn(
       'kafka: Java is not installed; the Kafka-based tests are skipped (install default-jre-headless)',
     );

@@ -233,7 +233,7 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
     await axe(page, 'fleet');
   });
 
-  it('a checkout made through the hub API appears in Sales within seconds', async (ctx) => {
+  it('a checkout made through the hub API appears in Sales within seconds', async () => {
     const b = await kiosk.req('POST', '/v1/baskets', {});
     const basket = b.body.data.basket_id as string;
     expect(
@@ -246,7 +246,6 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
     hubOrderId = orderId;
     const paid = await kiosk.req('POST', `/v1/orders/${orderId}/tenders`, {});
     expect(paid.body.data.order_status).toBe('completed');
-    let notYet = false;
     await until(
       async () => {
         const row = await hq.db
@@ -257,25 +256,12 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
         if (row) return true;
         const dl = await hq.db.selectFrom('dead_letters').select(['code', 'reason', 'event_id']).execute();
         // Until the hub's checkout emits the §6.4 snapshot (sync engineer's edit, LEAD decision 5),
-        // HQ rightly dead-letters its order.completed; that is the hub's gap, reported, not hidden.
-        if (
-          dl.some((d) => d.code === 'INVALID_PAYLOAD' && JSON.stringify(d.reason).includes('order.completed'))
-        ) {
-          notYet = true;
-          return true;
-        }
         if (dl.length) throw new Error(`HQ dead-lettered: ${JSON.stringify(dl).slice(0, 800)}`);
         return false;
       },
       90_000,
       'the order at HQ',
     );
-    if (notYet) {
-      console.warn(
-        'hq-dashboard e2e: the hub still sends order.completed without the §6.4 snapshot; HQ dead-lettered it (INVALID_PAYLOAD)',
-      );
-      ctx.skip();
-    }
     await page.getByRole('link', { name: 'Sales' }).click();
     await page.getByRole('heading', { name: 'Sales', exact: true }).waitFor();
     await page.getByLabel('Find an order').fill(orderId);
