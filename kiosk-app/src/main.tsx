@@ -60,6 +60,7 @@ async function boot(): Promise<void> {
     hub,
     db,
     token,
+    appVersion: window.kassa ? await window.kassa.appVersion() : 'web',
     simulate: params.get('simulate')?.split(',').filter(Boolean) ?? [],
     ...(idle && idle.length === 2 && idle.every((n) => n > 0)
       ? { idleOverride: { prompt: idle[0]!, abandon: idle[1]! } }

@@ -95,6 +95,8 @@ export interface ControllerOptions {
   /** Scripted terminal outcomes (simulator), one per tender, e.g. ['decline','approve']. */
   simulate?: string[];
   idleOverride?: { prompt: number; abandon: number };
+  /** Reported with the heartbeat (the Electron shell's version, or the web app's). */
+  appVersion?: string;
   now?: () => number;
   newId?: () => string;
 }
@@ -131,6 +133,7 @@ export class KioskController {
   private pumping: Promise<void> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setInterval> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private lastTouch = 0;
   private saveChain: Promise<unknown> = Promise.resolve();
   private rebuildTimer: ReturnType<typeof setTimeout> | null = null;
@@ -221,6 +224,9 @@ export class KioskController {
       replicationChanged: (e) => this.rep?.changed(e),
     });
     this.idleTimer = setInterval(() => this.checkIdle(), 1000);
+    const beat = (): void => void this.opts.hub.heartbeat(this.opts.appVersion).catch(() => undefined);
+    beat();
+    this.heartbeatTimer = setInterval(beat, 3000);
     this.touch();
     void Promise.all(this.rep.states.map((st) => st.awaitInitialReplication()))
       .then(() => this.rebuildStore())
@@ -231,6 +237,7 @@ export class KioskController {
   async stop(): Promise<void> {
     this.disposed = true;
     if (this.idleTimer) clearInterval(this.idleTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
     this.events?.close();

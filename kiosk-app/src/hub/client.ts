@@ -100,6 +100,22 @@ export class HubClient {
     );
   }
 
+  /** "Still here": the staff console marks a lane offline a few seconds after its last contact. */
+  heartbeat(appVersion?: string) {
+    return this.run(
+      (a, signal) =>
+        a.deviceHeartbeat({
+          body: {
+            printer: 'unknown',
+            terminal: 'unknown',
+            ...(appVersion ? { app_version: appVersion } : {}),
+          },
+          signal,
+        }),
+      2500,
+    );
+  }
+
   // --- baskets ---------------------------------------------------------------------------------
   startSession(key: string) {
     return this.run((a, signal) => a.startKioskSession({ body: {}, idempotencyKey: key, signal }));
