@@ -144,8 +144,10 @@ async function newBasket(k: Kiosk): Promise<void> {
 async function checkout(k: Kiosk): Promise<void> {
   const o = await call(k, 'POST', '/v1/orders', { basket_id: k.basket }, key());
   if (o.status >= 300) throw new Error(`order: ${JSON.stringify(o.body)}`);
-  const order = (o.body.data as { order: { order_id: string } }).order;
-  const t = await call(k, 'POST', `/v1/orders/${order.order_id}/tenders`, { method: 'card' }, key());
+  const orderId = (o.body.data as { order_id: string }).order_id;
+  const t = await call(k, 'POST', `/v1/orders/${orderId}/tenders`, { method: 'card' }, key());
+  if ((t.body.data as { order_status?: string } | undefined)?.order_status !== 'completed')
+    throw new Error(`tender did not complete: ${JSON.stringify(t.body)}`);
   if (t.status >= 300) throw new Error(`tender: ${JSON.stringify(t.body)}`);
 }
 
@@ -262,8 +264,10 @@ export async function openLoop(
           try {
             await checkout(k);
             checkouts++;
-          } catch {
+          } catch (err) {
             errors++;
+            const code = `checkout: ${String(err).slice(0, 120)}`;
+            errorCodes[code] = (errorCodes[code] ?? 0) + 1;
           }
           await newBasket(k);
           sent = 0;

@@ -72,34 +72,50 @@ export function openDatabase(dataDir: string, opts: { migrate?: boolean } = {}):
 }
 
 /**
+ * A statement prepared once per connection and SQL text (preparing costs tens of µs; hot
+ * helpers used to prepare on every call). Only for statements that are not iterated
+ * re-entrantly, which is every helper here.
+ */
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+export function cached(db: Db, sql: string): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
+/**
  * Replication clock: a strictly increasing integer (milliseconds, bumped past the last value)
  * stamped on every replicated row written in one transaction. Kept in `meta` so writers in
  * other processes (the import CLI) continue the same sequence. Must run inside a write txn.
  */
 export function nextStamp(db: Db): number {
-  const row = db.prepare(`SELECT value FROM meta WHERE key = 'repl_clock'`).get() as
+  const row = cached(db, `SELECT value FROM meta WHERE key = 'repl_clock'`).get() as
     { value: string } | undefined;
   const last = row ? Number(row.value) : 0;
   const stamp = Math.max(Date.now(), last + 1);
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO meta(key, value) VALUES ('repl_clock', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
   ).run(String(stamp));
   return stamp;
 }
 
 export function currentStamp(db: Db): number {
-  const row = db.prepare(`SELECT value FROM meta WHERE key = 'repl_clock'`).get() as
+  const row = cached(db, `SELECT value FROM meta WHERE key = 'repl_clock'`).get() as
     { value: string } | undefined;
   return row ? Number(row.value) : 0;
 }
 
 export function getMeta(db: Db, key: string): string | undefined {
-  const row = db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
+  const row = cached(db, `SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
   return row?.value;
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
   ).run(key, value);
 }
