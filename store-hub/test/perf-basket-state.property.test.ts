@@ -110,9 +110,11 @@ function fullPricingText(basketId: string): string {
 }
 
 describe('in-memory priced basket state and deltas', () => {
-  it('equal full pricing byte for byte after every add, removal and quantity change', () => {
-    fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 14 }), (ops) => {
+  it('equal full pricing byte for byte after every add, removal and quantity change', async () => {
+    await fc.assert(
+      // Async with a yield per run: a long synchronous property would block vitest's worker.
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 14 }), async (ops) => {
+        await new Promise((r) => setImmediate(r));
         const b = services.baskets.createBasket(device, null);
         let client: Basket = b;
         for (const op of ops) {
