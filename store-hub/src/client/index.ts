@@ -70,6 +70,16 @@ export interface HubClientOptions {
   /** dev_… (paired client) or stf_… (staff session); may change later via setToken. */
   token?: string | null;
   fetch?: typeof fetch;
+  /**
+   * fetch's credentials mode, e.g. 'same-origin' for the console's cookie session; unset leaves
+   * fetch's default (the kiosk authenticates with its bearer token).
+   */
+  credentials?: RequestCredentials;
+  /**
+   * Extra headers per call, asked for at call time (the console's CSRF token is a cookie that
+   * changes on sign-in). They never override the client's own (authorization, idempotency-key).
+   */
+  headers?: (e: Endpoint) => Record<string, string>;
 }
 
 /** A random key; crypto.randomUUID is missing on plain-http LAN origins, getRandomValues is not. */
@@ -99,6 +109,8 @@ export class HubClient {
   private token: string | null;
   private readonly baseUrl: string;
   private readonly fetchFn: typeof fetch;
+  private readonly credentials: RequestCredentials | undefined;
+  private readonly extraHeaders: ((e: Endpoint) => Record<string, string>) | undefined;
   /** One method per endpoint, named by its operationId. */
   readonly api: HubApi;
 
@@ -106,6 +118,8 @@ export class HubClient {
     this.token = opts.token ?? null;
     this.baseUrl = (opts.baseUrl ?? '').replace(/\/+$/, '');
     this.fetchFn = opts.fetch ?? ((...args) => globalThis.fetch(...args));
+    this.credentials = opts.credentials;
+    this.extraHeaders = opts.headers;
     this.api = Object.fromEntries(
       (Object.keys(ENDPOINTS) as EndpointId[]).map((id) => [
         id,
@@ -135,7 +149,7 @@ export class HubClient {
       idempotencyKey?: string;
       signal?: AbortSignal;
     };
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...this.extraHeaders?.(e) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (e.idempotency !== 'none') headers['idempotency-key'] = i.idempotencyKey ?? newIdempotencyKey();
     let body: string | undefined;
@@ -148,6 +162,7 @@ export class HubClient {
       headers,
       ...(body !== undefined ? { body } : {}),
       ...(i.signal ? { signal: i.signal } : {}),
+      ...(this.credentials ? { credentials: this.credentials } : {}),
     });
     const text = await res.text();
     let json: unknown = undefined;

@@ -1,130 +1,111 @@
-/** Typed calls to the hub's console endpoints (one function per endpoint). */
-import { del, get, post, qs } from './http';
-import type {
-  AssistBasket,
-  AuditEntry,
-  CashReportRow,
-  DeviceInfo,
-  ExitLookup,
-  InterventionQueue,
-  Lane,
-  OrderDetail,
-  OrderSummary,
-  Refundable,
-  RefundRecord,
-  Register,
-  SessionInfo,
-  Shift,
-  SyncStatus,
-} from './types';
+/**
+ * The console's calls, each one endpoint of the typed client (no URLs or answer shapes here:
+ * inputs and answers come from the hub's zod schemas through @kassa/store-hub/client).
+ */
+import type { CallInput, CallOutput, EndpointId, Endpoints } from '@kassa/store-hub/client';
+import { hub } from './hub';
+
+type Out<K extends EndpointId> = CallOutput<Endpoints[K]>;
+type Query<K extends EndpointId> = NonNullable<
+  CallInput<Endpoints[K]> extends { query?: infer Q } ? Q : never
+>;
+
+export type SessionInfo = Out<'consoleSession'>;
+export type StaffUser = SessionInfo['user'];
+export type Lane = Out<'consoleLanes'>['lanes'][number];
+export type Intervention = Out<'consoleInterventions'>['open'][number];
+export type AssistBasket = NonNullable<Out<'consoleLaneBasket'>>;
+export type BasketLine = AssistBasket['lines'][number];
+export type OrderSummary = Out<'consoleOrderLookup'>;
+export type OrderDetail = Out<'consoleOrder'>;
+export type Refundable = Out<'consoleRefundable'>;
+export type RefundRecord = Out<'consoleRefund'>;
+export type Shift = NonNullable<Out<'consoleCurrentShift'>>;
+export type ExitLookup = Out<'consoleExitLookup'>;
+export type DeviceInfo = Out<'consoleDevices'>['devices'][number];
+export type RefundLines = CallInput<Endpoints['consoleRefund']>['body']['lines'];
+
+/** Filters from a form: an empty field means "not filtered", not "equal to ''". */
+const filled = <T extends Record<string, unknown>>(f: Record<string, string | undefined>): T =>
+  Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '')) as T;
+
+/** The basket edits name the version the staff member saw, so a concurrent change is refused. */
+const seen = (b: AssistBasket) => ({ basket_version: b.version });
 
 export const api = {
-  session: () => get<SessionInfo>('/v1/console/session'),
-  signInPassword: (username: string, password: string) =>
-    post<SessionInfo>('/v1/console/session', { username, password }),
-  signInPin: (staff_id: string, pin: string) => post<SessionInfo>('/v1/console/session', { staff_id, pin }),
-  signOut: () => del<{ signed_out: true }>('/v1/console/session'),
-  resetPin: (current_pin: string, new_pin: string) =>
-    post<SessionInfo>('/v1/console/session/pin', { current_pin, new_pin }),
+  session: () => hub.consoleSession(),
+  signInPassword: (username: string, password: string) => hub.consoleSignIn({ body: { username, password } }),
+  signInPin: (staff_id: string, pin: string) => hub.consoleSignIn({ body: { staff_id, pin } }),
+  signOut: () => hub.consoleSignOut(),
+  resetPin: (current_pin: string, new_pin: string) => hub.consoleResetPin({ body: { current_pin, new_pin } }),
 
-  lanes: () => get<{ lanes: Lane[]; server_time: string }>('/v1/console/lanes'),
+  lanes: () => hub.consoleLanes(),
 
-  interventions: () => get<InterventionQueue>('/v1/console/interventions'),
+  interventions: () => hub.consoleInterventions(),
   decide: (id: string, decision: 'approve' | 'reject', reason?: string) =>
-    post<unknown>(`/v1/console/interventions/${encodeURIComponent(id)}/decide`, { decision, reason }),
-  resolve: (id: string, note?: string) =>
-    post<unknown>(`/v1/console/interventions/${encodeURIComponent(id)}/resolve`, { note }),
+    hub.consoleDecide({ params: { id }, body: { decision, reason } }),
+  resolve: (id: string, note?: string) => hub.consoleResolve({ params: { id }, body: { note } }),
 
-  laneBasket: (deviceId: string) =>
-    get<AssistBasket | null>(`/v1/console/lanes/${encodeURIComponent(deviceId)}/basket`),
+  laneBasket: (deviceId: string) => hub.consoleLaneBasket({ params: { id: deviceId } }),
   setQuantity: (b: AssistBasket, lineId: string, quantity: number) =>
-    post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/lines/${lineId}/quantity`, {
-      quantity,
-      basket_version: b.version,
-    }),
+    hub.consoleSetQuantity({ params: { id: b.basket_id, lineId }, body: { quantity, ...seen(b) } }),
   removeLine: (b: AssistBasket, lineId: string) =>
-    post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/lines/${lineId}/remove`, {
-      basket_version: b.version,
-    }),
+    hub.consoleRemoveLine({ params: { id: b.basket_id, lineId }, body: seen(b) }),
   overridePrice: (
     b: AssistBasket,
     lineId: string,
     o: { new_unit_price?: string; percent_off?: string; reason: string },
-  ) =>
-    post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/lines/${lineId}/price`, {
-      ...o,
-      basket_version: b.version,
-    }),
+  ) => hub.consoleOverridePrice({ params: { id: b.basket_id, lineId }, body: { ...o, ...seen(b) } }),
   staffDiscount: (b: AssistBasket, percent_off: string, reason: string) =>
-    post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/staff-discount`, {
-      percent_off,
-      reason,
-      basket_version: b.version,
-    }),
+    hub.consoleStaffDiscount({ params: { id: b.basket_id }, body: { percent_off, reason, ...seen(b) } }),
   taxExempt: (b: AssistBasket, exempt: boolean, reason: string) =>
-    post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/tax-mode`, {
-      exempt,
-      reason,
-      basket_version: b.version,
-    }),
-  searchItems: (q: string) =>
-    get<{ items: { item_id: string; item_name: string; product_identifier: string; price: string }[] }>(
-      `/v1/console/items${qs({ q })}`,
-    ),
+    hub.consoleTaxMode({ params: { id: b.basket_id }, body: { exempt, reason, ...seen(b) } }),
+  searchItems: (q: string) => hub.consoleSearchItems({ query: { q } }),
   addItem: (b: AssistBasket, code: string, quantity: number) =>
-    post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/lines`, { code, quantity }),
+    hub.consoleAddItem({ params: { id: b.basket_id }, body: { code, quantity } }),
   cancelSale: (b: AssistBasket, reason: string) =>
-    post<AssistBasket>(`/v1/console/baskets/${b.basket_id}/cancel`, { reason }),
+    hub.consoleCancelSale({ params: { id: b.basket_id }, body: { reason } }),
 
   orders: (f: Record<string, string | undefined>) =>
-    get<{ orders: OrderSummary[] }>(`/v1/console/orders${qs(f)}`),
-  order: (id: string) => get<OrderDetail>(`/v1/console/orders/${encodeURIComponent(id)}`),
-  findOrder: (q: string) => get<OrderSummary>(`/v1/console/orders/lookup${qs({ q })}`),
+    hub.consoleOrders({ query: filled<Query<'consoleOrders'>>(f) }),
+  order: (id: string) => hub.consoleOrder({ params: { id } }),
+  findOrder: (q: string) => hub.consoleOrderLookup({ query: { q } }),
   reprint: (id: string, printer_device_id: string) =>
-    post<{ printed: boolean; printer: string }>(`/v1/console/orders/${encodeURIComponent(id)}/reprint`, {
-      printer_device_id,
-    }),
+    hub.consoleReprint({ params: { id }, body: { printer_device_id } }),
 
-  refundable: (orderId: string) =>
-    get<Refundable>(`/v1/console/orders/${encodeURIComponent(orderId)}/refundable`),
-  refund: (body: {
-    order_id: string;
-    lines: { line_id: string; quantity: number }[];
-    method: 'card' | 'cash';
-    reason: string;
-  }) => post<RefundRecord>('/v1/console/refunds', body),
+  refundable: (orderId: string) => hub.consoleRefundable({ params: { id: orderId } }),
+  refund: (body: CallInput<Endpoints['consoleRefund']>['body']) => hub.consoleRefund({ body }),
+  refundPreview: (body: CallInput<Endpoints['consoleRefundPreview']>['body']) =>
+    hub.consoleRefundPreview({ body }),
 
-  refundPreview: (body: { order_id: string; lines: { line_id: string; quantity: number }[] }) =>
-    post<{ amount: string; tax_amount: string; mode: 'F' | 'P' }>('/v1/console/refunds/preview', body),
-  registers: () => get<{ registers: Register[] }>('/v1/console/registers'),
-  currentShift: (deviceId: string) =>
-    get<Shift | null>(`/v1/console/registers/${encodeURIComponent(deviceId)}/shift`),
+  registers: () => hub.consoleRegisters(),
+  currentShift: (deviceId: string) => hub.consoleCurrentShift({ params: { id: deviceId } }),
   openShift: (device_id: string, denominations: Record<string, number>) =>
-    post<Shift>('/v1/console/shifts', { device_id, denominations }),
+    hub.consoleOpenShift({ body: { device_id, denominations } }),
   movement: (shiftId: string, kind: 'paid_in' | 'paid_out' | 'bank_drop', amount: string, reason: string) =>
-    post<Shift>(`/v1/console/shifts/${shiftId}/movements`, { kind, amount, reason }),
+    hub.consoleShiftMovement({ params: { id: shiftId }, body: { kind, amount, reason } }),
   closeShift: (
     shiftId: string,
     end_denominations: Record<string, number>,
     removed_denominations: Record<string, number>,
-  ) => post<Shift>(`/v1/console/shifts/${shiftId}/close`, { end_denominations, removed_denominations }),
-  cashReport: (date: string) => get<{ rows: CashReportRow[] }>(`/v1/console/reports/cash${qs({ date })}`),
+  ) => hub.consoleCloseShift({ params: { id: shiftId }, body: { end_denominations, removed_denominations } }),
+  cashReport: (date: string) => hub.consoleCashReport({ query: { date } }),
 
-  exitLookup: (qr: string) => post<ExitLookup>('/v1/console/exit-checks/lookup', { qr }),
-  verify: (orderId: string) => post<unknown>(`/v1/console/orders/${encodeURIComponent(orderId)}/verify`, {}),
+  exitLookup: (qr: string) => hub.consoleExitLookup({ body: { qr } }),
+  verify: (orderId: string) => hub.consoleVerify({ params: { id: orderId }, body: {} }),
   failVerification: (orderId: string, reason: string) =>
-    post<unknown>(`/v1/console/orders/${encodeURIComponent(orderId)}/fail-verification`, { reason }),
-  exitSettings: () => get<{ random_check_percent: string }>('/v1/console/settings/exit-checks'),
+    hub.consoleFailVerification({ params: { id: orderId }, body: { reason } }),
+  exitSettings: () => hub.consoleExitSettings(),
   saveExitSettings: (random_check_percent: string) =>
-    post<{ random_check_percent: string }>('/v1/console/settings/exit-checks', { random_check_percent }),
+    hub.consoleSaveExitSettings({ body: { random_check_percent } }),
 
-  devices: () => get<{ devices: DeviceInfo[] }>('/v1/console/devices'),
-  pairingCode: () => post<{ code: string; expires_at: string }>('/v1/console/pairing-codes', {}),
-  revoke: (id: string, reason: string) => post<DeviceInfo>(`/v1/console/devices/${id}/revoke`, { reason }),
-  testPrint: (id: string) => post<{ printed: boolean }>(`/v1/console/devices/${id}/test-print`, {}),
-  terminalCheck: () => post<{ ok: boolean; ms: number }>('/v1/console/terminal-check', {}),
+  devices: () => hub.consoleDevices(),
+  pairingCode: () => hub.consolePairingCode(),
+  revoke: (id: string, reason: string) => hub.consoleRevokeDevice({ params: { id }, body: { reason } }),
+  testPrint: (id: string) => hub.consoleTestPrint({ params: { id } }),
+  terminalCheck: () => hub.consoleTerminalCheck(),
 
   audit: (f: Record<string, string | undefined>) =>
-    get<{ entries: AuditEntry[] }>(`/v1/console/audit${qs(f)}`),
-  sync: () => get<SyncStatus>('/v1/console/sync'),
+    hub.consoleAudit({ query: filled<Query<'consoleAudit'>>(f) }),
+  sync: () => hub.consoleSync(),
 };

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { visibleTabs, type ConsoleTab } from '../../../src/modules/console-auth/permissions';
 import { onLive, onLiveStatus } from '../api/live';
-import type { Intervention } from '../api/types';
 import { useI18n, type Lang } from '../i18n/i18n';
 import { Assistance } from '../modules/assistance/Assistance';
 import { AuditLog } from '../modules/audit/AuditLog';
@@ -71,11 +70,10 @@ function Shell() {
   useEffect(() => onLiveStatus(setLive), []);
   useEffect(
     () =>
-      onLive((name, payload) => {
+      onLive(['intervention.created', 'intervention.decided'], (_iv, name) => {
         if (name === 'intervention.created') {
-          const iv = payload as Intervention;
           setPending((n) => n + 1);
-          setToast(t('iv.new', { lane: iv.retailer_device_id ?? '' }));
+          setToast(t('iv.new'));
           chime();
           clearTimeout(toastTimer.current);
           toastTimer.current = setTimeout(() => setToast(null), 8000);

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/api';
-import { ApiError } from '../api/http';
+import { errorDetails, HubApiError } from '../api/hub';
 import { errorText } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from './session';
@@ -24,10 +24,12 @@ export function SignIn() {
         mode === 'password' ? await api.signInPassword(name, secret) : await api.signInPin(name, secret),
       );
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'TOO_MANY_ATTEMPTS')
-        setError(t('err.locked', { minutes: Math.ceil(Number(err.details.retry_after_seconds ?? 60) / 60) }));
-      else if (err instanceof ApiError && err.code === 'STAFF_ACCOUNT_EXPIRED') setError(t('err.expired'));
-      else if (err instanceof ApiError && err.status === 401) setError(t('err.signIn'));
+      if (err instanceof HubApiError && err.code === 'TOO_MANY_ATTEMPTS')
+        setError(
+          t('err.locked', { minutes: Math.ceil(Number(errorDetails(err).retry_after_seconds ?? 60) / 60) }),
+        );
+      else if (err instanceof HubApiError && err.code === 'STAFF_ACCOUNT_EXPIRED') setError(t('err.expired'));
+      else if (err instanceof HubApiError && err.status === 401) setError(t('err.signIn'));
       else setError(errorText(t, err));
     } finally {
       setBusy(false);

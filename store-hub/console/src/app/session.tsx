@@ -1,8 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api } from '../api/api';
-import { setUnauthenticatedHandler } from '../api/http';
+import { setUnauthenticatedHandler } from '../api/hub';
 import { connectLive, disconnectLive } from '../api/live';
-import type { SessionInfo, StaffUser } from '../api/types';
+import type { SessionInfo, StaffUser } from '../api/api';
 
 interface SessionCtx {
   loading: boolean;

@@ -1,6 +1,6 @@
 /** Small shared pieces: money, durations, errors in plain sentences, data loading. */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError } from '../api/http';
+import { errorDetails, HubApiError } from '../api/hub';
 import { useI18n, type Translate } from '../i18n/i18n';
 import { useSession } from '../app/session';
 
@@ -44,11 +44,11 @@ export function Since({ iso, now }: { iso: string; now: number }) {
 }
 
 export function errorText(t: Translate, err: unknown): string {
-  if (!(err instanceof ApiError))
+  if (!(err instanceof HubApiError))
     return t('err.generic', { message: String((err as Error)?.message ?? err) });
   if (err.code === 'NETWORK') return t('err.network');
-  if (err.status === 403 && typeof err.details.permission === 'string')
-    return t('err.forbidden', { permission: err.details.permission });
+  const { permission } = errorDetails(err);
+  if (err.status === 403 && typeof permission === 'string') return t('err.forbidden', { permission });
   if (err.status === 401) return t('err.session');
   return err.message;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/api';
 import { onLive } from '../../api/live';
-import type { AssistBasket, BasketLine } from '../../api/types';
+import type { AssistBasket, BasketLine } from '../../api/api';
 import { go } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote, isAmount, Money, useAction, useLoad } from '../../components/ui';
@@ -36,7 +36,7 @@ function LaneBasket({ deviceId }: { deviceId: string }) {
   const act = useAction();
   const [basket, setBasket] = useState<AssistBasket | null>(null);
   useEffect(() => setBasket(data ?? null), [data]);
-  useEffect(() => onLive((name) => name === 'basket.updated' && reload()), [reload]);
+  useEffect(() => onLive(['basket.updated'], () => reload()), [reload]);
   const [discount, setDiscount] = useState('');
   const [discountReason, setDiscountReason] = useState('');
   const [exemptReason, setExemptReason] = useState('');

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/api';
 import { onLive } from '../../api/live';
-import type { DeviceInfo } from '../../api/types';
+import type { DeviceInfo } from '../../api/api';
 import { ErrorNote, Notice, Since, useAction, useLoad, useNow } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 
@@ -14,7 +14,7 @@ export function Devices() {
   const now = useNow();
   useEffect(() => {
     const id = setInterval(reload, 3000);
-    const off = onLive((n) => n.startsWith('device.') && reload());
+    const off = onLive(['device.event'], () => reload());
     return () => {
       clearInterval(id);
       off();

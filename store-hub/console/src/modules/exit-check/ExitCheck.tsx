@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api/api';
-import type { ExitLookup } from '../../api/types';
+import type { ExitLookup } from '../../api/api';
 import { ErrorNote, Money, Notice, useAction, useLoad } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 

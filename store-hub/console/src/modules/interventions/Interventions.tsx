@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/api';
 import { onLive } from '../../api/live';
-import type { Intervention } from '../../api/types';
+import type { Intervention } from '../../api/api';
 import { href } from '../../app/router';
 import { useSession } from '../../app/session';
 import { duration, ErrorNote, Since, useAction, useLoad, useNow } from '../../components/ui';
@@ -11,7 +11,7 @@ export function Interventions() {
   const { t } = useI18n();
   const { data, error, reload } = useLoad(() => api.interventions(), []);
   const now = useNow();
-  useEffect(() => onLive((name) => name.startsWith('intervention.') && reload()), [reload]);
+  useEffect(() => onLive(['intervention.created', 'intervention.decided'], () => reload()), [reload]);
 
   return (
     <section aria-labelledby="iv-title">

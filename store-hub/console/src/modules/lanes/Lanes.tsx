@@ -12,9 +12,10 @@ export function Lanes() {
   const now = useNow();
   useEffect(() => {
     const id = setInterval(reload, 2000);
-    const off = onLive((name) => {
-      if (/^(basket|intervention|order|device|lane)\./.test(name)) reload();
-    });
+    const off = onLive(
+      ['basket.updated', 'intervention.created', 'intervention.decided', 'order.completed', 'device.event'],
+      () => reload(),
+    );
     return () => {
       clearInterval(id);
       off();

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/api';
-import type { OrderDetail } from '../../api/types';
+import type { OrderDetail } from '../../api/api';
 import { go, href } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote, Money, Notice, useAction, useLoad } from '../../components/ui';

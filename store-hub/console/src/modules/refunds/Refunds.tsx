@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/api';
-import type { Refundable, RefundRecord } from '../../api/types';
+import type { Refundable, RefundRecord } from '../../api/api';
 import { go } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote, formatMoney, Money, Notice, useAction, useLoad } from '../../components/ui';

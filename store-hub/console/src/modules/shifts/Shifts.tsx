@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/api';
-import type { Shift } from '../../api/types';
+import type { Shift } from '../../api/api';
 import { go } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote, isAmount, Money, Notice, useAction, useLoad } from '../../components/ui';
