@@ -146,8 +146,11 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
     const qty = item.qty ?? item.qty_or_weight ?? 0;
     const packSize = item.pack_size ?? item.units ?? 1;
     const sp = parseDecimal(item.sp, exponent);
-    const mrp = item.mrp === undefined ? sp : parseDecimal(item.mrp, exponent);
-    const weightMilli = item.weight === undefined ? 1000n : parseDecimal(item.weight, 3);
+    // parsing is pure: the same text twice (MRP = SP) or the usual weight "1" needs no second
+    // parse (each one allocates the regular expression's match)
+    const mrp = item.mrp === undefined || item.mrp === item.sp ? sp : parseDecimal(item.mrp, exponent);
+    const weightMilli =
+      item.weight === undefined || item.weight === '1' ? 1000n : parseDecimal(item.weight, 3);
     const categories = item.categories ?? item.catgories ?? [];
     // a loop and a character test rather than filter, map and a regular expression per line
     // (the expression's match state was the larger part of this function's allocation)
