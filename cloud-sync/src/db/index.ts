@@ -29,6 +29,9 @@ export async function openHqDb(target: string, opts: { poolSize?: number } = {})
     // A dropped connection (server restart) is reported here; the pool replaces it, so the
     // process must not die of an unhandled 'error' event.
     pool.on('error', () => undefined);
+    // A client checked out by Kysely (between the statements of a transaction) has no pool
+    // listener; its query fails and is retried by the caller, so the event itself is not news.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<HqSchema>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db);
     return { db, kind: 'postgres', close: () => db.destroy() };
