@@ -131,7 +131,7 @@ $HUB serve --data-dir "$DATA_DIR" --port "$HUB_PORT" --host "$HOST" "${HW_ARGS[@
   > "$RUN/hub.out" 2> "$RUN/hub.err" &
 hub_pid=$!; pids+=("$hub_pid")
 wait_for "the store hub" "$HUB_URL/openapi.json" "$RUN/hub.err" "$hub_pid"
-KIOSK_URL="$($TSX kiosk-app/scripts/pair-url.ts --hub "$HUB_URL" --name K1 2> "$RUN/pair.log")" \
+KIOSK_URL="$($TSX kiosk-app/scripts/pair-url.ts --hub "$HUB_URL" --name K1 --wait-ms 60000 2> "$RUN/pair.log")" \
   || { cat "$RUN/pair.log" >&2; fail "could not pair the demo kiosk K1 (log: $RUN/pair.log)"; }
 if [ "$CLOUD" = 1 ]; then wait_for "the HQ service" "$HQ_URL/openapi.json" "$RUN/hq.log" "$hq_pid"; fi
 CODES="$($HUB demo-codes --data-dir "$DATA_DIR" 2> /dev/null | sed '/^Codes to scan:$/d' || true)"
