@@ -51,7 +51,28 @@ export class HqConsumer {
     return this.o.log ?? (() => undefined);
   }
 
+  /**
+   * Starts consuming. A broker that is not reachable yet (HQ started before it, or it is
+   * restarting) is waited for with back-off rather than being fatal; only stop() ends the wait.
+   */
   async start(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.startOnce();
+        return;
+      } catch (err) {
+        if (this.stopping) throw err;
+        const waitMs = Math.min(10_000, 300 * 2 ** Math.min(attempt, 6));
+        this.log('kafka not reachable; retrying', { error: String(err), retry_in_ms: waitMs });
+        await this.consumer?.disconnect().catch(() => undefined);
+        await this.producer?.disconnect().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        if (this.stopping) throw err;
+      }
+    }
+  }
+
+  private async startOnce(): Promise<void> {
     const kafka = new Kafka({ logLevel: logLevel.NOTHING, ...this.o.kafka });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
