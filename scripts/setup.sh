@@ -40,7 +40,8 @@ for ws in $(node -e 'for (const w of require("./package.json").workspaces) conso
   read -r has out inp < <(node -e 'const p=require("./'"$ws"'/package.json");
     console.log(p.scripts?.build ? 1 : 0, p.kassa?.buildOutput ?? "dist/index.html", p.kassa?.buildInputs ?? ".")')
   [ "$has" = 1 ] || continue
-  if [ -f "$ws/$out" ] && [ -z "$(find "$ws/$inp" \( -name node_modules -o -name test-results -o -path "$ws/$(dirname "$out")" \) -prune -o -type f -newer "$ws/$out" -print -quit)" ]; then
+  src="$ws/$inp"; [ "$inp" = "." ] && src="$ws" # find's -path must see the same spelling as the prune
+  if [ -f "$ws/$out" ] && [ -z "$(find "$src" \( -name node_modules -o -name test-results -o -path "$ws/$(dirname "$out")" \) -prune -o -type f -newer "$ws/$out" -print -quit)" ]; then
     continue
   fi
   echo "setup: building $ws"
