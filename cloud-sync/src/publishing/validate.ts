@@ -4,7 +4,7 @@
  * hub's import, all or nothing). Inputs are the hub's import formats: JSON sections
  * (`items`/`categories`, `promotions`, `tax_table`) or one CSV file per kind.
  */
-import { parseItem, taxTableRowSchema, validatePromotions } from '@kassa/promo-core';
+import { itemFromCsvRow, parseItem, taxTableRowSchema, validatePromotions } from '@kassa/promo-core';
 import { parse as parseCsv } from 'csv-parse/sync';
 
 export type PublishStream = 'catalog' | 'promotions' | 'tax';
@@ -29,50 +29,6 @@ export interface PublishDocument {
   tax_table?: unknown[];
 }
 
-// The hub's CSV column typing (store-hub import): lists split on "|", booleans, integers.
-const CSV_LISTS = new Set(['additional_barcodes', 'category_ids', 'addon_group_slugs']);
-const CSV_BOOLS = new Set([
-  'is_restricted',
-  'requires_approval',
-  'is_item_sold',
-  'is_refundable',
-  'allow_price_override',
-  'excluded_from_promotions',
-  'is_deposit',
-  'soft_deleted',
-  'not_for_self_checkout',
-]);
-const CSV_INTS = new Set([
-  'minimum_age_required',
-  'max_basket_qty',
-  'stock_quantity',
-  'pack_size',
-  'catalog_version',
-]);
-
-function itemFromCsv(row: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, raw] of Object.entries(row)) {
-    const v = raw.trim();
-    if (v === '') continue;
-    if (CSV_LISTS.has(k))
-      out[k] = v
-        .split('|')
-        .map((s) => s.trim())
-        .filter(Boolean);
-    else if (CSV_BOOLS.has(k))
-      out[k] = /^(true|1|yes|y)$/i.test(v) ? true : /^(false|0|no|n)$/i.test(v) ? false : v;
-    else if (CSV_INTS.has(k)) out[k] = /^-?\d+$/.test(v) ? Number(v) : v;
-    else if (k === 'promo_categories')
-      out[k] = v.split('|').map((p) => {
-        const [name, value] = p.split(':');
-        return { name, value };
-      });
-    else out[k] = v;
-  }
-  return out;
-}
-
 /** A CSV file as the section it holds (items for the catalogue, rows for the tax table). */
 export function documentFromCsv(stream: PublishStream, text: string): PublishDocument {
   if (stream === 'promotions') throw new CsvError('promotions are published as JSON (spec/promotions.md §3)');
@@ -85,7 +41,9 @@ export function documentFromCsv(stream: PublishStream, text: string): PublishDoc
   } catch (err) {
     throw new CsvError(`the CSV cannot be read: ${(err as Error).message}`);
   }
-  return stream === 'catalog' ? { items: rows.map(itemFromCsv) } : { tax_table: rows.map((r) => ({ ...r })) };
+  return stream === 'catalog'
+    ? { items: rows.map(itemFromCsvRow) }
+    : { tax_table: rows.map((r) => ({ ...r })) };
 }
 
 export class CsvError extends Error {}

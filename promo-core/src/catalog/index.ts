@@ -2,3 +2,4 @@
 export * from './schema';
 export * from './catalog-index';
 export * from './regulations';
+export * from './csv';

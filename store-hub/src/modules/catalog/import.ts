@@ -9,6 +9,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { itemFromCsvRow } from '@kassa/promo-core';
 import type { Db } from '../../platform/db/database';
 import { nextStamp } from '../../platform/db/database';
 import {
@@ -70,51 +71,6 @@ export interface ImportDoc {
   staff?: unknown[];
 }
 
-const ITEM_CSV_LISTS = new Set(['additional_barcodes', 'category_ids', 'addon_group_slugs']);
-const ITEM_CSV_BOOLS = new Set([
-  'is_restricted',
-  'requires_approval',
-  'is_item_sold',
-  'is_refundable',
-  'allow_price_override',
-  'excluded_from_promotions',
-  'is_deposit',
-  'soft_deleted',
-  'not_for_self_checkout',
-]);
-const ITEM_CSV_INTS = new Set([
-  'minimum_age_required',
-  'max_basket_qty',
-  'stock_quantity',
-  'pack_size',
-  'catalog_version',
-]);
-
-/** CSV cells are text: turn the typed columns of an item row into their JSON types. */
-function itemFromCsv(row: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, raw] of Object.entries(row)) {
-    const v = raw.trim();
-    if (v === '') continue;
-    if (ITEM_CSV_LISTS.has(k))
-      out[k] = v
-        .split('|')
-        .map((s) => s.trim())
-        .filter(Boolean);
-    else if (ITEM_CSV_BOOLS.has(k))
-      out[k] = /^(true|1|yes|y)$/i.test(v) ? true : /^(false|0|no|n)$/i.test(v) ? false : v;
-    else if (ITEM_CSV_INTS.has(k)) out[k] = /^-?\d+$/.test(v) ? Number(v) : v;
-    else if (k === 'promo_categories') {
-      // "c1:DAIRY|c2:MILK"
-      out[k] = v.split('|').map((p) => {
-        const [name, value] = p.split(':');
-        return { name, value };
-      });
-    } else out[k] = v;
-  }
-  return out;
-}
-
 /** Reads an import file. JSON: `{store_config?, categories?, items?, promotions?, tax_table?, staff?}`. CSV: kind from the name (items*.csv, tax*.csv) or `kind`. */
 export function readImportFile(file: string, kind?: 'items' | 'tax_table'): ImportDoc {
   const text = fs.readFileSync(file, 'utf8');
@@ -132,7 +88,7 @@ export function readImportFile(file: string, kind?: 'items' | 'tax_table'): Impo
       string,
       string
     >[];
-    return k === 'items' ? { items: rows.map(itemFromCsv) } : { tax_table: rows.map((r) => ({ ...r })) };
+    return k === 'items' ? { items: rows.map(itemFromCsvRow) } : { tax_table: rows.map((r) => ({ ...r })) };
   }
   const doc = JSON.parse(text) as unknown;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
