@@ -376,6 +376,36 @@ async function trackSequences(
   }
 }
 
+/** Sums a sales delta into the running total for its key (one row per key, later upserted). */
+export function sumSalesDelta(into: Map<string, SalesDelta>, d: SalesDelta): void {
+  const k = key(d.key);
+  const cur = into.get(k);
+  if (!cur) {
+    into.set(k, { ...d, ratings: [...d.ratings] });
+    return;
+  }
+  cur.total_txn_count += d.total_txn_count;
+  cur.total_items_purchased += d.total_items_purchased;
+  cur.total_basket_value_minor += d.total_basket_value_minor;
+  cur.total_basket_value_tax_excluded_minor += d.total_basket_value_tax_excluded_minor;
+  cur.total_items_scanned += d.total_items_scanned;
+  cur.login_count += d.login_count;
+  cur.sign_up_count += d.sign_up_count;
+  cur.staff_login_count += d.staff_login_count;
+  d.ratings.forEach((r, i) => (cur.ratings[i] = (cur.ratings[i] ?? 0n) + r));
+}
+
+/** Sums a payment-method delta into the running total for its key and method. */
+export function sumPaymentDelta(into: Map<string, PaymentDelta>, p: PaymentDelta): void {
+  const k = key(p.key, p.method);
+  const cur = into.get(k);
+  if (!cur) into.set(k, { ...p });
+  else {
+    cur.txn_count += p.txn_count;
+    cur.value_minor += p.value_minor;
+  }
+}
+
 /** Adds deltas to the §8.1 tables: summed per key first, then one multi-row upsert per table. */
 export async function addToAggregates(
   tx: Tx,
@@ -383,23 +413,7 @@ export async function addToAggregates(
   payments: readonly PaymentDelta[],
 ): Promise<void> {
   const summed = new Map<string, SalesDelta>();
-  for (const d of sales) {
-    const k = key(d.key);
-    const cur = summed.get(k);
-    if (!cur) {
-      summed.set(k, { ...d, ratings: [...d.ratings] });
-      continue;
-    }
-    cur.total_txn_count += d.total_txn_count;
-    cur.total_items_purchased += d.total_items_purchased;
-    cur.total_basket_value_minor += d.total_basket_value_minor;
-    cur.total_basket_value_tax_excluded_minor += d.total_basket_value_tax_excluded_minor;
-    cur.total_items_scanned += d.total_items_scanned;
-    cur.login_count += d.login_count;
-    cur.sign_up_count += d.sign_up_count;
-    cur.staff_login_count += d.staff_login_count;
-    d.ratings.forEach((r, i) => (cur.ratings[i] = (cur.ratings[i] ?? 0n) + r));
-  }
+  for (const d of sales) sumSalesDelta(summed, d);
   const add = (col: keyof HqSchema['daily_sales']) =>
     sql<string>`${sql.ref(`daily_sales.${col}`)} + ${sql.ref(`excluded.${col}`)}`;
   await inPages([...summed.values()], (page) =>
@@ -448,15 +462,7 @@ export async function addToAggregates(
       .execute(),
   );
   const paySummed = new Map<string, PaymentDelta>();
-  for (const p of payments) {
-    const k = key(p.key, p.method);
-    const cur = paySummed.get(k);
-    if (!cur) paySummed.set(k, { ...p });
-    else {
-      cur.txn_count += p.txn_count;
-      cur.value_minor += p.value_minor;
-    }
-  }
+  for (const p of payments) sumPaymentDelta(paySummed, p);
   await inPages([...paySummed.values()], (page) =>
     tx
       .insertInto('daily_sales_payments')

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { HqDb } from '../db';
 import { int8 } from '../db';
 import type { Envelope, OrderSnapshot } from '../protocol';
-import { addToAggregates } from './apply';
+import { addToAggregates, sumPaymentDelta, sumSalesDelta } from './apply';
 import type { PaymentDelta, SalesDelta, StoreInfo } from './projection';
 import { analyticsContribution, orderContribution } from './projection';
 
@@ -29,27 +29,8 @@ export async function recomputeAggregates(
       await tx.deleteFrom('daily_sales_payments').where('store_id', '=', store.store_id).execute();
       const sales = new Map<string, SalesDelta>();
       const payments = new Map<string, PaymentDelta>();
-      const addSales = (d: SalesDelta) => {
-        const k = JSON.stringify(d.key);
-        const cur = sales.get(k);
-        if (!cur) return void sales.set(k, { ...d, ratings: [...d.ratings] });
-        cur.total_txn_count += d.total_txn_count;
-        cur.total_items_purchased += d.total_items_purchased;
-        cur.total_basket_value_minor += d.total_basket_value_minor;
-        cur.total_basket_value_tax_excluded_minor += d.total_basket_value_tax_excluded_minor;
-        cur.total_items_scanned += d.total_items_scanned;
-        cur.login_count += d.login_count;
-        cur.sign_up_count += d.sign_up_count;
-        cur.staff_login_count += d.staff_login_count;
-        d.ratings.forEach((r, i) => (cur.ratings[i] = (cur.ratings[i] ?? 0n) + r));
-      };
-      const addPayment = (p: PaymentDelta) => {
-        const k = JSON.stringify([p.key, p.method]);
-        const cur = payments.get(k);
-        if (!cur) return void payments.set(k, { ...p });
-        cur.txn_count += p.txn_count;
-        cur.value_minor += p.value_minor;
-      };
+      const addSales = (d: SalesDelta) => sumSalesDelta(sales, d);
+      const addPayment = (p: PaymentDelta) => sumPaymentDelta(payments, p);
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
         // Only the event that created an order counts (a later duplicate completion does not).
