@@ -12,6 +12,7 @@ import {
   parseStoreTaxConfig,
   parseTaxTable,
 } from '@kassa/promo-core';
+import { kioskSettingsSchema } from '@kassa/store-hub/client';
 import { z } from 'zod';
 
 /** The part of the hub's store configuration the kiosk reads (defaults as the hub's schema has them). */
@@ -27,22 +28,8 @@ export const kioskStoreConfigSchema = z
     barcodes: z.unknown().default({}),
     allow_negative_basket: z.boolean().default(false),
     max_line_quantity: z.number().int().min(1).default(999),
-    /** Kiosk behaviour; optional in the store config (defaults below). */
-    kiosk: z
-      .object({
-        idle_prompt_seconds: z.number().int().min(5).max(3600).default(90),
-        idle_abandon_seconds: z.number().int().min(5).max(3600).default(30),
-        staff_approval_for_changes: z.boolean().default(false),
-        checkout_wait_staff_seconds: z.number().int().min(5).max(3600).default(45),
-        staff_badge_prefix: z.string().min(1).default('KASSA-STAFF:'),
-      })
-      .default({
-        idle_prompt_seconds: 90,
-        idle_abandon_seconds: 30,
-        staff_approval_for_changes: false,
-        checkout_wait_staff_seconds: 45,
-        staff_badge_prefix: 'KASSA-STAFF:',
-      }),
+    /** Kiosk behaviour: the hub's own schema, so its defaults and bounds are the hub's. */
+    kiosk: kioskSettingsSchema.default(kioskSettingsSchema.parse({})),
   })
   .passthrough();
 export type KioskStoreConfig = z.output<typeof kioskStoreConfigSchema>;

@@ -23,6 +23,7 @@ export { ENDPOINTS, LIVE_EVENTS };
 export type { EndpointId, Endpoints, LiveEventName, LiveEventPayload, ErrorCode };
 export { ERROR_STATUS, ERROR_CODES, errorBodySchema } from '../platform/errors';
 export { orderQrValue } from '../modules/receipts/schemas';
+export { kioskSettingsSchema, type KioskSettings } from '../modules/catalog/store-config';
 export type { Basket, BasketDelta } from '../modules/baskets/schemas';
 export { applyBasketDelta, basketIsStale, nextBasket } from './basket-delta';
 export type { Order } from '../modules/orders/schemas';

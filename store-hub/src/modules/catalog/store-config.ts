@@ -5,6 +5,36 @@
 import { z } from 'zod';
 import { MAX_BASKET_LINES, MAX_QUANTITY, MAX_WEIGHT_G } from '../baskets/limits';
 
+/** A money amount as a decimal string in the store currency ("0.50"), never a float. */
+const decimalAmount = z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, 'a decimal amount such as "0.50"');
+
+/**
+ * The kiosk's behaviour (read by kiosk-app; the hub keeps it so HQ's value reaches kiosks).
+ * Not in §1.1, which has no kiosk section [ours].
+ */
+export const kioskSettingsSchema = z.object({
+  /** "Are you still there?" after this long without a touch or scan. */
+  idle_prompt_seconds: z.number().int().min(5).max(3600).default(90),
+  /** …then the basket is abandoned this long after the prompt. */
+  idle_abandon_seconds: z.number().int().min(5).max(3600).default(30),
+  /** Removing a line or lowering a quantity needs staff approval. */
+  staff_approval_for_changes: z.boolean().default(false),
+  /** Checkout waiting this long for the hub calls staff. */
+  checkout_wait_staff_seconds: z.number().int().min(5).max(3600).default(45),
+  /** A scanned code with this prefix is a staff badge, not an item. */
+  staff_badge_prefix: z.string().min(1).max(32).default('KASSA-STAFF:'),
+});
+export type KioskSettings = z.output<typeof kioskSettingsSchema>;
+
+/** §1.1 `refund_policy` [DSH PARTIAL_REFUND_BLOCKED_STORES, REFUND_DISABLE_PAYMENT_METHODS_BY_STORE_TYPE]. */
+export const refundPolicySchema = z.object({
+  partial_allowed: z.boolean().default(true),
+  cash_allowed: z.boolean().default(true),
+  card_allowed: z.boolean().default(true),
+  /** Days after the sale a refund is still accepted; 0 = no limit. */
+  return_window_days: z.number().int().min(0).max(3650).default(0),
+});
+
 export const storeConfigSchema = z.object({
   store_id: z.string().min(1).max(64),
   retailer_id: z.string().min(1).max(64).default('retailer'),
@@ -44,6 +74,21 @@ export const storeConfigSchema = z.object({
   /** A weighed line's weight bounds in grams (a 1 g label is a mis-weigh, 50 kg is a typo). */
   min_weight_g: z.number().int().min(1).max(MAX_WEIGHT_G).default(5),
   max_weight_g: z.number().int().min(1).max(MAX_WEIGHT_G).default(30_000),
+  /** §1.1: cash denominations for till counting, as decimal strings; empty = the currency's usual set. */
+  denominations: z.array(decimalAmount).max(30).default([]),
+  /** §1.1: percentage of orders sent to a random exit check ("2.5" = 2.5 %), as a decimal string. */
+  random_verification_rate: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,2})?$/)
+    .refine((v) => Number(v) <= 100, 'at most 100')
+    .optional(),
+  refund_policy: refundPolicySchema.optional(),
+  /** Largest price override staff may give without a manager, in percent of the line ("50"). */
+  price_override_max_percent: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,2})?$/)
+    .optional(),
+  kiosk: kioskSettingsSchema.default(kioskSettingsSchema.parse({})),
   config_version: z.number().int().min(0).default(0),
 });
 export type StoreConfig = z.output<typeof storeConfigSchema>;

@@ -5,6 +5,8 @@
  */
 import { parseMoney } from '@kassa/promo-core';
 import type { Db } from '../../platform/db/database';
+import type { z } from 'zod';
+import { refundPolicySchema, type StoreConfig } from '../catalog/store-config';
 import type { StoreDataCache } from '../catalog/store-data';
 
 /** Notes and coins per currency when the store configuration lists none. */
@@ -29,11 +31,7 @@ const DEFAULT_DENOMINATIONS: Record<string, string[]> = {
   USD: ['100.00', '50.00', '20.00', '10.00', '5.00', '1.00', '0.25', '0.10', '0.05', '0.01'],
 };
 
-export interface RefundPolicy {
-  partial_allowed: boolean;
-  cash_allowed: boolean;
-  card_allowed: boolean;
-}
+export type RefundPolicy = z.output<typeof refundPolicySchema>;
 
 export class ConsoleSettings {
   constructor(
@@ -41,8 +39,8 @@ export class ConsoleSettings {
     private readonly store: StoreDataCache,
   ) {}
 
-  private raw(): Record<string, unknown> {
-    return this.store.config() as unknown as Record<string, unknown>;
+  private cfg(): StoreConfig {
+    return this.store.config();
   }
 
   private local(key: string): string | undefined {
@@ -60,21 +58,20 @@ export class ConsoleSettings {
   }
 
   denominations(): string[] {
-    const c = this.raw();
-    if (Array.isArray(c.denominations) && c.denominations.every((d) => typeof d === 'string'))
-      return c.denominations as string[];
-    return DEFAULT_DENOMINATIONS[String(c.currency)] ?? DEFAULT_DENOMINATIONS.EUR!;
+    const c = this.cfg();
+    if (c.denominations.length > 0) return c.denominations;
+    return DEFAULT_DENOMINATIONS[c.currency] ?? DEFAULT_DENOMINATIONS.EUR!;
   }
 
   /** Percentage of orders sent to a random exit check, as a decimal string. */
   randomCheckPercent(): string {
-    const v = this.local('random_check_percent') ?? this.raw().random_verification_rate;
+    const v = this.local('random_check_percent') ?? this.cfg().random_verification_rate;
     return typeof v === 'string' && /^\d{1,3}(\.\d{1,2})?$/.test(v) ? v : '0';
   }
 
   /** In hundredths of a percent (5000 = 50 %). */
   priceOverrideMaxPercent(): bigint {
-    const v = this.local('price_override_max_percent') ?? this.raw().price_override_max_percent;
+    const v = this.local('price_override_max_percent') ?? this.cfg().price_override_max_percent;
     try {
       return typeof v === 'string' || typeof v === 'number' ? parseMoney(String(v), 2) : 5000n;
     } catch {
@@ -83,11 +80,6 @@ export class ConsoleSettings {
   }
 
   refundPolicy(): RefundPolicy {
-    const p = (this.raw().refund_policy ?? {}) as Partial<RefundPolicy>;
-    return {
-      partial_allowed: p.partial_allowed ?? true,
-      cash_allowed: p.cash_allowed ?? true,
-      card_allowed: p.card_allowed ?? true,
-    };
+    return this.cfg().refund_policy ?? refundPolicySchema.parse({});
   }
 }
