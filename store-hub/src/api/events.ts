@@ -15,6 +15,7 @@ export const LIVE_EVENTS = {
     basket: basketSchema.nullable(),
     order: z.object({ order_id: z.string(), order_status: z.string() }).nullable(),
   }),
+  /** To the kiosk that owns the basket, and to staff (the lanes board updates from it). */
   'basket.updated': basketSchema,
   /**
    * Instead of 'basket.updated' for a socket that connected with `auth: { token,
@@ -47,6 +48,16 @@ export const LIVE_EVENTS = {
   }),
   /** To staff: an account or client address was locked after repeated wrong PINs or pairing codes. */
   'security.lockout': lockoutSchema,
+  /** To staff: a receipt passed or failed the exit check (the console's orders and exit-check screens). */
+  'order.verified': z.object({ order_id: z.string() }),
+  'order.verification_failed': z.object({ order_id: z.string() }),
+  /** To staff: a refund's outcome, after it committed (with its outbox event). */
+  'refund.completed': z.object({ refund_id: z.string(), order_id: z.string() }),
+  'refund.failed': z.object({ refund_id: z.string(), order_id: z.string() }),
+  /** To staff: something staff should look at (e.g. PRICING_MISMATCH, with its context). §6.2 spells it without a dot. */
+  alert: z.looseObject({ code: z.string() }),
+  /** To staff: a paired client was revoked (its own sockets are dropped instead). */
+  'device.revoked': z.object({ device_id: z.string() }),
   /** Reference data changed: pull the replicated collections again. */
   'replication.changed': z.object({ checkpoint: z.number() }),
 } as const;
