@@ -62,7 +62,8 @@ export function startGateway<D extends { device_id: string }, S>(
     if (e.name === 'device.revoked') {
       const id = (e.payload as { device_id?: unknown } | null)?.device_id;
       if (typeof id === 'string') io.in(id).disconnectSockets(true);
-      return;
+      // Staff hear of it (the console's devices and lanes screens); the device's own copy only disconnects.
+      if (e.to !== 'staff') return;
     }
     if (e.name === 'basket.updated') {
       const b = e.payload as { basket_id: string; version: number; state: string };
@@ -72,6 +73,10 @@ export function startGateway<D extends { device_id: string }, S>(
         version: b.version,
         state: b.state,
       });
+      // The console's lanes board follows every lane's basket; with no console connected the
+      // (30–80 KB) basket is not encoded a second time.
+      if (e.to !== 'staff' && (io.sockets.adapter.rooms.get('staff')?.size ?? 0) > 0)
+        io.to('staff').emit(e.name, e.payload);
       return;
     }
     io.to(e.to).emit(e.name, e.payload);
