@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { basketSchema } from '../modules/baskets/schemas';
 import { interventionSchema } from '../modules/interventions/schemas';
 import { orderSchema } from '../modules/orders/schemas';
+import { checkpointSchema, replicatedDocSchema } from '../modules/replication/schemas';
 import { lockoutSchema } from '../modules/security/schemas';
 
 export const LIVE_EVENTS = {
@@ -58,8 +59,27 @@ export const LIVE_EVENTS = {
   alert: z.looseObject({ code: z.string() }),
   /** To staff: a paired client was revoked (its own sockets are dropped instead). */
   'device.revoked': z.object({ device_id: z.string() }),
-  /** Reference data changed: pull the replicated collections again. */
-  'replication.changed': z.object({ checkpoint: z.number() }),
+  /**
+   * Reference data changed, to every kiosk (a kiosk's own baskets are never announced). Each
+   * `changes` entry is one collection's changed documents (tombstones `_deleted: true` too) with
+   * the checkpoint after them: RxDB's `pull.stream$` item for that collection alone. A collection
+   * in `pull` changed too much to carry: pull it from the kiosk's checkpoint. `checkpoint` is
+   * the hub's clock: every reference change up to it has been announced. On connect the event
+   * carries `checkpoint` only (the kiosk pulls what it missed: RxDB's RESYNC).
+   */
+  'replication.changed': z.object({
+    checkpoint: z.number(),
+    changes: z
+      .array(
+        z.object({
+          collection: z.string(),
+          documents: z.array(replicatedDocSchema),
+          checkpoint: checkpointSchema,
+        }),
+      )
+      .default([]),
+    pull: z.array(z.string()).default([]),
+  }),
 } as const;
 
 export type LiveEventName = keyof typeof LIVE_EVENTS;
