@@ -15,6 +15,7 @@ import type { ReceiptPrintableInput } from './printer/receipt';
 import { PrinterSimulator } from './sim/printer-sim';
 import { PtyPair } from './sim/pty';
 import { ScannerSimulator, type SimTerminator } from './sim/scanner-sim';
+import { simulateScale } from './sim/scale-cli';
 
 const USAGE = `hardware — Kassa store devices
 
@@ -29,6 +30,10 @@ const USAGE = `hardware — Kassa store devices
                             [--png <dir> [--columns 42]]
       Show what would be printed on the paper, and answer status requests; --png also draws
       each receipt (at each cut) as <dir>/receipt-NNN.png for a visual check.
+  hardware simulate scale --port <pty> [--state scale.json] [--weight 0.456kg] [--unit kg|g]
+      A Mettler Toledo MT-SICS scale answering S, SI, Z, T, @ on the port.
+  hardware simulate scale set --state scale.json <0.456kg|456g|empty> [--moving] [--silent] [--busy]
+      Put something on that simulated scale (it reads the state file).
   hardware watch --config devices.json
       Start every configured device and print each event as a JSON line.
   hardware print --config devices.json --printer <id> [--receipt receipt.json] [--kick]
@@ -197,6 +202,7 @@ async function watch(args: string[]): Promise<void> {
   manager.on('job', log('job'));
   manager.on('status', log('status'));
   manager.on('drawer', log('drawer'));
+  manager.on('weight', log('weight'));
   manager.on('fault', log('fault'));
   await manager.start();
   await untilSignal();
@@ -328,7 +334,8 @@ async function main(argv: string[]): Promise<void> {
     case 'simulate':
       if (sub === 'scanner') return simulateScanner(rest);
       if (sub === 'printer') return simulatePrinter(rest);
-      throw new HardwareError('INVALID_CONFIG', 'simulate scanner | simulate printer');
+      if (sub === 'scale') return simulateScale(rest, untilSignal);
+      throw new HardwareError('INVALID_CONFIG', 'simulate scanner | simulate printer | simulate scale');
     case 'watch':
       return watch(argv.slice(1));
     case 'print':

@@ -93,7 +93,19 @@ const drawerSchema = z.object({
   pin: z.union([z.literal(2), z.literal(5)]).default(2),
 });
 
-export const deviceConfigSchema = z.union([scannerSchema, printerSchema, drawerSchema]);
+/** A serial scale speaking Mettler Toledo MT-SICS (the only scale protocol so far). */
+const scaleSchema = z.object({
+  ...base,
+  kind: z.literal('scale'),
+  transport: z.literal('serial'),
+  protocol: z.literal('mt-sics').default('mt-sics'),
+  serial: serialSchema.default({ baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, rtscts: false }),
+  answerTimeoutMs: z.number().int().min(50).default(1_000),
+  stableTimeoutMs: z.number().int().min(50).default(3_000),
+  pollIntervalMs: z.number().int().min(0).default(300),
+});
+
+export const deviceConfigSchema = z.union([scannerSchema, printerSchema, drawerSchema, scaleSchema]);
 
 export const hardwareConfigSchema = z
   .object({

@@ -28,7 +28,7 @@ export interface DeviceStats {
   lastSeen: number | null;
 }
 
-export type DeviceKind = 'scanner' | 'printer' | 'drawer';
+export type DeviceKind = 'scanner' | 'printer' | 'drawer' | 'scale';
 
 export interface DeviceSnapshot {
   id: string;

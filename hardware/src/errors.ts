@@ -9,7 +9,12 @@ export type HardwareErrorCode =
   | 'DEVICE_TIMEOUT'
   | 'INVALID_RECEIPT'
   | 'JOB_NOT_FOUND'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  // scales (MT-SICS refusals)
+  | 'SCALE_UNSTABLE'
+  | 'SCALE_OVERLOAD'
+  | 'SCALE_UNDERLOAD'
+  | 'SCALE_REFUSED';
 
 export class HardwareError extends KassaError<HardwareErrorCode> {}
 

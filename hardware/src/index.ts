@@ -70,3 +70,18 @@ export { PrinterSimulator } from './sim/printer-sim';
 export { ScannerSimulator, frameScan, type SimScanOptions } from './sim/scanner-sim';
 export { SimulatedHidBus, SimulatedHidDevice } from './sim/hid-sim';
 export { paperToPng, paperToSvg } from './sim/paper-png';
+
+// scales (MT-SICS)
+export {
+  SicsLineFramer,
+  encodeCommand,
+  formatWeight,
+  parseSicsLine,
+  toGrams,
+  weightLine,
+  type LineOutcome,
+  type SicsCommand,
+  type SicsResponse,
+} from './scale/mtsics';
+export { SerialScale, type ScaleEvents, type ScaleReading, type SerialScaleOptions } from './scale/scale';
+export { ScaleSimulator, defaultScaleSimState, type ScaleSimState } from './sim/scale-sim';

@@ -15,14 +15,16 @@ import { CashDrawer, Printer } from './printer/printer';
 import type { PrinterStatus } from './printer/status';
 import { FileTransport, HidTransport, SerialTransport, type PrinterTransport } from './printer/transport';
 import { HidScanner, SerialScanner, type ScanEvent, type Scanner } from './scanner/scanner';
+import { SerialScale, type ScaleReading } from './scale/scale';
 
-export type ManagedDevice = Scanner | Printer | CashDrawer;
+export type ManagedDevice = Scanner | Printer | CashDrawer | SerialScale;
 
 export type ManagerEvents = {
   scan: [ScanEvent];
   job: [{ deviceId: string; job: PrintJobInfo }];
   status: [{ deviceId: string; status: PrinterStatus }];
   drawer: [{ deviceId: string; open: boolean }];
+  weight: [ScaleReading];
   health: [DeviceSnapshot];
   lifecycle: [DeviceSnapshot];
   fault: [DeviceFault];
@@ -69,6 +71,15 @@ export class DeviceManager extends TypedEmitter<ManagerEvents> {
             ...opener,
           });
     }
+    if (cfg.kind === 'scale') {
+      return new SerialScale(cfg.id, initialPath, {
+        serial: cfg.serial,
+        answerTimeoutMs: cfg.answerTimeoutMs,
+        stableTimeoutMs: cfg.stableTimeoutMs,
+        pollIntervalMs: cfg.pollIntervalMs,
+        backoff,
+      });
+    }
     if (cfg.kind === 'printer') {
       let pipe: PrinterTransport;
       if (cfg.transport === 'serial') pipe = new SerialTransport(cfg.serial);
@@ -99,6 +110,8 @@ export class DeviceManager extends TypedEmitter<ManagerEvents> {
       device.on('status', (status) => this.emit('status', { deviceId: device.id, status }));
     } else if (device instanceof CashDrawer) {
       device.on('drawer', (d) => this.emit('drawer', d));
+    } else if (device instanceof SerialScale) {
+      device.on('weight', (w) => this.emit('weight', w));
     } else {
       device.on('scan', (s) => this.emit('scan', s));
     }
@@ -130,6 +143,13 @@ export class DeviceManager extends TypedEmitter<ManagerEvents> {
     const d = this.get(id);
     if (!(d instanceof Printer))
       throw new HardwareError('DEVICE_NOT_FOUND', `${id} is a ${d.kind}, not a printer`);
+    return d;
+  }
+
+  scale(id: string): SerialScale {
+    const d = this.get(id);
+    if (!(d instanceof SerialScale))
+      throw new HardwareError('DEVICE_NOT_FOUND', `${id} is a ${d.kind}, not a scale`);
     return d;
   }
 
