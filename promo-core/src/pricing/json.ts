@@ -7,9 +7,13 @@ import { formatDecimal, formatMoney } from '../money';
 import type { PricedBasket } from './types';
 
 export function pricedBasketToJson(priced: PricedBasket): string {
-  const exp = priced.currency_exponent;
-  return JSON.stringify(priced, (key, value: unknown) => {
+  return JSON.stringify(priced, pricedJsonReplacer(priced.currency_exponent));
+}
+
+/** The replacer behind pricedBasketToJson, for JSON of one priced line (incremental pricing). */
+export function pricedJsonReplacer(exp: number): (key: string, value: unknown) => unknown {
+  return (key, value) => {
     if (typeof value !== 'bigint') return value;
     return /4$/.test(key) ? formatDecimal(value, 4) : formatMoney(value, exp);
-  });
+  };
 }

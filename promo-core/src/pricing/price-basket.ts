@@ -36,8 +36,16 @@ import type {
 } from './types';
 import { PricingError, basketInputSchema } from './types';
 
+/** What incremental pricing lends the pipeline (implemented in incremental.ts). */
+export interface PricingMemo {
+  /** The line's draft: a fresh clone of a cached one when still valid, else `make()`. */
+  draft(line: BasketLine, make: () => Draft | Refusal): Draft | Refusal;
+  /** The priced line: the previous object when every input of `assemble` is equal, else `make()`. */
+  assembled(d: Draft, t: TaxResult['lines'][number], make: () => PricedLine): PricedLine;
+}
+
 /** A line after resolution and unit-price formation, before promotions. */
-interface Draft {
+export interface Draft {
   input: BasketLine;
   item: Item;
   scan: ScanResolution | null;
@@ -55,6 +63,8 @@ interface Draft {
   basketDiscounts: AllocatedDiscount[];
   /** A verification-required product regulation applies. */
   regulated: boolean;
+  /** The cached pristine draft this one was cloned from (incremental pricing), else null. */
+  from: Draft | null;
 }
 
 const refusal = (
@@ -77,7 +87,15 @@ export function priceBasket(basketInput: unknown, store: StoreData): PricedBaske
       issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
   }
-  const basket = parsed.data;
+  return priceValidated(parsed.data, store, null);
+}
+
+/**
+ * The pipeline on an already validated basket. With `memo` (incremental pricing, see
+ * incremental.ts) unchanged lines reuse their resolved unit price and, where every input of
+ * their assembly is equal, their previous priced line object; the output is the same either way.
+ */
+export function priceValidated(basket: Basket, store: StoreData, memo: PricingMemo | null): PricedBasket {
   const exp = store.currency_exponent ?? 2;
   const fmt = (v: bigint): string => formatMoney(v, exp);
   const ids = new Set<string>();
@@ -96,7 +114,9 @@ export function priceBasket(basketInput: unknown, store: StoreData): PricedBaske
       ? new QuantityLimiter(store.regulations, store.catalog, basket.evaluation_time)
       : null;
   for (const line of basket.lines) {
-    const r = draftLine(line, basket, store, exp, fmt);
+    const r = memo
+      ? memo.draft(line, () => draftLine(line, basket, store, exp, fmt))
+      : draftLine(line, basket, store, exp, fmt);
     if ('code' in r) {
       refusals.push(r);
       continue;
@@ -212,7 +232,11 @@ export function priceBasket(basketInput: unknown, store: StoreData): PricedBaske
   }
 
   // 6. Assemble lines and totals.
-  const lines: PricedLine[] = drafts.map((d, i) => assemble(d, tax.lines[i]!, store, fmt));
+  const lines: PricedLine[] = drafts.map((d, i) =>
+    memo
+      ? memo.assembled(d, tax.lines[i]!, () => assemble(d, tax.lines[i]!, store, fmt))
+      : assemble(d, tax.lines[i]!, store, fmt),
+  );
   const sum = (f: (l: PricedLine) => bigint): bigint => lines.reduce((s, l) => s + f(l), 0n);
   const totalAfterDiscount = sum((l) => l.payable);
   const totalTax = tax.totalTax;
@@ -455,6 +479,7 @@ function draftLine(
     promotions: [],
     basketDiscounts: [],
     regulated: false,
+    from: null,
   };
 }
 
