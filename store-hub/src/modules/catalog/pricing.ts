@@ -32,7 +32,8 @@ import {
   taxTableRowSchema,
 } from '@kassa/promo-core';
 
-export { formatMoney, parseMoney, PricingError } from '@kassa/promo-core';
+export { formatMoney, parseMoney, PricingError, repriceBasket, startPricing } from '@kassa/promo-core';
+export type { BasketChange, PricingState } from '@kassa/promo-core';
 export type {
   BasketInput,
   BasketLineInput,
