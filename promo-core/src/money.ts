@@ -34,6 +34,8 @@ export function parseDecimal(
     }
     return BigInt(input) * 10n ** BigInt(scale);
   }
+  const fast = plainDecimal(input, scale);
+  if (fast >= 0) return BigInt(fast);
   const m = DECIMAL_RE.exec(input.trim());
   if (!m) throw new DecimalFormatError(input, 'not a decimal number');
   const sign = m[1] === '-' ? -1n : 1n;
@@ -50,6 +52,38 @@ export function parseDecimal(
   }
   const digits = BigInt(intPart + frac.padEnd(scale, '0')) + carry;
   return sign * digits;
+}
+
+/**
+ * The common case of parseDecimal without the regular expression (its match and the digit
+ * strings were most of what parsing a basket line allocated): unsigned digits with at most
+ * `scale` decimals and no surrounding space, small enough to be exact as a number
+ * (≤ 15 digits once scaled). Returns the scaled value, or -1 for anything else, which the
+ * general path then parses (or refuses) as before.
+ */
+function plainDecimal(input: string, scale: number): number {
+  const n = input.length;
+  if (n === 0 || n > 16) return -1;
+  let value = 0;
+  let intDigits = 0;
+  let fracDigits = -1; // -1 until the point
+  for (let i = 0; i < n; i++) {
+    const c = input.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (fracDigits !== -1 || intDigits === 0) return -1;
+      fracDigits = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return -1;
+    value = value * 10 + (c - 48);
+    if (fracDigits === -1) intDigits++;
+    else fracDigits++;
+  }
+  if (fracDigits === 0) return -1; // "12." is not a decimal number
+  const frac = fracDigits === -1 ? 0 : fracDigits;
+  if (frac > scale || intDigits + scale > 15) return -1;
+  for (let k = frac; k < scale; k++) value *= 10;
+  return value;
 }
 
 /** Formats an integer scaled by 10^scale as a decimal string with `places` decimals (places ≥ scale). */

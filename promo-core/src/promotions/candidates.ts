@@ -136,20 +136,19 @@ export function selectCandidates(
   timezone: string,
   diagnostics: Diagnostic[],
 ): Candidate[] {
-  const skus = new Set<string>();
-  const cats = new Set<string>();
-  for (const u of basket.units) {
-    skus.add(u.sku);
-    for (const c of u.categoryKeys) cats.add(c);
-  }
-  const pool = [...set.lookup(skus, cats), ...onTheFlyPromotions(req, programs, diagnostics)];
+  // the basket's distinct SKUs and categories, as the index keeps them (no sets here)
+  const found = set.lookup(basket.skus, basket.categoryKeys);
+  const extra = programs.length > 0 ? onTheFlyPromotions(req, programs, diagnostics) : [];
+  const pool = extra.length > 0 ? [...found, ...extra] : found;
   const out: Candidate[] = [];
   const now = localClock(evaluationMs, timezone);
   for (const p of pool) {
-    if (!p.stores.some((s) => s.store === req.store_id && !s.softDelete)) continue;
+    if (!linkedTo(p, req.store_id)) continue;
     if (!p.isActive) continue;
     if (!inTime(p, evaluationMs, timezone, now)) continue;
-    if (basket.membership(p).all.length === 0) continue;
+    // computed once here and kept on the candidate (the pipeline and the result read it)
+    const membership = basket.membersOf(p);
+    if (membership.all.length === 0) continue;
     let limit = p.maxApplicationLimit;
     let special: SpecialPromoInfo | null = null;
     let programIndex: number | null = null;
@@ -175,9 +174,15 @@ export function selectCandidates(
         description: p.qualifiers.find((q) => q.groupQualifierId === unlock.qualifierId)?.description ?? null,
       };
     }
-    out.push({ promo: p, limit, special, programIndex });
+    out.push({ promo: p, limit, special, programIndex, membership });
   }
   return out;
+}
+
+/** Whether the promotion is linked to the store and not soft-deleted there (a loop, no closure per promotion). */
+function linkedTo(p: Promotion, store: string): boolean {
+  for (const s of p.stores) if (s.store === store && !s.softDelete) return true;
+  return false;
 }
 
 /** §9.3: priority ascending, null last, then id. */

@@ -34,6 +34,9 @@ export class BasketIndex {
   private readonly byCategory = new Map<string, number[]>();
   private readonly all: number[];
   private readonly cache = new Map<string, Membership>();
+  /** Distinct SKUs and category keys of the basket, in first-seen order (candidate lookup reads them). */
+  readonly skus: string[] = [];
+  readonly categoryKeys: string[] = [];
   /** Scratch marks for membership: included[u] === stamp while one group is being built. */
   private readonly included: Int32Array;
   private stamp = 0;
@@ -42,8 +45,8 @@ export class BasketIndex {
     this.all = units.map((u) => u.idx);
     this.included = new Int32Array(units.length);
     for (const u of units) {
-      push(this.bySku, u.sku, u.idx);
-      for (const c of u.categoryKeys) push(this.byCategory, c, u.idx);
+      if (push(this.bySku, u.sku, u.idx)) this.skus.push(u.sku);
+      for (const c of u.categoryKeys) if (push(this.byCategory, c, u.idx)) this.categoryKeys.push(c);
     }
   }
 
@@ -54,17 +57,31 @@ export class BasketIndex {
     );
   }
 
+  /** The promotion's members, computed once per basket and promotion (cached by id). */
   membership(p: Promotion): Membership {
     const hit = this.cache.get(p.id);
     if (hit) return hit;
-    const groups: (readonly number[])[] = [];
-    const nodes: Map<number, PromoNode>[] = [];
-    // Only Line Special reads which node matched a unit; the others need the member lists.
+    const m = this.membersOf(p);
+    this.cache.set(p.id, m);
+    return m;
+  }
+
+  /**
+   * The promotion's members, not cached: candidate selection computes them once per
+   * promotion and keeps them on the candidate, which makes the cache map (grown entry by
+   * entry for every reachable promotion) unnecessary on the evaluation path.
+   */
+  membersOf(p: Promotion): Membership {
+    // arrays of exactly the group count (a push onto an empty array reserves 16 slots)
+    const groups: (readonly number[])[] = new Array(p.groups.length);
+    // Only Line Special reads which node matched a unit; the others need the member lists
+    // (and share one list of empty node maps).
     const keepNodes = p.family === 'l';
-    for (const g of p.groups) {
+    const nodes: Map<number, PromoNode>[] | null = keepNodes ? new Array(p.groups.length) : null;
+    for (let gi = 0; gi < p.groups.length; gi++) {
+      const g = p.groups[gi]!;
       if (g.nodes.length === 1 && !g.nodes[0]!.isExcluded && !keepNodes) {
-        groups.push(this.unitsOf(g.nodes[0]!));
-        nodes.push(NO_NODES);
+        groups[gi] = this.unitsOf(g.nodes[0]!);
         continue;
       }
       // Marks instead of sets and sorts: a scan over the units gives basket order directly.
@@ -87,8 +104,8 @@ export class BasketIndex {
           }
         }
       }
-      groups.push(this.marked(stamp));
-      nodes.push(map ?? NO_NODES);
+      groups[gi] = this.marked(stamp);
+      if (nodes) nodes[gi] = map!;
     }
     let allList: readonly number[];
     if (groups.length === 1) allList = groups[0]!;
@@ -97,9 +114,8 @@ export class BasketIndex {
       for (const list of groups) for (const u of list) this.included[u] = stamp;
       allList = this.marked(stamp);
     }
-    const m = { groups, nodes, all: allList };
-    this.cache.set(p.id, m);
-    return m;
+    // without node maps every group's entry is the shared empty map: share the list too
+    return { groups, nodes: nodes ?? noNodeLists(groups.length), all: allList };
   }
 
   /** The marked units in basket order, in an array of exactly their number (push grows by spare capacity). */
@@ -125,10 +141,21 @@ export class BasketIndex {
 /** Shared empty node map for groups whose matching node nobody reads. */
 const NO_NODES: Map<number, PromoNode> = new Map();
 
-function push(map: Map<string, number[]>, key: string, value: number): void {
+/** Lists of n shared empty node maps, one per group count, shared by every membership without node maps. */
+const noNodeListsByCount: Map<number, PromoNode>[][] = [];
+function noNodeLists(n: number): Map<number, PromoNode>[] {
+  return (noNodeListsByCount[n] ??= Object.freeze(new Array(n).fill(NO_NODES)) as Map<number, PromoNode>[]);
+}
+
+/** Appends value to the key's list; true when the key is new. */
+function push(map: Map<string, number[]>, key: string, value: number): boolean {
   const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  if (list) {
+    list.push(value);
+    return false;
+  }
+  map.set(key, [value]);
+  return true;
 }
 
 export const hasAllNode = (p: Promotion): boolean =>

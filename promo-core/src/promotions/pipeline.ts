@@ -59,7 +59,7 @@ export function runPipeline(
 ): PipelineResult {
   const st = EvalState.initial(basket.units, flags);
   const planner: Planner = {
-    membership: (c) => basket.membership(c.promo),
+    membership: (c) => c.membership ?? basket.membership(c.promo),
     plan(c, s) {
       return planPromotion({ p: c.promo, limit: c.limit, st: s, m: this.membership(c) });
     },

@@ -1,6 +1,6 @@
 /** Discount primitives (spec §7): amounts per unit, splits, validity, limit and cap. */
 import { roundDiv } from '../money';
-import { sortByKeys } from './numeric';
+import { bigintOf, roundDivN, sortByKeys } from './numeric';
 import type { EvalState, Plan, PlannedSet, PlannedTarget } from './state';
 import type { DiscountType, Promotion, SelectionCriteria } from './types';
 
@@ -82,17 +82,149 @@ export function perUnitValues(
 export function targetsFor(
   p: Promotion,
   st: EvalState,
-  units: number[],
+  units: readonly number[],
   xs: bigint[],
   type = p.discountType,
 ): PlannedTarget[] | null {
-  const out: PlannedTarget[] = [];
+  const out: PlannedTarget[] = new Array(units.length);
   for (let i = 0; i < units.length; i++) {
-    const u = units[i]!;
-    const base = priceBase(p, st, u);
-    const t = unitTarget(st, u, base, rawDiscount(type, base, xs[i]!, st.units[u]!.weightMilli));
+    const t = planUnit(p, st, units[i]!, type, xs[i]!);
     if (!t) return null;
-    out.push(t);
+    out[i] = t;
+  }
+  return out;
+}
+
+/** A set's shared empty requisite list (frozen: a plan never adds to it, it replaces it). */
+export const NO_UNITS: number[] = Object.freeze([]) as unknown as number[];
+
+/**
+ * Largest product the number paths form before a roundDivN: 2n + d must stay ≤ 2^53, and
+ * every divisor they use (10,000, 1,000, a set's base sum ≤ the basket's) is far below 2^51.
+ */
+const PRODUCT_LIMIT = 2 ** 51;
+/** Per-unit values above this are planned on bigints (a value is unbounded in the ingest format). */
+const VALUE_LIMIT = BigInt(PRODUCT_LIMIT);
+
+/**
+ * §7.1 and §7.3 for one unit with per-unit value x: the bigint primitives, or the same
+ * arithmetic on exact integer numbers when the state proved prices below 2^53 and the
+ * products stay below 2^51 (a bigint operation allocates; the planned amounts come out as
+ * shared bigints where small). Both give the same target.
+ */
+export function planUnit(
+  p: Promotion,
+  st: EvalState,
+  u: number,
+  type: DiscountType,
+  x: bigint,
+): PlannedTarget | null {
+  if (st.numeric && x <= VALUE_LIMIT && x >= 0n) {
+    const t = unitTargetN(p, st, u, type, Number(x));
+    if (t !== undefined) return t;
+  }
+  const base = priceBase(p, st, u);
+  return unitTarget(st, u, base, rawDiscount(type, base, x, st.units[u]!.weightMilli));
+}
+
+/** unitTarget(rawDiscount(…)) on numbers; undefined when a product could pass 2^51 (then bigints). */
+function unitTargetN(
+  p: Promotion,
+  st: EvalState,
+  u: number,
+  type: DiscountType,
+  x: number,
+): PlannedTarget | null | undefined {
+  const base = priceBaseN(p, st, u);
+  let r: number;
+  if (type === 'p') {
+    // base ≤ the basket's largest sum M and x ≤ 10,000 bp: 2·M·10,000 + 10,000 ≤ 2^53 (numericSafe)
+    if (x > 10000) return undefined;
+    r = roundDivN(base * x, 10000);
+  } else {
+    const w = Number(st.units[u]!.weightMilli);
+    const prod = x * w;
+    if (prod > PRODUCT_LIMIT) return undefined;
+    const q = roundDivN(prod, 1000);
+    r = type === 'v' ? q : base - q;
+  }
+  const newPrice = base - r;
+  const d = st.priceN[u]! - newPrice;
+  if (r < 0 || newPrice < 0) return null;
+  if (d < 0 || (d === 0 && !st.flags.applyZeroDiscountPromos)) return null;
+  return { u, d: bigintOf(d), newPrice: bigintOf(newPrice) };
+}
+
+/**
+ * perUnitValues followed by targetsFor for one set of units, without the per-unit value and
+ * base arrays and their bigint temporaries when the state is numeric (the split computed on
+ * numbers, exactly as proportionalSplit and equalSplit do on bigints). null when the
+ * proportional split is undefined or a unit fails §7.3.
+ */
+export function planSet(
+  p: Promotion,
+  st: EvalState,
+  units: readonly number[],
+  split: 'P' | 'E',
+  n: number = units.length,
+): PlannedTarget[] | null {
+  if (st.numeric) {
+    const planned = planSetN(p, st, units, split, n);
+    if (planned !== undefined) return planned;
+  }
+  const xs = perUnitValues(
+    p,
+    split,
+    units.map((u) => priceBase(p, st, u)),
+    n,
+  );
+  return xs && targetsFor(p, st, units, xs);
+}
+
+/** planSet on numbers; undefined when a value or product is out of the number range. */
+function planSetN(
+  p: Promotion,
+  st: EvalState,
+  units: readonly number[],
+  split: 'P' | 'E',
+  n: number,
+): PlannedTarget[] | null | undefined {
+  const V = p.discountValue;
+  if (V < 0n || V > VALUE_LIMIT) return undefined;
+  const Vn = Number(V);
+  const count = units.length;
+  const whole = p.strategy === 'e' || p.discountType === 'p';
+  let total = 0;
+  let share = 0;
+  let last = 0;
+  if (!whole) {
+    if (split === 'P') {
+      for (let i = 0; i < count; i++) total += priceBaseN(p, st, units[i]!);
+      if (total === 0) return null; // proportionalSplit's undefined split
+      // each product base × V ≤ total × V
+      if (Vn * total > PRODUCT_LIMIT) return undefined;
+    } else {
+      share = roundDivN(Vn, n);
+      last = Vn - share * (n - 1);
+    }
+  }
+  const out: PlannedTarget[] = new Array(count);
+  let acc = 0;
+  for (let i = 0; i < count; i++) {
+    const u = units[i]!;
+    let x: number;
+    if (whole) x = Vn;
+    else if (split === 'P') {
+      if (i < count - 1) {
+        x = roundDivN(priceBaseN(p, st, u) * Vn, total);
+        acc += x;
+      } else x = Vn - acc; // the remainder on the last, as proportionalSplit
+    } else x = i % n === n - 1 ? last : share; // equalSplit's parts, repeated per n
+    if (x < 0) return undefined; // the bigint path's own rules then apply
+    const t = unitTargetN(p, st, u, p.discountType, x);
+    if (t === undefined) return undefined;
+    if (t === null) return null;
+    out[i] = t;
   }
   return out;
 }

@@ -10,14 +10,22 @@ export const categoryKey = (type: string, value: string): string => `${type}:${v
 
 export class PromotionSet {
   readonly promotions: readonly Promotion[];
-  private readonly bySku = new Map<string, Promotion[]>();
-  private readonly byCategory = new Map<string, Promotion[]>();
-  private readonly wildcard: Promotion[] = [];
+  /** Promotion positions (in `promotions`) by SKU and by category key, and the `ALL` ones. */
+  private readonly bySku = new Map<string, number[]>();
+  private readonly byCategory = new Map<string, number[]>();
+  private readonly wildcard: number[] = [];
+  /**
+   * seen[i] === stamp while one lookup runs: the lookup's de-duplication without a set per
+   * call (lookups are synchronous, so one array serves them all).
+   */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
 
   constructor(promotions: Promotion[]) {
     // Sorted by id so that the input order never changes a result.
     this.promotions = [...promotions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const p of this.promotions) {
+    this.seen = new Uint32Array(this.promotions.length);
+    this.promotions.forEach((p, i) => {
       const keys = new Set<string>();
       let all = false;
       for (const g of p.groups)
@@ -30,29 +38,47 @@ export class PromotionSet {
             );
         }
       if (all) {
-        this.wildcard.push(p);
-        continue;
+        this.wildcard.push(i);
+        return;
       }
       for (const key of keys) {
         const [kind, value] = key.split('\u0000') as [string, string];
         const map = kind === 'i' ? this.bySku : this.byCategory;
         const list = map.get(value);
-        if (list) list.push(p);
-        else map.set(value, [p]);
+        if (list) list.push(i);
+        else map.set(value, [i]);
       }
-    }
+    });
   }
 
   get size(): number {
     return this.promotions.length;
   }
 
-  /** Promotions with an include node that can match one of these SKUs or category keys. */
+  /**
+   * Promotions with an include node that can match one of these SKUs or category keys:
+   * the wildcard ones first, then in the order of the keys given (each promotion once, where
+   * it is first found).
+   */
   lookup(skus: Iterable<string>, categoryKeys: Iterable<string>): Promotion[] {
-    const out = new Set<Promotion>(this.wildcard);
-    for (const s of skus) for (const p of this.bySku.get(s) ?? []) out.add(p);
-    for (const c of categoryKeys) for (const p of this.byCategory.get(c) ?? []) out.add(p);
-    return [...out];
+    if (this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    const out: Promotion[] = [];
+    const take = (list: readonly number[] | undefined) => {
+      if (!list) return;
+      for (const i of list)
+        if (this.seen[i] !== stamp) {
+          this.seen[i] = stamp;
+          out.push(this.promotions[i]!);
+        }
+    };
+    take(this.wildcard);
+    for (const s of skus) take(this.bySku.get(s));
+    for (const c of categoryKeys) take(this.byCategory.get(c));
+    return out;
   }
 }
 

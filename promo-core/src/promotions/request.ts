@@ -140,9 +140,15 @@ function isCategoryType(name: string): boolean {
 
 /** Units of every line in basket order; packs unfold into single units (§11.1). */
 export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; lines: LineInfo[] } {
-  const units: Unit[] = [];
-  const lines: LineInfo[] = [];
-  items.forEach((item, lineIndex) => {
+  // both arrays at their exact size (push grows by spare capacity and copies as it goes)
+  let count = 0;
+  for (const item of items)
+    count += (item.qty ?? item.qty_or_weight ?? 0) * (item.pack_size ?? item.units ?? 1);
+  const units: Unit[] = new Array(count);
+  const lines: LineInfo[] = new Array(items.length);
+  let idx = 0;
+  for (let lineIndex = 0; lineIndex < items.length; lineIndex++) {
+    const item = items[lineIndex]!;
     const qty = item.qty ?? item.qty_or_weight ?? 0;
     const packSize = item.pack_size ?? item.units ?? 1;
     const sp = parseDecimal(item.sp, exponent);
@@ -156,15 +162,15 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
     // (the expression's match state was the larger part of this function's allocation)
     const categoryKeys: string[] = [];
     for (const c of categories) if (isCategoryType(c.name)) categoryKeys.push(`${c.name}:${c.value}`);
-    lines.push({ item, sp, mrp, qty, packSize, categories });
+    lines[lineIndex] = { item, sp, mrp, qty, packSize, categories };
     const spParts = packSize > 1 ? equalSplit(sp, packSize) : null;
     const mrpParts = packSize > 1 ? equalSplit(mrp, packSize) : null;
     let k = 0;
     for (let pack = 1; pack <= qty; pack++) {
       for (let u = 0; u < packSize; u++) {
         k++;
-        units.push({
-          idx: units.length,
+        units[idx] = {
+          idx,
           sno: lineIndex + 1,
           k,
           pack,
@@ -174,9 +180,10 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
           sp: spParts ? spParts[u]! : sp,
           weightMilli,
           categoryKeys,
-        });
+        };
+        idx++;
       }
     }
-  });
+  }
   return { units, lines };
 }

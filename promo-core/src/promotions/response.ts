@@ -110,7 +110,7 @@ export function buildResult(
   for (const s of pr.suggestions) {
     const basket = BASKET_FAMILIES.has(s.cand.promo.family);
     // members come in basket order, so their lines come sorted: one pass, no set or sort
-    const members = pr.basket.membership(s.cand.promo).all;
+    const members = (s.cand.membership ?? pr.basket.membership(s.cand.promo)).all;
     let count = 0;
     for (let pass = 0, last = -1; pass < members.length; pass++) {
       const li = units[members[pass]!]!.lineIndex;

@@ -2,6 +2,7 @@
  * Internal, normalised model of a promotion (spec/promotions.md §3) and of the evaluation
  * state (§6). The ingest format with the original's field names lives in `schema.ts`.
  */
+import type { Membership } from './matching';
 
 export type Family = 'e' | 'p' | 'c' | 'l' | 'b' | 't' | 'r' | 'm';
 export type DiscountType = 'p' | 'v' | 'f';
@@ -114,6 +115,8 @@ export interface Candidate {
   special: SpecialPromoInfo | null;
   /** Index of the unlocking program in the request (for §12.5). */
   programIndex: number | null;
+  /** The promotion's members in this basket, when candidate selection computed them (§6.2). */
+  membership?: Membership;
 }
 
 export interface TenantFlags {

@@ -1,5 +1,5 @@
 /** Basket Threshold with Discounted Target — `t` (spec §8.6). */
-import { equalSplit, priceBase, sortUnits, targetsFor } from '../primitives';
+import { NO_UNITS, planSet, priceBase, sortUnits } from '../primitives';
 import type { Plan, PlannedSet, SuggestionInfo } from '../state';
 import { emptyPlan } from '../state';
 import type { FamilyContext } from './context';
@@ -23,17 +23,14 @@ export function planBasketTarget(ctx: FamilyContext): Plan {
     m.groups[ti]!.filter((u) => p.applyOnDiscountedItems || !st.hasDiscount(u)),
     p.discountedSelection,
   );
-  const pattern =
-    p.strategy === 'e' || p.discountType === 'p'
-      ? new Array<bigint>(Nt).fill(p.discountValue)
-      : equalSplit(p.discountValue, Nt);
   const sets: PlannedSet[] = [];
   let pos = 0;
   while (sets.length < kmax && pos + Nt <= G.length) {
     const chosen = G.slice(pos, pos + Nt);
     pos += Nt;
-    const targets = targetsFor(p, st, chosen, pattern);
-    if (targets) sets.push({ targets, requisites: [] });
+    // the equal split of V over the Nt targets (§8.6)
+    const targets = planSet(p, st, chosen, 'E', Nt);
+    if (targets) sets.push({ targets, requisites: NO_UNITS });
   }
   if (sets.length > 0) {
     const targetUnits = new Set(sets.flatMap((s) => s.targets.map((t) => t.u)));

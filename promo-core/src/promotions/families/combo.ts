@@ -1,5 +1,5 @@
 /** Combo — `c` (spec §8.3): one unit block per group, pooled in group order, proportional split. */
-import { perUnitValues, priceBase, sortUnits, targetsFor } from '../primitives';
+import { NO_UNITS, planSet, sortUnits } from '../primitives';
 import type { Plan, PlannedSet, SuggestionInfo } from '../state';
 import type { FamilyContext } from './context';
 import { availableMembers } from './context';
@@ -32,14 +32,9 @@ export function planCombo(ctx: FamilyContext): Plan {
     }
     for (const u of pool) inPool[u] = 0;
     if (!complete) break;
-    const xs = perUnitValues(
-      p,
-      'P',
-      pool.map((u) => priceBase(p, st, u)),
-    );
-    const targets = xs && targetsFor(p, st, pool, xs);
+    const targets = planSet(p, st, pool, 'P');
     for (const u of pool) taken[u] = 1;
-    if (targets) sets.push({ targets, requisites: [] });
+    if (targets) sets.push({ targets, requisites: NO_UNITS });
   }
   return {
     sets,

@@ -1,5 +1,5 @@
 /** Easy+ — `p` (spec §8.2): everything at or above the minimum, one set, equal split repeated. */
-import { equalSplit, targetsFor } from '../primitives';
+import { NO_UNITS, planSet } from '../primitives';
 import type { Plan } from '../state';
 import { emptyPlan } from '../state';
 import type { FamilyContext } from './context';
@@ -16,16 +16,13 @@ export function planEasyPlus(ctx: FamilyContext): Plan {
   if (C < N) return emptyPlan({ missingQty: N - C });
   const n = g.max === null ? C : Math.min(C, Number(g.max));
   const chosen = U.slice(0, n);
-  const pattern =
-    p.strategy === 'e' || p.discountType === 'p'
-      ? new Array<bigint>(N).fill(p.discountValue)
-      : equalSplit(p.discountValue, N);
-  const targets = targetsFor(
-    p,
-    st,
-    chosen,
-    chosen.map((_, i) => pattern[i % N]!),
-  );
+  // the equal split of V over N, repeated over every chosen unit (§8.2)
+  const targets = planSet(p, st, chosen, 'E', N);
   if (!targets) return emptyPlan();
-  return { sets: [{ targets, requisites: [] }], suggestion: null, consumes: true, delegatedToEasy: false };
+  return {
+    sets: [{ targets, requisites: NO_UNITS }],
+    suggestion: null,
+    consumes: true,
+    delegatedToEasy: false,
+  };
 }

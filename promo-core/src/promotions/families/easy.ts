@@ -1,5 +1,5 @@
 /** Easy — `e` (spec §8.1): one group, exact multiples of N, proportional split. */
-import { perUnitValues, priceBase, sortUnits, targetsFor } from '../primitives';
+import { NO_UNITS, planSet, sortUnits } from '../primitives';
 import type { Plan, PlannedSet } from '../state';
 import { emptyPlan } from '../state';
 import type { FamilyContext } from './context';
@@ -16,14 +16,8 @@ export function planEasy(ctx: FamilyContext, groupIndex = 0, batch?: number): Pl
   const sets: PlannedSet[] = [];
   let leftoverFrom = 0;
   for (let j = 0; (j + 1) * N <= C && sets.length < limit; j++) {
-    const S = U.slice(j * N, (j + 1) * N);
-    const xs = perUnitValues(
-      p,
-      'P',
-      S.map((u) => priceBase(p, st, u)),
-    );
-    const targets = xs && targetsFor(p, st, S, xs);
-    if (targets) sets.push({ targets, requisites: [] });
+    const targets = planSet(p, st, U.slice(j * N, (j + 1) * N), 'P');
+    if (targets) sets.push({ targets, requisites: NO_UNITS });
     leftoverFrom = (j + 1) * N;
   }
   const left = C - leftoverFrom;

@@ -1,5 +1,5 @@
 /** Line Special — `l` (spec §8.4): per-node discounts, each unit priced on its own, offset skips. */
-import { priceBase, rawDiscount, sortUnits, unitTarget } from '../primitives';
+import { NO_UNITS, planUnit, sortUnits } from '../primitives';
 import type { Plan, PlannedSet, PlannedTarget } from '../state';
 import type { FamilyContext } from './context';
 import { availableMembers } from './context';
@@ -23,8 +23,7 @@ export function planLineSpecial(ctx: FamilyContext): Plan {
         const node = m.nodes[gi]!.get(u)!;
         const type = node.discountType ?? p.discountType;
         const value = node.discountValue ?? p.discountValue;
-        const base = priceBase(p, st, u);
-        const t = unitTarget(st, u, base, rawDiscount(type, base, value, st.units[u]!.weightMilli));
+        const t = planUnit(p, st, u, type, value);
         if (!t) {
           flag[u] = 2;
           continue;
@@ -39,7 +38,7 @@ export function planLineSpecial(ctx: FamilyContext): Plan {
       }
     }
     for (const t of targets) flag[t.u] = 1;
-    sets.push({ targets, requisites: [] });
+    sets.push({ targets, requisites: NO_UNITS });
   }
   return {
     sets,

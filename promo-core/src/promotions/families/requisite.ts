@@ -1,5 +1,5 @@
 /** Requisite Groups with Discounted Target — `r` (spec §8.7): buy R, get D discounted. */
-import { perUnitValues, priceBase, targetsFor } from '../primitives';
+import { planSet } from '../primitives';
 import type { Plan } from '../state';
 import type { FamilyContext } from './context';
 import { planEasy } from './easy';
@@ -10,13 +10,7 @@ export function planRequisite(ctx: FamilyContext): Plan {
   const shape = setShape(ctx);
   if (shape.R === 0) return { ...planEasy(ctx, shape.targetGroup, shape.D), delegatedToEasy: true };
   const { sets, suggestion } = formRequisiteSets(ctx, shape, (targets, requisites) => {
-    const xs = perUnitValues(
-      p,
-      'E',
-      targets.map((u) => priceBase(p, st, u)),
-      shape.D,
-    );
-    const planned = xs && targetsFor(p, st, targets, xs);
+    const planned = planSet(p, st, targets, 'E', shape.D);
     return planned ? { targets: planned, requisites } : null;
   });
   return { sets, suggestion, consumes: true, delegatedToEasy: false };
