@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CONSOLE_ERROR_STATUS } from '../modules/console-auth/errors';
+import { SCALE_ERROR_STATUS } from '../lanes/errors';
 
 export const ERROR_STATUS = {
   // the request itself
@@ -83,6 +84,7 @@ export const ERROR_STATUS = {
   // Modules that arrived later keep their codes beside them (modules/<x>/errors.ts) and are
   // spread in here, e.g. `...CONSOLE_ERROR_STATUS,`.
   ...CONSOLE_ERROR_STATUS,
+  ...SCALE_ERROR_STATUS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
