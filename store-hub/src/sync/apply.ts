@@ -5,7 +5,9 @@
  * it inside a savepoint of the inbox batch's transaction.
  *
  * Snapshots replace: rows missing from a snapshot are soft-deleted (kiosks replicate the
- * deletion). Deltas upsert and soft-delete only what they list. Basket lines are never touched:
+ * tombstone as `_deleted`), and rows a snapshot leaves unchanged keep their stamp, so kiosks
+ * receive only what changed (modules/catalog/write.ts, shared with the import). Deltas upsert
+ * and soft-delete only what they list. Basket lines are never touched:
  * they carry their own price snapshot; open baskets re-price on their next change.
  */
 import type { Db } from './db';
@@ -18,6 +20,8 @@ import {
   validateBarcodeConfig,
 } from '../modules/catalog/pricing';
 import { storeConfigSchema } from '../modules/catalog/store-config';
+import type { DocWrite, ItemWrite } from '../modules/catalog/write';
+import { tombstone, writeDocs, writeItems, writeStoreConfig } from '../modules/catalog/write';
 
 export interface ApplyIssue {
   index: number;
@@ -63,14 +67,7 @@ function storedExponent(db: Db): number {
   return r?.e ?? 2;
 }
 
-interface ItemRow {
-  item_id: string;
-  product_identifier: string;
-  retailer_product_id: string | null;
-  codes: string[];
-  doc: unknown;
-  deleted: boolean;
-}
+type ItemRow = ItemWrite;
 
 function validateItems(db: Db, items: unknown[], categories: unknown[]): ItemRow[] {
   const issues: ApplyIssue[] = [];
@@ -116,35 +113,8 @@ function validateItems(db: Db, items: unknown[], categories: unknown[]): ItemRow
   return rows;
 }
 
-function writeItems(db: Db, rows: ItemRow[], stamp: number, codesCleared = false): void {
-  const up = db.prepare(
-    `INSERT INTO catalog_items(item_id, product_identifier, retailer_product_id, doc, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT(item_id) DO UPDATE SET product_identifier = excluded.product_identifier, retailer_product_id = excluded.retailer_product_id,
-       doc = excluded.doc, updated_at = excluded.updated_at, deleted = excluded.deleted`,
-  );
-  const delCodes = db.prepare(`DELETE FROM item_codes WHERE item_id = ?`);
-  const addCode = db.prepare(`INSERT INTO item_codes(code, item_id) VALUES (?, ?)`);
-  for (const r of rows) {
-    up.run(
-      r.item_id,
-      r.product_identifier,
-      r.retailer_product_id,
-      JSON.stringify(r.doc),
-      stamp,
-      r.deleted ? 1 : 0,
-    );
-    if (!codesCleared) delCodes.run(r.item_id);
-    if (!r.deleted) for (const c of r.codes) addCode.run(c, r.item_id);
-  }
-}
-
-function writeCategories(db: Db, categories: unknown[], stamp: number): void {
-  const up = db.prepare(
-    `INSERT INTO categories(category_id, doc, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT(category_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
-  );
-  for (const c of categories) up.run(idOf(c, 'category_id'), JSON.stringify(c), stamp);
-}
+const categoryRows = (categories: unknown[]): DocWrite[] =>
+  categories.map((c) => ({ id: idOf(c, 'category_id')!, doc: c }));
 
 /** A code may move between items in one document, never onto an item the document leaves alone. */
 function checkStoredCodes(db: Db, rows: ItemRow[]): void {
@@ -170,18 +140,10 @@ function checkStoredCodes(db: Db, rows: ItemRow[]): void {
 export function applyCatalogSnapshot(db: Db, data: { items: unknown[]; categories: unknown[] }): number {
   const rows = validateItems(db, data.items, data.categories);
   const stamp = nextStamp(db);
-  // Soft-delete every stored item first, then the snapshot's rows revive theirs: items missing
-  // from the snapshot end deleted (and lose their codes) in the same transaction.
-  db.prepare(`UPDATE catalog_items SET deleted = 1, updated_at = ? WHERE deleted = 0`).run(stamp);
-  db.prepare(`DELETE FROM item_codes`).run();
-  writeItems(db, rows, stamp, true);
-  const keep = new Set(data.categories.map((c) => idOf(c, 'category_id')));
-  writeCategories(db, data.categories, stamp);
-  const stale = (
-    db.prepare(`SELECT category_id FROM categories WHERE deleted = 0`).all() as { category_id: string }[]
-  ).filter((c) => !keep.has(c.category_id));
-  const del = db.prepare(`UPDATE categories SET deleted = 1, updated_at = ? WHERE category_id = ?`);
-  for (const c of stale) del.run(stamp, c.category_id);
+  // Replaces: items and categories the snapshot leaves out become tombstones in the same
+  // transaction; unchanged rows keep their stamp, so kiosks receive only what changed.
+  writeItems(db, rows, stamp, { replace: true });
+  writeDocs(db, 'categories', categoryRows(data.categories), stamp, { replace: true });
   return stamp;
 }
 
@@ -193,15 +155,8 @@ export function applyCatalogDelta(
   checkStoredCodes(db, rows);
   const stamp = nextStamp(db);
   writeItems(db, rows, stamp);
-  writeCategories(db, data.categories, stamp);
-  const del = db.prepare(
-    `UPDATE catalog_items SET deleted = 1, updated_at = ? WHERE item_id = ? AND deleted = 0`,
-  );
-  const delCodes = db.prepare(`DELETE FROM item_codes WHERE item_id = ?`);
-  for (const id of data.deletes) {
-    del.run(stamp, id);
-    delCodes.run(id);
-  }
+  writeDocs(db, 'categories', categoryRows(data.categories), stamp);
+  tombstone(db, 'catalog_items', data.deletes, stamp);
   return stamp;
 }
 
@@ -218,35 +173,21 @@ function validatePromotions(promotions: unknown[]): void {
   if (issues.length > 0) reject('promotions', issues);
 }
 
-function writePromotions(db: Db, promotions: unknown[], stamp: number): void {
-  const up = db.prepare(
-    `INSERT INTO promotions(promo_id, doc, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT(promo_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
-  );
-  for (const p of promotions) up.run(idOf(p, 'id'), JSON.stringify(p), stamp);
-}
+const promotionRows = (promotions: unknown[]): DocWrite[] =>
+  promotions.map((p) => ({ id: idOf(p, 'id')!, doc: p }));
 
 export function applyPromotionsSnapshot(db: Db, data: { promotions: unknown[] }): number {
   validatePromotions(data.promotions);
   const stamp = nextStamp(db);
-  const keep = new Set(data.promotions.map((p) => idOf(p, 'id')));
-  const stale = (
-    db.prepare(`SELECT promo_id FROM promotions WHERE deleted = 0`).all() as { promo_id: string }[]
-  ).filter((p) => !keep.has(p.promo_id));
-  const del = db.prepare(`UPDATE promotions SET deleted = 1, updated_at = ? WHERE promo_id = ?`);
-  for (const p of stale) del.run(stamp, p.promo_id);
-  writePromotions(db, data.promotions, stamp);
+  writeDocs(db, 'promotions', promotionRows(data.promotions), stamp, { replace: true });
   return stamp;
 }
 
 export function applyPromotionsDelta(db: Db, data: { upserts: unknown[]; deletes: string[] }): number {
   validatePromotions(data.upserts);
   const stamp = nextStamp(db);
-  writePromotions(db, data.upserts, stamp);
-  const del = db.prepare(
-    `UPDATE promotions SET deleted = 1, updated_at = ? WHERE promo_id = ? AND deleted = 0`,
-  );
-  for (const id of data.deletes) del.run(stamp, id);
+  writeDocs(db, 'promotions', promotionRows(data.upserts), stamp);
+  tombstone(db, 'promotions', data.deletes, stamp);
   return stamp;
 }
 
@@ -263,22 +204,22 @@ export function applyTaxSnapshot(db: Db, data: { tax_table: unknown[] }): number
   });
   if (issues.length > 0) reject('tax table', issues);
   const stamp = nextStamp(db);
-  // Replaces all rows atomically (§6.3): every stored row is deleted unless the table has it.
-  db.prepare(`UPDATE tax_rows SET deleted = 1, updated_at = ? WHERE deleted = 0`).run(stamp);
-  const up = db.prepare(
-    `INSERT INTO tax_rows(row_id, tax_code, retailer_tax_level_id, doc, updated_at, deleted) VALUES (?, ?, ?, ?, ?, 0)
-     ON CONFLICT(row_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
+  // Replaces all rows atomically (§6.3): every stored row the table leaves out is deleted.
+  writeDocs(
+    db,
+    'tax_rows',
+    data.tax_table.map((raw) => {
+      const t = raw as { tax_code: string; retailer_tax_level_id: string };
+      return {
+        id: `${t.tax_code}/${t.retailer_tax_level_id}`,
+        tax_code: t.tax_code,
+        retailer_tax_level_id: t.retailer_tax_level_id,
+        doc: raw,
+      };
+    }),
+    stamp,
+    { replace: true },
   );
-  for (const raw of data.tax_table) {
-    const t = raw as { tax_code: string; retailer_tax_level_id: string };
-    up.run(
-      `${t.tax_code}/${t.retailer_tax_level_id}`,
-      t.tax_code,
-      t.retailer_tax_level_id,
-      JSON.stringify(raw),
-      stamp,
-    );
-  }
   return stamp;
 }
 
@@ -304,10 +245,7 @@ export function applyStoreConfig(
   }
   if (issues.length > 0) reject('store config', issues);
   const stamp = nextStamp(db);
-  db.prepare(
-    `INSERT INTO store_config(id, doc, config_version, updated_at) VALUES ('store', ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, config_version = excluded.config_version, updated_at = excluded.updated_at, deleted = 0`,
-  ).run(JSON.stringify({ ...data.config, config_version: data.config_version }), data.config_version, stamp);
+  writeStoreConfig(db, { ...data.config, config_version: data.config_version }, data.config_version, stamp);
   return stamp;
 }
 

@@ -20,6 +20,7 @@ import {
   validateTaxRow,
 } from './pricing';
 import { storeConfigSchema } from './store-config';
+import { writeDocs, writeItems, writeStoreConfig } from './write';
 import { newId } from '../../platform/ids';
 import type { Permission } from '../console-auth/permissions';
 import { PERMISSIONS } from '../console-auth/permissions';
@@ -63,6 +64,12 @@ export interface ImportReport {
 }
 
 export interface ImportDoc {
+  /**
+   * Sections that replace what is stored (`true`: every list section in the file): stored rows
+   * the file leaves out become tombstones, which kiosks replicate as `_deleted`. Without it an
+   * import adds and updates only, so a file with one item changes that item alone.
+   */
+  replace?: unknown;
   store_config?: unknown;
   categories?: unknown[];
   items?: unknown[];
@@ -99,8 +106,17 @@ export function readImportFile(file: string, kind?: 'items' | 'tax_table'): Impo
 export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Promise<ImportReport> {
   const rejected: Rejected[] = [];
   const warnings: string[] = [];
-  const known = new Set(['store_config', 'categories', 'items', 'promotions', 'tax_table', 'staff']);
+  const known = new Set([
+    'replace',
+    'store_config',
+    'categories',
+    'items',
+    'promotions',
+    'tax_table',
+    'staff',
+  ]);
   for (const k of Object.keys(doc)) if (!known.has(k)) warnings.push(`unknown section "${k}" ignored`);
+  const replace = replaceSections(doc, rejected);
   const arr = (name: keyof ImportDoc): unknown[] => {
     const v = doc[name];
     if (v === undefined) return [];
@@ -198,7 +214,8 @@ export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Pro
   const importedIds = new Set(itemRows.map((r) => r.item_id));
   for (const [code, owner] of codeOwner) {
     const row = storedOwner.get(code) as { item_id: string } | undefined;
-    if (row && row.item_id !== owner && !importedIds.has(row.item_id)) {
+    // A replacing import deletes every stored item it leaves out, and their codes with them.
+    if (row && row.item_id !== owner && !importedIds.has(row.item_id) && !replace.has('items')) {
       const index = items.findIndex((x) => idOf(x, 'item_id') === owner);
       rejected.push({
         section: 'items',
@@ -272,56 +289,46 @@ export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Pro
 
   db.transaction(() => {
     const stamp = nextStamp(db);
-    if (config) {
-      db.prepare(
-        `INSERT INTO store_config(id, doc, config_version, updated_at) VALUES ('store', ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, config_version = excluded.config_version, updated_at = excluded.updated_at, deleted = 0`,
-      ).run(JSON.stringify(doc.store_config), config.config_version, stamp);
-    }
-    const upCat = db.prepare(
-      `INSERT INTO categories(category_id, doc, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(category_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
-    );
-    for (const c of categories) upCat.run(idOf(c, 'category_id'), JSON.stringify(c), stamp);
-    const upItem = db.prepare(
-      `INSERT INTO catalog_items(item_id, product_identifier, retailer_product_id, doc, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(item_id) DO UPDATE SET product_identifier = excluded.product_identifier, retailer_product_id = excluded.retailer_product_id,
-         doc = excluded.doc, updated_at = excluded.updated_at, deleted = excluded.deleted`,
-    );
-    const delCodes = db.prepare(`DELETE FROM item_codes WHERE item_id = ?`);
-    const addCode = db.prepare(`INSERT INTO item_codes(code, item_id) VALUES (?, ?)`);
-    for (const r of itemRows) {
-      const softDeleted = (r.doc as { soft_deleted?: boolean }).soft_deleted === true;
-      upItem.run(
-        r.item_id,
-        r.product_identifier,
-        r.retailer_product_id,
-        JSON.stringify(r.doc),
+    if (config) writeStoreConfig(db, doc.store_config, config.config_version, stamp);
+    if (categories.length > 0 || replace.has('categories'))
+      writeDocs(
+        db,
+        'categories',
+        categories.map((c) => ({ id: idOf(c, 'category_id')!, doc: c })),
         stamp,
-        softDeleted ? 1 : 0,
+        { replace: replace.has('categories') },
       );
-      delCodes.run(r.item_id);
-      if (!softDeleted) for (const c of new Set(r.codes)) addCode.run(c, r.item_id);
-    }
-    const upTax = db.prepare(
-      `INSERT INTO tax_rows(row_id, tax_code, retailer_tax_level_id, doc, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(row_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
-    );
-    for (const raw of taxRows) {
-      const t = raw as { tax_code: string; retailer_tax_level_id: string };
-      upTax.run(
-        `${t.tax_code}/${t.retailer_tax_level_id}`,
-        t.tax_code,
-        t.retailer_tax_level_id,
-        JSON.stringify(raw),
+    if (itemRows.length > 0 || replace.has('items'))
+      writeItems(
+        db,
+        itemRows.map((r) => ({ ...r, deleted: (r.doc as { soft_deleted?: boolean }).soft_deleted === true })),
         stamp,
+        { replace: replace.has('items') },
       );
-    }
-    const upPromo = db.prepare(
-      `INSERT INTO promotions(promo_id, doc, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(promo_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at, deleted = 0`,
-    );
-    for (const p of promotions) upPromo.run(idOf(p, 'id'), JSON.stringify(p), stamp);
+    if (taxRows.length > 0 || replace.has('tax_table'))
+      writeDocs(
+        db,
+        'tax_rows',
+        taxRows.map((raw) => {
+          const t = raw as { tax_code: string; retailer_tax_level_id: string };
+          return {
+            id: `${t.tax_code}/${t.retailer_tax_level_id}`,
+            tax_code: t.tax_code,
+            retailer_tax_level_id: t.retailer_tax_level_id,
+            doc: raw,
+          };
+        }),
+        stamp,
+        { replace: replace.has('tax_table') },
+      );
+    if (promotions.length > 0 || replace.has('promotions'))
+      writeDocs(
+        db,
+        'promotions',
+        promotions.map((p) => ({ id: idOf(p, 'id')!, doc: p })),
+        stamp,
+        { replace: replace.has('promotions') },
+      );
     const upStaff = db.prepare(
       `INSERT INTO staff_users(user_id, username, display_name, pin_hash, permissions) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(username) DO UPDATE SET display_name = excluded.display_name, pin_hash = excluded.pin_hash, permissions = excluded.permissions, active = 1`,
@@ -341,6 +348,34 @@ export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Pro
     }
   }).immediate();
   return { file, applied: true, counts, rejected, warnings };
+}
+
+const REPLACEABLE = ['categories', 'items', 'promotions', 'tax_table'] as const;
+const replaceSchema = z.union([z.boolean(), z.array(z.enum(REPLACEABLE))]).optional();
+
+/** Which list sections replace what is stored (`replace: true` = those the file has). */
+function replaceSections(doc: ImportDoc, rejected: Rejected[]): Set<string> {
+  const r = replaceSchema.safeParse(doc.replace);
+  if (!r.success) {
+    rejected.push({
+      section: 'replace',
+      index: 0,
+      path: '',
+      message: `replace must be true or a list of ${REPLACEABLE.join(', ')}`,
+    });
+    return new Set();
+  }
+  if (r.data === true) return new Set(REPLACEABLE.filter((k) => doc[k] !== undefined));
+  // Replacing a section the file does not have would delete all of it: refused, not guessed.
+  for (const k of r.data || [])
+    if (doc[k] === undefined)
+      rejected.push({
+        section: 'replace',
+        index: 0,
+        path: k,
+        message: `replaces ${k} but the file has none`,
+      });
+  return new Set(r.data || []);
 }
 
 function idOf(v: unknown, key: string): string | undefined {

@@ -15,12 +15,12 @@
  */
 import type { z } from 'zod';
 import type { Db } from '../../platform/db/database';
-import { nextStamp } from '../../platform/db/database';
+import { cached, nextStamp } from '../../platform/db/database';
 import { HubError } from '../../platform/errors';
 import type { pullQuerySchema, pushSchema } from './schemas';
 import { PULL_MAX_LIMIT, PUSH_MAX_ROWS } from './schemas';
 
-interface Source {
+export interface Source {
   table: string;
   idCol: string;
 }
@@ -61,6 +61,41 @@ const ownCollection = (collection: string, deviceId: string): string => `${colle
 
 type Row = { id: string; doc: string; updated_at: number; deleted: number };
 
+/**
+ * One page of a hub-owned collection after a checkpoint, in checkpoint order. Shared by the
+ * pull endpoint and the change feed, so both answer the same documents.
+ */
+export function hubPage(
+  db: Db,
+  src: Source,
+  after: Checkpoint,
+  limit: number,
+): { documents: ReplicatedDoc[]; last: Checkpoint | null } {
+  const rows = cached(
+    db,
+    `SELECT ${src.idCol} AS id, doc, updated_at, deleted FROM ${src.table}
+     WHERE (updated_at, ${src.idCol}) > (?, ?) ORDER BY updated_at, ${src.idCol} LIMIT ?`,
+  ).all(after.updatedAt, after.id, limit) as Row[];
+  // Hub-owned rows carry the stamp in the document too (kiosks read it as the data version).
+  const documents = rows.map((r) => ({
+    ...(JSON.parse(r.doc) as Record<string, unknown>),
+    id: r.id,
+    updatedAt: r.updated_at,
+    _deleted: r.deleted === 1,
+  }));
+  const last = rows[rows.length - 1];
+  return { documents, last: last ? { id: last.id, updatedAt: last.updated_at } : null };
+}
+
+/** The newest row of a hub-owned collection (its checkpoint once everything is pulled). */
+export function hubHead(db: Db, src: Source): Checkpoint {
+  const r = cached(
+    db,
+    `SELECT ${src.idCol} AS id, updated_at FROM ${src.table} ORDER BY updated_at DESC, ${src.idCol} DESC LIMIT 1`,
+  ).get() as { id: string; updated_at: number } | undefined;
+  return r ? { id: r.id, updatedAt: r.updated_at } : { id: '', updatedAt: 0 };
+}
+
 export function pull(
   db: Db,
   collection: string,
@@ -69,43 +104,27 @@ export function pull(
 ): { documents: ReplicatedDoc[]; checkpoint: Checkpoint | null } {
   const src = PULL_COLLECTIONS[collection];
   const limit = Math.min(q.limit, PULL_MAX_LIMIT);
-  let rows: Row[];
   let documents: ReplicatedDoc[];
+  let last: Checkpoint | null;
   if (src) {
-    rows = db
-      .prepare(
-        `SELECT ${src.idCol} AS id, doc, updated_at, deleted FROM ${src.table}
-         WHERE (updated_at, ${src.idCol}) > (?, ?) ORDER BY updated_at, ${src.idCol} LIMIT ?`,
-      )
-      .all(q.updatedAt, q.id, limit) as Row[];
-    // Hub-owned rows carry the stamp in the document too (kiosks read it as the data version).
-    documents = rows.map((r) => ({
-      ...(JSON.parse(r.doc) as Record<string, unknown>),
-      id: r.id,
-      updatedAt: r.updated_at,
-      _deleted: r.deleted === 1,
-    }));
+    ({ documents, last } = hubPage(db, src, { updatedAt: q.updatedAt, id: q.id }, limit));
   } else if (PUSH_COLLECTIONS.has(collection)) {
-    rows = db
-      .prepare(
-        `SELECT id, doc, updated_at, deleted FROM kiosk_docs WHERE collection = ? AND (updated_at, id) > (?, ?)
+    const rows = cached(
+      db,
+      `SELECT id, doc, updated_at, deleted FROM kiosk_docs WHERE collection = ? AND (updated_at, id) > (?, ?)
          ORDER BY updated_at, id LIMIT ?`,
-      )
-      .all(ownCollection(collection, deviceId), q.updatedAt, q.id, limit) as Row[];
+    ).all(ownCollection(collection, deviceId), q.updatedAt, q.id, limit) as Row[];
     documents = rows.map(storedDoc);
+    const r = rows[rows.length - 1];
+    last = r ? { id: r.id, updatedAt: r.updated_at } : null;
   } else {
     throw new HubError('UNKNOWN_COLLECTION', `no replicated collection ${collection}`, {
       collections: [...Object.keys(PULL_COLLECTIONS), ...PUSH_COLLECTIONS],
     });
   }
-  const last = rows[rows.length - 1];
   return {
     documents,
-    checkpoint: last
-      ? { id: last.id, updatedAt: last.updated_at }
-      : q.updatedAt || q.id
-        ? { id: q.id, updatedAt: q.updatedAt }
-        : null,
+    checkpoint: last ?? (q.updatedAt || q.id ? { id: q.id, updatedAt: q.updatedAt } : null),
   };
 }
 
