@@ -32,6 +32,7 @@ import { TerminalSimulator } from './modules/payments/terminal/simulator';
 import { receiptRoutes } from './modules/receipts/routes';
 import type { PrintFn } from './modules/receipts/service';
 import { Receipts } from './modules/receipts/service';
+import { ReplicationFeed } from './modules/replication/feed';
 import { replicationRoutes } from './modules/replication/routes';
 import type { StaffUser } from './modules/staff/schemas';
 import { securityRoutes } from './modules/security/routes';
@@ -297,16 +298,10 @@ export function buildServices(
     paymentSessionTimeoutMs: opts.paymentSessionTimeoutMs ?? 10 * 60_000,
   });
 
-  // Catalogue/promotion/tax changes reach kiosks: poll the replication clock (also catches the
-  // import CLI writing from another process) and tell every device to pull.
-  let lastStamp = currentStamp(db);
-  const notifyReplication = (): void => {
-    const s = currentStamp(db);
-    if (s !== lastStamp) {
-      lastStamp = s;
-      bus.emitTo('devices', 'replication.changed', { checkpoint: s });
-    }
-  };
+  // Catalogue/promotion/tax changes reach kiosks as the changed documents (modules/replication/
+  // feed.ts); polled as well, which catches the import CLI writing from another process.
+  const feed = new ReplicationFeed(db, (e) => bus.emitTo('devices', 'replication.changed', e));
+  const notifyReplication = (): void => feed.poll();
   return {
     services: {
       db,
