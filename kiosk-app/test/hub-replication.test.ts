@@ -13,19 +13,25 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairKiosk } from '../scripts/pair-url';
 import { basketSchema, referenceSchema } from '../src/data/collections';
+import type { KioskDatabase, KioskReplication } from '../src/data/database';
+import { openKioskDatabase, replicateWithHub } from '../src/data/database';
 import { HubClient } from '../src/hub/client';
-import type { RunningHub } from './support/hub';
+import type { HubEvents } from '../src/hub/events';
+import { connectHubEvents } from '../src/hub/events';
+import type { DemoStore, RunningHub } from './support/hub';
 import { api, demoStore, importStore, staffToken, startHub, tempDir } from './support/hub';
 
 let dir: string;
 let dataDir: string;
 let hub: RunningHub;
+let store: DemoStore;
 let n = 0;
 
 beforeAll(async () => {
   dir = tempDir('kassa-kiosk-repl-');
   dataDir = path.join(dir, 'hub');
-  importStore(dataDir, demoStore(dir, 1200).file);
+  store = demoStore(dir, 1200);
+  importStore(dataDir, store.file);
   hub = await startHub(dataDir);
 }, 120_000);
 
@@ -227,5 +233,162 @@ describe('hub replication with RxDB as the client', () => {
     const out = await api(hub.url, 'GET', '/v1/sync/outbox?limit=1000', staff);
     const alerts = JSON.stringify(out.body).match(/PRICING_MISMATCH/g) ?? [];
     expect(alerts.length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The kiosk's own data layer (openKioskDatabase + replicateWithHub, all six collections) on
+ * memory storage, wired to the hub's socket.io events as the app wires them: RESYNC on
+ * (re)connect, every `replication.changed` into the pull streams. Pull requests are counted
+ * per collection.
+ */
+interface LiveKiosk {
+  db: KioskDatabase;
+  rep: KioskReplication;
+  pulls: string[];
+  token: string;
+  caughtUp: number[];
+  close(): Promise<void>;
+}
+async function liveKiosk(name: string): Promise<LiveKiosk> {
+  const { token } = await pairKiosk({ hubUrl: hub.url, name });
+  const pulls: string[] = [];
+  const counting = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const u = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const m = /^\/v1\/replication\/([^/]+)\/pull$/.exec(u.pathname);
+    if (m) pulls.push(m[1]!);
+    return fetch(input, init);
+  }) as typeof fetch;
+  const client = new HubClient({ origin: hub.url, token: () => token, fetch: counting });
+  const db = await openKioskDatabase(`live${++n}`, getRxStorageMemory());
+  const caughtUp: number[] = [];
+  const rep = replicateWithHub(db, client, { onCaughtUp: (s) => caughtUp.push(s) });
+  const noop = (): void => undefined;
+  const events: HubEvents = connectHubEvents(hub.url, token, {
+    connected: () => rep.changed('RESYNC'),
+    disconnected: noop,
+    state: noop,
+    basketUpdated: noop,
+    interventionDecided: noop,
+    paymentPrompt: noop,
+    paymentResult: noop,
+    orderCompleted: noop,
+    deviceEvent: noop,
+    replicationChanged: (e) => rep.changed(e),
+  });
+  await Promise.all(rep.states.map((st) => st.awaitInitialReplication()));
+  // Connected and caught up with the hub's clock (the connect announcement).
+  await until(() => events.connected && caughtUp.length > 0);
+  await rep.inSync();
+  return {
+    db,
+    rep,
+    pulls,
+    token,
+    caughtUp,
+    async close() {
+      events.close();
+      await rep.cancel();
+      await db.close();
+    },
+  };
+}
+
+async function until(ok: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const staffImport = async (doc: unknown): Promise<void> => {
+  const r = await api(hub.url, 'POST', '/v1/catalog/import', await staffToken(hub.url), doc);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+};
+
+describe('the change stream carries documents (issue 11 §2 fix 3) and deletes', () => {
+  it('a price change reaches the kiosk as that one document, with no pull; a basket push elsewhere sends nothing', async () => {
+    const k = await liveKiosk('S1');
+    const other = await kiosk('S1-other');
+    try {
+      expect(await k.db.items.count().exec()).toBe(1200);
+      const pullsBefore = k.pulls.length;
+      const stampsBefore = new Map((await k.db.items.find().exec()).map((d) => [d.id, d.updatedAt] as const));
+      // Another kiosk's basket push moves the hub's clock: nothing for this kiosk to do.
+      await other.baskets.insert(basket('b-elsewhere', 2));
+      await other.reps[0].awaitInSync();
+
+      const item = store.doc.items[7] as { item_id: string; base_price: string };
+      await staffImport({ items: [{ ...item, base_price: '12.34' }] });
+      await until(
+        async () => (await k.db.items.findOne(item.item_id).exec())?.doc.base_price === '12.34',
+        'the new price in RxDB',
+      );
+      await k.rep.inSync();
+      // Not one pull request: the document came in the event itself.
+      expect(k.pulls.slice(pullsBefore)).toEqual([]);
+      const changed = (await k.db.items.find().exec()).filter((d) => stampsBefore.get(d.id) !== d.updatedAt);
+      expect(changed.map((d) => d.id)).toEqual([item.item_id]);
+      expect(await k.db.items.count().exec()).toBe(1200);
+      // The kiosk knows it holds the hub's newest data version (pricing comparisons rely on it).
+      await until(() => k.caughtUp.at(-1)! >= changed[0]!.updatedAt, 'caught up');
+    } finally {
+      await other.close();
+      await k.close();
+    }
+  });
+
+  it('an item and a promotion removed by a replacing import reach the kiosk as deletes, live and on a later pull', async () => {
+    const k = await liveKiosk('S2');
+    try {
+      const items = store.doc.items as { item_id: string }[];
+      const promos = store.doc.promotions as { id: string }[];
+      const gone = items[11]!;
+      const gonePromo = promos[promos.length - 1]!;
+      expect(await k.db.items.findOne(gone.item_id).exec()).not.toBeNull();
+      expect(await k.db.promotions.findOne(gonePromo.id).exec()).not.toBeNull();
+      const pullsBefore = k.pulls.length;
+      await staffImport({
+        replace: ['items', 'promotions'],
+        items: items.filter((i) => i !== gone),
+        promotions: promos.filter((p) => p !== gonePromo),
+      });
+      await until(
+        async () =>
+          (await k.db.items.findOne(gone.item_id).exec()) === null &&
+          (await k.db.promotions.findOne(gonePromo.id).exec()) === null,
+        'both deleted in RxDB',
+      );
+      expect(k.pulls.slice(pullsBefore)).toEqual([]);
+      expect(await k.db.items.count().exec()).toBe(1199);
+
+      // A kiosk that pulls later (fresh storage) receives the tombstones with their stamps.
+      const r = await api(hub.url, 'GET', '/v1/replication/items/pull?limit=1000&updatedAt=0', k.token);
+      let page = r.body.data;
+      const docs = [...page.documents];
+      while (page.documents.length === 1000) {
+        const next = await api(
+          hub.url,
+          'GET',
+          `/v1/replication/items/pull?limit=1000&updatedAt=${page.checkpoint.updatedAt}&id=${page.checkpoint.id}`,
+          k.token,
+        );
+        page = next.body.data;
+        docs.push(...page.documents);
+      }
+      const tomb = docs.find((d: any) => d.id === gone.item_id);
+      expect(tomb).toMatchObject({ _deleted: true });
+      expect(tomb.updatedAt).toBe(Math.max(...docs.map((d: any) => d.updatedAt)));
+      const fresh = await liveKiosk('S2-fresh');
+      try {
+        expect(await fresh.db.items.count().exec()).toBe(1199);
+        expect(await fresh.db.items.findOne(gone.item_id).exec()).toBeNull();
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await k.close();
+    }
   });
 });

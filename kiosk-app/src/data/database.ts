@@ -1,13 +1,15 @@
 /**
  * The kiosk's RxDB database (Dexie/IndexedDB in the browser; any RxStorage in tests) and its
  * replication with the hub: HTTP pull with checkpoints for the reference data, push for the
- * kiosk's baskets, and the hub's socket.io `replication.changed` fed into `pull.stream$`.
+ * kiosk's baskets, and the hub's socket.io `replication.changed` (the changed documents of one
+ * collection at a time) fed into that collection's `pull.stream$`.
  */
 import { createRxDatabase } from 'rxdb';
 import type { RxCollection, RxDatabase, RxReplicationPullStreamItem, RxStorage } from 'rxdb';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { Subject } from 'rxjs';
+import type { LiveEventPayload } from '@kassa/store-hub/client';
 import type { HubClient } from '../hub/client';
 import type { KioskBasketDoc, ReferenceCollection, ReferenceDoc } from './collections';
 import { basketSchema, REFERENCE_COLLECTIONS, referenceSchema, toReferenceDoc } from './collections';
@@ -56,8 +58,11 @@ type Checkpoint = { id: string; updatedAt: number };
 
 export interface KioskReplication {
   states: RxReplicationState<unknown, Checkpoint>[];
-  /** Feed a `replication.changed` event (or a reconnect) into the pull streams. */
-  changed(e: { collection?: string; documents?: unknown[]; checkpoint?: unknown } | 'RESYNC'): void;
+  /**
+   * Feeds a `replication.changed` event into the pull streams of the collections it names, or
+   * `'RESYNC'` (after a reconnect) into all of them.
+   */
+  changed(e: LiveEventPayload<'replication.changed'> | 'RESYNC'): void;
   /** Highest hub stamp the kiosk is known to have fully pulled. */
   caughtUpTo(): number;
   /** Resolves once every collection has pulled what the hub has now. */
@@ -149,30 +154,23 @@ export function replicateWithHub(
     states,
     changed(e) {
       if (e === 'RESYNC') {
+        // After a (re)connect: the kiosk may have missed announcements, so every collection
+        // pulls from its own checkpoint.
         for (const s of streams.values()) s.next('RESYNC');
         return;
       }
-      const stamp =
-        typeof e.checkpoint === 'number'
-          ? e.checkpoint
-          : typeof (e.checkpoint as Checkpoint | undefined)?.updatedAt === 'number'
-            ? (e.checkpoint as Checkpoint).updatedAt
-            : 0;
-      const target = e.collection ? streams.get(e.collection) : undefined;
-      if (target && Array.isArray(e.documents) && e.checkpoint && typeof e.checkpoint === 'object') {
-        // A change event that carries its documents: apply it without a round trip.
-        target.next({
-          documents: (e.documents as Parameters<typeof toReferenceDoc>[1][]).map((d) =>
-            toReferenceDoc(e.collection as ReferenceCollection, d),
-          ),
-          checkpoint: e.checkpoint as Checkpoint,
+      for (const c of e.changes ?? []) {
+        const stream = streams.get(c.collection);
+        if (!stream) continue; // not a collection this kiosk keeps
+        // The changed documents themselves, for this collection only: no round trip.
+        stream.next({
+          documents: c.documents.map((d) => toReferenceDoc(c.collection as ReferenceCollection, d)),
+          checkpoint: c.checkpoint,
         } as never);
-      } else if (e.collection === 'baskets') {
-        // Basket changes are the kiosk's own pushes coming back; nothing to pull.
-      } else {
-        for (const s of streams.values()) s.next('RESYNC');
       }
-      pendingStamp = Math.max(pendingStamp, stamp);
+      // Too many changes to carry in one event (a whole import): pull just that collection.
+      for (const name of e.pull ?? []) streams.get(name)?.next('RESYNC');
+      pendingStamp = Math.max(pendingStamp, e.checkpoint);
       settle();
     },
     caughtUpTo: () => caught,

@@ -16,9 +16,7 @@ export interface HubEventHandlers {
   paymentResult(o: LiveEventPayload<'payment.result'>): void;
   orderCompleted(o: LiveEventPayload<'order.completed'>): void;
   deviceEvent(e: LiveEventPayload<'device.event'> & { weight_g?: number }): void;
-  replicationChanged(
-    e: LiveEventPayload<'replication.changed'> & { collection?: string; documents?: unknown[] },
-  ): void;
+  replicationChanged(e: LiveEventPayload<'replication.changed'>): void;
 }
 
 export interface HubEvents {
