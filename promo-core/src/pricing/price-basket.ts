@@ -190,8 +190,10 @@ export function priceValidated(basket: Basket, store: StoreData, memo: PricingMe
       const amount = shares[i]!;
       if (amount === 0n) return;
       d.basketDiscounts.push({ source: 'manual', id: md.id, label: md.label, amount });
+      // The explanation names this line's share only: the basket's total is in `promotions` and
+      // totals, and a line that names it would change with every other line added (issue 8 §3).
       d.explanation.push(
-        `basket discount ${md.id}${md.label ? ` "${md.label}"` : ''}: −${fmt(amount)} (share of ${fmt(total)})`,
+        `basket discount ${md.id}${md.label ? ` "${md.label}"` : ''}: −${fmt(amount)} (this line's share by value)`,
       );
     });
   }
@@ -628,7 +630,7 @@ function applyPromotions(
       d.promotions.push({ ...bp.rec, units: pl.units, discount: amount });
       d.basketDiscounts.push({ source: 'promotion', id, label: bp.title, amount });
       d.explanation.push(
-        `basket promotion ${bp.rec.promo_id_retailer || id} "${bp.title}" (${bp.rec.family}): −${fmt(amount)} of ${fmt(bp.total)}, allocated by line value`,
+        `basket promotion ${bp.rec.promo_id_retailer || id} "${bp.title}" (${bp.rec.family}): −${fmt(amount)}, this line's share allocated by line value`,
       );
     }
   }
