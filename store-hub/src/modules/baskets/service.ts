@@ -10,15 +10,23 @@ import type { ErrorCode } from '../../platform/errors';
 import { HubError, isErrorCode } from '../../platform/errors';
 import { newId, nowIso } from '../../platform/ids';
 import type { Bus } from '../../platform/live/bus';
-import type { BasketInput, BasketLineInput, PricedBasket } from '../catalog/pricing';
+import type {
+  BasketChange,
+  BasketInput,
+  BasketLineInput,
+  PricedBasket,
+  PricedLine,
+  PricingState,
+} from '../catalog/pricing';
 import type { LineResolution } from '../catalog/pricing';
 import {
   formatMoney,
   isPricingError,
   price,
-  pricedJsonText,
   pricedToJson,
+  repriceBasket,
   resolveLine,
+  startPricing,
 } from '../catalog/pricing';
 import type { StoreConfig } from '../catalog/store-config';
 import type { StoreDataCache } from '../catalog/store-data';
@@ -41,14 +49,19 @@ type StoredLine = BasketLineInput & { merge_key?: string };
 
 /**
  * A basket's priced state at one version, kept in memory so a scan neither reads nor parses
- * the 30–80 KB priced JSON back: the JSON text promo-core produced (stored as is), its parsed
- * form and its lines' JSON (both made on first use). The version is the basket row's, bumped by
- * every pricing, so an entry is valid exactly while the row is at that version; the priced JSON
- * itself carries the data version it was priced with.
+ * the 30–80 KB priced JSON back, nor re-prices unchanged lines: promo-core's incremental
+ * pricing state (its JSON text is what is stored), the stored line inputs in order, and — made
+ * on first use — the parsed JSON and the lines' JSON. The version is the basket row's, bumped
+ * by every pricing, so an entry is valid exactly while the row is at that version; the priced
+ * JSON itself carries the data version it was priced with. After a restart (or eviction) the
+ * first read takes the stored JSON (`pricing` null) and the next change prices in full once.
  */
 interface PricedState {
   version: number;
-  json: string;
+  pricing: PricingState | null;
+  /** The stored line inputs, in order (null: read them from the table). */
+  stored: StoredLine[] | null;
+  json: string | null;
   obj: Basket['priced'] | null;
   lines: Map<string, string> | null;
 }
@@ -76,7 +89,7 @@ export class Baskets {
     this.repo = new BasketRepo(db);
     interventions.onReject(
       (basketId) => this.removeRestricted(basketId),
-      (basketId, deviceId) => this.bus.emitTo(deviceId, 'basket.updated', this.view(basketId)),
+      (basketId, deviceId) => this.bus.emitTo(deviceId, 'basket.updated', this.liveView(basketId)),
     );
   }
 
@@ -117,7 +130,49 @@ export class Baskets {
     if (hit && hit.version === version) return hit;
     const row = this.repo.pricedJson(basketId);
     if (!row) throw new HubError('NOT_FOUND', `basket ${basketId} not found`, { basket_id: basketId });
-    return this.remember(basketId, { version: row.version, json: row.priced, obj: null, lines: null });
+    return this.remember(basketId, {
+      version: row.version,
+      pricing: null,
+      stored: null,
+      json: row.priced,
+      obj: null,
+      lines: null,
+    });
+  }
+
+  private jsonOf(st: PricedState): string {
+    st.json ??= st.pricing!.json();
+    return st.json;
+  }
+
+  /** The stored line inputs at this state (one read of the table when not in memory). */
+  private storedLines(basketId: string, st: PricedState): StoredLine[] {
+    st.stored ??= this.repo.lines(basketId) as StoredLine[];
+    return st.stored;
+  }
+
+  /**
+   * Prices `next` (the basket's lines after `changes`) from `base`: incrementally when the
+   * base's pricing state is in memory and was made with the current store data, else in full.
+   * Either way the result is what full pricing of `next` gives (promo-core's property test).
+   */
+  private priceChange(
+    basketId: string,
+    base: PricedState,
+    changes: BasketChange[],
+    next: StoredLine[],
+  ): PricingState {
+    const { lines: _lines, ...fields } = this.basketInput(basketId, next);
+    void _lines;
+    const store = this.store.storeData();
+    try {
+      return base.pricing
+        ? repriceBasket(base.pricing, changes, store, fields)
+        : startPricing({ ...fields, lines: next }, store);
+    } catch (err) {
+      if (isPricingError(err)) throw new HubError(err.code, err.message, err.details);
+      throw err;
+    }
   }
 
   private remember(basketId: string, st: PricedState): PricedState {
@@ -132,7 +187,7 @@ export class Baskets {
   }
 
   private pricedObj(st: PricedState): Basket['priced'] {
-    st.obj ??= JSON.parse(st.json) as Basket['priced'];
+    st.obj ??= JSON.parse(this.jsonOf(st)) as Basket['priced'];
     return st.obj;
   }
 
@@ -175,24 +230,57 @@ export class Baskets {
     };
   }
 
-  /** Prices the basket as stored; records the result or the pricing error (checkout is then blocked). */
-  reprice(basketId: string, already?: PricedBasket): PricedBasket | null {
+  /**
+   * Prices the basket as stored (in full, from the table) or records `already` (priced from
+   * `stored`, the lines just written); records the result or the pricing error (checkout is
+   * then blocked).
+   */
+  reprice(basketId: string, already?: { pricing: PricingState; stored: StoredLine[] }): PricedBasket | null {
     try {
-      const priced =
-        already ?? price(this.basketInput(basketId, this.repo.lines(basketId)), this.store.storeData());
-      // promo-core's JSON text is stored as is: stringified once, never parsed back to store it.
-      const json = pricedJsonText(priced);
-      const version = this.repo.storePriced(basketId, json, priced.requires_approval, nowIso());
-      this.remember(basketId, { version, json, obj: null, lines: null });
-      return priced;
+      let pricing = already?.pricing;
+      let stored = already?.stored ?? null;
+      if (!pricing) {
+        stored = this.repo.lines(basketId) as StoredLine[];
+        pricing = startPricing(this.basketInput(basketId, stored), this.store.storeData());
+      }
+      // promo-core's JSON text is stored as is: made from its per-line texts, never parsed back.
+      const json = pricing.json();
+      const version = this.repo.storePriced(basketId, json, pricing.priced.requires_approval, nowIso());
+      this.remember(basketId, { version, pricing, stored, json, obj: null, lines: null });
+      return pricing.priced;
     } catch (err) {
       if (!isPricingError(err)) throw err;
       const prior = this.states.get(basketId);
       const version = this.repo.storePricingError(basketId, JSON.stringify(err.toJSON().error), nowIso());
-      // The priced JSON is unchanged by a pricing error; only the version moved on.
-      if (prior) this.remember(basketId, { ...prior, version });
+      // The priced JSON is unchanged by a pricing error; only the version moved on (and the
+      // lines may have: they are read again, and the next change prices in full).
+      if (prior) this.remember(basketId, { ...prior, version, pricing: null, stored: null });
       return null;
     }
+  }
+
+  /**
+   * The basket for a live event, built when it is sent: its priced JSON is parsed only if some
+   * socket still takes whole baskets (kiosks on the delta answers take `basket.version`).
+   */
+  private liveView(basketId: string): Basket {
+    const r = this.row(basketId);
+    const st = this.pricedState(basketId, r.version);
+    const approval = this.interventions.repo.latestAgeCheck(basketId);
+    const view = {
+      basket_id: r.basket_id,
+      device_id: r.device_id,
+      session_id: r.session_id,
+      state: r.state,
+      version: r.version,
+      requires_approval: r.requires_approval === 1,
+      approval,
+      pricing_error: r.pricing_error ? (JSON.parse(r.pricing_error) as unknown) : null,
+      priced: null as unknown as Basket['priced'],
+      updated_at: r.updated_at,
+    };
+    Object.defineProperty(view, 'priced', { enumerable: true, get: () => this.pricedObj(st) });
+    return view;
   }
 
   view(basketId: string): Basket {
@@ -219,6 +307,7 @@ export class Baskets {
   delta(basketId: string, base: PricedState, lineId?: string): BasketDelta {
     const r = this.row(basketId);
     const now = this.pricedState(basketId, r.version);
+    if (base.pricing && now.pricing) return this.deltaOf(r, base.pricing, now.pricing, base.version, lineId);
     const before = this.lineJson(base);
     const after = this.lineJson(now);
     const full = this.pricedObj(now);
@@ -239,6 +328,45 @@ export class Baskets {
       changed_lines: lines.filter((l) => before.get(l.line_id) !== after.get(l.line_id)),
       removed_line_ids: [...before.keys()].filter((id) => !after.has(id)),
       priced: rest,
+    };
+  }
+
+  /**
+   * The delta from two pricing states: promo-core keeps the priced line object of a line whose
+   * pricing did not change, so changed lines are found by identity and only they (and the
+   * basket's head: totals, tax, promotions) are turned into JSON — work in the change, not the
+   * basket. A re-made line that came out equal is sent too (harmless: the client replaces it).
+   */
+  private deltaOf(
+    r: BasketHead,
+    base: PricingState,
+    now: PricingState,
+    baseVersion: number,
+    lineId: string | undefined,
+  ): BasketDelta {
+    const had = new Map<string, PricedLine>();
+    for (const l of base.priced.lines) had.set(l.line_id, l);
+    const changed: unknown[] = [];
+    const ids: string[] = [];
+    for (const l of now.priced.lines) {
+      ids.push(l.line_id);
+      if (had.get(l.line_id) !== l) changed.push(JSON.parse(now.lineJson(l)));
+      had.delete(l.line_id);
+    }
+    return {
+      basket_id: r.basket_id,
+      version: r.version,
+      base_version: baseVersion,
+      state: r.state,
+      requires_approval: r.requires_approval === 1,
+      approval: this.interventions.repo.latestAgeCheck(r.basket_id),
+      pricing_error: r.pricing_error ? (JSON.parse(r.pricing_error) as unknown) : null,
+      updated_at: r.updated_at,
+      ...(lineId !== undefined ? { line_id: lineId } : {}),
+      line_ids: ids,
+      changed_lines: changed as BasketDelta['changed_lines'],
+      removed_line_ids: [...had.keys()],
+      priced: JSON.parse(now.headJson()) as BasketDelta['priced'],
     };
   }
 
@@ -357,7 +485,7 @@ export class Baskets {
     const cfg = this.store.config();
     this.checkQuantity(req.quantity);
     const base = this.baseOf(this.mutable(device, basketId, req.basket_version));
-    const lines = this.repo.lines(basketId) as StoredLine[];
+    const lines = this.storedLines(basketId, base);
     const res = resolveLine(req.code, req.symbology, this.store.storeData(), nowIso());
     if (res) this.checkWeight(res, req.weight_g, cfg);
     const mergeKey =
@@ -378,11 +506,13 @@ export class Baskets {
           : undefined;
     let lineId: string;
     let next: StoredLine[];
+    let change: BasketChange;
     if (same) {
       lineId = same.line_id;
       const q = (same.quantity ?? 1) + req.quantity;
       this.checkQuantity(q);
       next = lines.map((l) => (l.line_id === lineId ? { ...l, quantity: q } : l));
+      change = { op: 'quantity', line_id: lineId, quantity: q };
     } else {
       if (lines.length >= cfg.max_basket_lines)
         throw new HubError(
@@ -404,17 +534,18 @@ export class Baskets {
           ...(mergeKey !== null ? { merge_key: mergeKey } : {}),
         },
       ];
+      change = { op: 'add', line: next[next.length - 1]! };
     }
-    const priced = this.priceOrThrow(this.basketInput(basketId, next));
+    let pricing = this.priceChange(basketId, base, [change], next);
+    const priced = pricing.priced;
     this.throwRefusal(priced, lineId);
-    let repriceAgain = false;
     const pl = priced.lines.find((l) => l.line_id === lineId);
     if (same) {
       this.repo.updateLine(next.find((l) => l.line_id === lineId)!);
     } else {
       let input: StoredLine = next[next.length - 1]!;
       if (!input.price_snapshot && pl) {
-        // Resolution gave no snapshot but pricing found the item: take its prices, price again below.
+        // Resolution gave no snapshot but pricing found the item: take its prices, price again.
         input = {
           ...input,
           price_snapshot: {
@@ -422,15 +553,16 @@ export class Baskets {
             selling_price: formatMoney(pl.selling_price),
           },
         };
-        repriceAgain = true;
+        next = [...next.slice(0, -1), input];
+        pricing = this.priceChange(basketId, { ...base, pricing }, [{ op: 'replace', line: input }], next);
       }
       this.repo.insertLine(basketId, input, nowIso());
     }
-    // The stored lines are exactly what was priced unless a snapshot had to be added afterwards.
-    const repriced = this.reprice(basketId, repriceAgain ? undefined : priced);
+    // The stored lines are exactly what was priced.
+    const repriced = this.reprice(basketId, { pricing, stored: next });
     if (pl?.requires_verification || repriced?.requires_approval)
       this.interventions.ensureAgeCheck(device.device_id, basketId);
-    this.bus.emitTo(device.device_id, 'basket.updated', this.view(basketId));
+    this.bus.emitTo(device.device_id, 'basket.updated', this.liveView(basketId));
     return { lineId, base };
   }
 
@@ -485,22 +617,23 @@ export class Baskets {
   ): PricedState {
     this.checkQuantity(req.quantity);
     const base = this.baseOf(this.mutable(device, basketId, req.basket_version));
-    const lines = this.repo.lines(basketId);
+    const lines = this.storedLines(basketId, base);
     const line = lines.find((l) => l.line_id === lineId);
     if (!line) throw new HubError('NOT_FOUND', `line ${lineId} not found`, { line_id: lineId });
     if (line.weight_g !== undefined)
       throw new HubError('QUANTITY_FIXED', 'a weighed line has no quantity to change');
     const updated = { ...line, quantity: req.quantity };
-    const priced = this.priceOrThrow(
-      this.basketInput(
-        basketId,
-        lines.map((l) => (l.line_id === lineId ? updated : l)),
-      ),
+    const next = lines.map((l) => (l.line_id === lineId ? updated : l));
+    const pricing = this.priceChange(
+      basketId,
+      base,
+      [{ op: 'quantity', line_id: lineId, quantity: req.quantity }],
+      next,
     );
-    this.throwRefusal(priced, lineId);
+    this.throwRefusal(pricing.priced, lineId);
     this.repo.updateLine(updated);
-    this.reprice(basketId, priced);
-    this.bus.emitTo(device.device_id, 'basket.updated', this.view(basketId));
+    this.reprice(basketId, { pricing, stored: next });
+    this.bus.emitTo(device.device_id, 'basket.updated', this.liveView(basketId));
     return base;
   }
 
@@ -535,13 +668,27 @@ export class Baskets {
     expectedVersion: number | undefined,
   ): PricedState {
     const base = this.baseOf(this.mutable(device, basketId, expectedVersion));
-    if (!this.repo.deleteLine(basketId, lineId))
+    const lines = this.storedLines(basketId, base);
+    if (!lines.some((l) => l.line_id === lineId) || !this.repo.deleteLine(basketId, lineId))
       throw new HubError('NOT_FOUND', `line ${lineId} not found`, { line_id: lineId });
     // Add-ons go with their parent (B5).
-    for (const l of this.repo.lines(basketId))
-      if (l.parent_line_id === lineId) this.repo.deleteLine(basketId, l.line_id);
-    this.reprice(basketId);
-    this.bus.emitTo(device.device_id, 'basket.updated', this.view(basketId));
+    const gone = lines.filter((l) => l.line_id === lineId || l.parent_line_id === lineId);
+    for (const l of gone) if (l.line_id !== lineId) this.repo.deleteLine(basketId, l.line_id);
+    const next = lines.filter((l) => !gone.includes(l));
+    // A removal the basket cannot be priced without (a pricing error) is recorded, as before.
+    let pricing: PricingState | null = null;
+    try {
+      pricing = this.priceChange(
+        basketId,
+        base,
+        gone.map((l) => ({ op: 'remove' as const, line_id: l.line_id })),
+        next,
+      );
+    } catch (err) {
+      if (!(err instanceof HubError)) throw err;
+    }
+    this.reprice(basketId, pricing ? { pricing, stored: next } : undefined);
+    this.bus.emitTo(device.device_id, 'basket.updated', this.liveView(basketId));
     return base;
   }
 
@@ -584,7 +731,7 @@ export class Baskets {
           device_id: r.device_id,
           data: { verb: 'basket_abandoned', basket_id: r.basket_id, device_id: r.device_id },
         });
-        this.bus.emitTo(r.device_id, 'basket.updated', this.view(r.basket_id));
+        this.bus.emitTo(r.device_id, 'basket.updated', this.liveView(r.basket_id));
       }
       return rows.map((r) => r.basket_id);
     });
