@@ -67,7 +67,11 @@ export function startGateway<D extends { device_id: string }, S>(
     }
     if (e.name === 'basket.updated') {
       const b = e.payload as { basket_id: string; version: number; state: string };
-      io.to(e.to).except(versionRoom(e.to)).emit(e.name, e.payload);
+      // socket.io encodes a broadcast even for no recipients: the whole basket only when some
+      // socket of the device takes whole baskets.
+      const rooms = io.sockets.adapter.rooms;
+      if ((rooms.get(e.to)?.size ?? 0) > (rooms.get(versionRoom(e.to))?.size ?? 0))
+        io.to(e.to).except(versionRoom(e.to)).emit(e.name, e.payload);
       io.to(versionRoom(e.to)).emit('basket.version', {
         basket_id: b.basket_id,
         version: b.version,
