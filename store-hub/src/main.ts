@@ -318,6 +318,7 @@ export function buildServices(
       security: new Security(bus),
       terminal,
       printerFor,
+      lanes,
       notifyReplication,
     },
     terminal,

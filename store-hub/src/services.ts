@@ -3,6 +3,7 @@ import type { Db } from './platform/db/database';
 import type { Tx } from './platform/db/tx';
 import type { Router } from './platform/http/router';
 import type { Bus } from './platform/live/bus';
+import type { Lanes } from './lanes';
 import type { Baskets } from './modules/baskets/service';
 import type { StoreDataCache } from './modules/catalog/store-data';
 import type { PairedClient } from './modules/clients/repo';
@@ -33,6 +34,8 @@ export interface Services {
   security: Security;
   /** The payment terminal (refunds from the console go through it too). */
   terminal: PaymentTerminal;
+  /** Hub-attached lane hardware (scanners, printers, scales); absent without a hardware file. */
+  lanes?: Lanes | null;
   /** The lane printer of a paired client, or null. */
   printerFor: (deviceId: string) => PrintFn | null;
   /** Tell kiosks to pull when reference data changed. */

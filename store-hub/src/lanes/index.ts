@@ -1,14 +1,19 @@
 /**
  * Lanes: hardware the hub itself drives through @kassa/hardware (not paired API clients): scanners whose scans are routed to a kiosk
- * lane's active basket, and receipt printers that print a lane's completed orders. Configured
- * by one JSON file: the hardware package's configuration plus `lanes`, which ties a kiosk
- * (by its retailer_device_id) to a scanner and a printer of that file.
+ * lane's active basket, receipt printers that print a lane's completed orders, and scales that
+ * weigh a lane's loose produce. Configured by one JSON file: the hardware package's
+ * configuration plus `lanes`, which ties a kiosk (by its retailer_device_id) to a scanner, a
+ * printer and a scale of that file.
  *
- *   { "devices": [ …hardware devices… ], "lanes": [ { "kiosk": "K1", "scanner": "lane1-scanner", "printer": "lane1-printer" } ] }
+ *   { "devices": [ …hardware devices… ],
+ *     "lanes": [ { "kiosk": "K1", "scanner": "lane1-scanner", "printer": "lane1-printer", "scale": "lane1-scale" } ] }
+ *
+ * The scale is the hub's, not the kiosk's: a weighed line added "by scale" takes its weight
+ * from a stable reading the hub asks for itself, so a kiosk (or a shopper) cannot assert one.
  */
-import type { ScanEvent } from '@kassa/hardware';
+import type { ScanEvent, SerialScale } from '@kassa/hardware';
 import type { HardwareConfigInput } from '@kassa/hardware';
-import { DeviceManager } from '@kassa/hardware';
+import { DeviceManager, HardwareError } from '@kassa/hardware';
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -20,11 +25,13 @@ import type { ReceiptDocument } from '../modules/catalog/pricing';
 import type { PrintFn } from '../modules/receipts/service';
 import type { Bus } from '../platform/live/bus';
 import { HubError } from '../platform/errors';
+import type { LaneScale } from './schemas';
 
 const laneSchema = z.object({
   kiosk: z.string().min(1).max(30),
   scanner: z.string().min(1).optional(),
   printer: z.string().min(1).optional(),
+  scale: z.string().min(1).optional(),
 });
 const hubHardwareSchema = z.object({ lanes: z.array(laneSchema).default([]) }).passthrough();
 
@@ -58,11 +65,13 @@ export class Lanes {
     this.lanes = lanes;
     this.manager = new DeviceManager(hardware as unknown as HardwareConfigInput);
     for (const lane of lanes) {
-      for (const id of [lane.scanner, lane.printer]) {
+      for (const id of [lane.scanner, lane.printer, lane.scale]) {
         if (id !== undefined && !this.manager.devices().some((d) => d.id === id)) {
           throw new HubError('INVALID_HARDWARE_CONFIG', `lane ${lane.kiosk} names unknown device ${id}`);
         }
       }
+      if (lane.scale !== undefined && this.manager.get(lane.scale).kind !== 'scale')
+        throw new HubError('INVALID_HARDWARE_CONFIG', `lane ${lane.kiosk}: ${lane.scale} is not a scale`);
     }
     this.manager.on('scan', (scan) => this.onScan(scan));
     this.manager.on('fault', (f) => this.log.warn({ fault: f }, 'device fault'));
@@ -133,5 +142,101 @@ export class Lanes {
       const done = await printer.waitForJob(job.id);
       return done?.state === 'printed' ? 'printed' : 'failed';
     };
+  }
+
+  /** The scale of a paired kiosk's lane, or null when its lane has none. */
+  private scaleOf(device: PairedClient): SerialScale | null {
+    const lane = this.lanes.find((l) => l.kiosk === device.retailer_device_id && l.scale);
+    return lane?.scale ? this.manager.scale(lane.scale) : null;
+  }
+
+  /** GET /v1/lane/scale: whether the kiosk's lane has a scale, and its last reading. */
+  scaleView(device: PairedClient): LaneScale {
+    const scale = this.scaleOf(device);
+    if (!scale) return NO_SCALE;
+    const r = scale.reading;
+    return {
+      attached: true,
+      device_id: scale.id,
+      health: scale.health.state,
+      reading: r ? { status: r.status, weight_g: r.grams, at: new Date(r.at).toISOString() } : null,
+    };
+  }
+
+  /**
+   * A stable weight in grams from the kiosk's lane scale, for a line added by scale. Every
+   * refusal is a 409 with a sentence the kiosk can show; the store's min/max weight is checked
+   * where every weight is (the basket service).
+   */
+  async weigh(device: PairedClient): Promise<number> {
+    const scale = this.scaleOf(device);
+    if (!scale) throw notAttached();
+    if (!scale.isConnected)
+      throw new HubError('SCALE_OFFLINE', 'The scale is not connected. Please ask a member of staff.', {
+        device_id: scale.id,
+        health: scale.health,
+      });
+    let grams: number;
+    try {
+      grams = (await scale.weighStable()).grams;
+    } catch (err) {
+      throw scaleRefusal(err, scale.id);
+    }
+    if (grams <= 0)
+      throw new HubError(
+        'SCALE_EMPTY',
+        'There is nothing on the scale. Please place the item on the scale.',
+        {
+          device_id: scale.id,
+          weight_g: grams,
+        },
+      );
+    return grams;
+  }
+}
+
+const NO_SCALE: LaneScale = { attached: false, device_id: null, health: null, reading: null };
+
+const notAttached = (): HubError =>
+  new HubError('SCALE_NOT_ATTACHED', 'This checkout has no scale. Please type the weight instead.');
+
+/** GET /v1/lane/scale on any hub: one without lanes has no scale. */
+export function laneScaleView(lanes: Lanes | null, device: PairedClient): LaneScale {
+  return lanes ? lanes.scaleView(device) : NO_SCALE;
+}
+
+/** The weight of a line added by scale: read by the hub, or refused (a hub without lanes has no scale). */
+export function weighOnLane(lanes: Lanes | null, device: PairedClient): Promise<number> {
+  return lanes ? lanes.weigh(device) : Promise.reject(notAttached());
+}
+
+function scaleRefusal(err: unknown, deviceId: string): HubError {
+  const details = { device_id: deviceId, ...(err instanceof HardwareError ? { reason: err.message } : {}) };
+  const code = err instanceof HardwareError ? err.code : 'DEVICE_IO';
+  switch (code) {
+    case 'SCALE_UNSTABLE':
+      return new HubError(
+        'SCALE_UNSTABLE',
+        'The weight is still changing. Please let go of the item and keep it still on the scale.',
+        details,
+      );
+    case 'SCALE_OVERLOAD':
+      return new HubError(
+        'SCALE_OVERLOAD',
+        'That is too heavy for the scale. Please weigh less at a time, or ask a member of staff.',
+        details,
+      );
+    case 'SCALE_UNDERLOAD':
+      return new HubError(
+        'SCALE_UNDERLOAD',
+        'The scale needs to be reset. Please ask a member of staff.',
+        details,
+      );
+    default:
+      return new HubError(
+        'SCALE_OFFLINE',
+        'The scale is not answering. Please ask a member of staff.',
+        details,
+      );
   }
 }

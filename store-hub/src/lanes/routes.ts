@@ -2,6 +2,7 @@ import { HubError } from '../platform/errors';
 import { reply } from '../platform/http/router';
 import type { HubRouter, Services } from '../services';
 import { laneEndpoints as e } from './schemas';
+import { laneScaleView } from './index';
 
 export function laneRoutes(r: HubRouter, s: Services): void {
   r.sync(e.reportDeviceEvent, ({ device, body }) => {
@@ -28,4 +29,6 @@ export function laneRoutes(r: HubRouter, s: Services): void {
     });
     return reply(201, { routed_to: lane.device_id, ...added });
   });
+
+  r.sync(e.getLaneScale, ({ device }) => laneScaleView(s.lanes ?? null, device));
 }

@@ -14,6 +14,28 @@ export const deviceEventResultSchema = z.union([
   z.object({ routed_to: z.string() }),
 ]);
 
+/**
+ * What a lane's scale reads now, as the hub last polled it (the live weight the kiosk shows
+ * while an item is on the scale). Only the hub's own reading ever becomes a line's weight.
+ */
+export const scaleReadingSchema = z.object({
+  status: z.enum(['stable', 'moving', 'overload', 'underload']),
+  /** Net weight in whole grams; null when over- or underloaded. */
+  weight_g: z.number().int().nullable(),
+  at: z.string(),
+});
+export type ScaleReadingView = z.output<typeof scaleReadingSchema>;
+
+export const laneScaleSchema = z.object({
+  /** False: the kiosk's lane has no scale (type the weight instead). */
+  attached: z.boolean(),
+  device_id: z.string().nullable(),
+  /** The scale's health: online, offline, error (not answering), unknown. */
+  health: z.string().nullable(),
+  reading: scaleReadingSchema.nullable(),
+});
+export type LaneScale = z.output<typeof laneScaleSchema>;
+
 export const laneEndpoints = {
   reportDeviceEvent: endpoint({
     id: 'reportDeviceEvent',
@@ -26,5 +48,16 @@ export const laneEndpoints = {
     response: deviceEventResultSchema,
     status: [201, 200],
     errors: ['NO_LANE', 'NO_ACTIVE_BASKET', 'ITEM_NOT_FOUND', 'INVALID_BARCODE', 'BASKET_LINE_LIMIT'],
+  }),
+  getLaneScale: endpoint({
+    id: 'getLaneScale',
+    method: 'get',
+    path: '/v1/lane/scale',
+    summary: 'whether the calling kiosk’s lane has a scale, and what it reads now (live weight)',
+    auth: 'device',
+    idempotency: 'none',
+    response: laneScaleSchema,
+    status: [200],
+    errors: [],
   }),
 } as const;

@@ -1,3 +1,4 @@
+import { weighOnLane } from '../../lanes';
 import type { HubRouter, Services } from '../../services';
 import { basketEndpoints as e } from './schemas';
 
@@ -8,6 +9,11 @@ export function basketRoutes(r: HubRouter, s: Services): void {
   r.sync(e.createBasket, ({ device, body }) => s.baskets.createBasket(device, body.session_id ?? null));
   r.sync(e.getBasket, ({ device, params }) => s.baskets.get(device, params.id));
   r.sync(e.addLine, ({ device, params, body }) => s.baskets.addLine(device, params.id, body));
+  // The hub weighs (the kiosk never sends a weight for this), then adds as any weighed line.
+  r.async(e.addLineByScale, async ({ device, params, body }) => {
+    const weight_g = await weighOnLane(s.lanes ?? null, device);
+    return s.baskets.addLine(device, params.id, { ...body, quantity: 1, weight_g });
+  });
   r.sync(e.changeLine, ({ device, params, body }) =>
     s.baskets.changeLine(device, params.id, params.lineId, body),
   );

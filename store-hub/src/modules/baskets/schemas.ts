@@ -30,6 +30,15 @@ export const addLineSchema = z.object({
   basket_version: basketVersion.optional(),
 });
 export type AddLine = z.output<typeof addLineSchema>;
+/**
+ * Add a weighed item by the lane's scale: the hub takes a stable reading from the kiosk's lane
+ * scale and uses it as the line's weight. Strict, so a client cannot send a weight of its own.
+ */
+export const addLineByScaleSchema = z.strictObject({
+  code: scannedCodeSchema,
+  symbology: symbologySchema.optional(),
+  basket_version: basketVersion.optional(),
+});
 export const changeLineSchema = z.object({
   quantity: z.number().int().min(1).max(MAX_QUANTITY),
   basket_version: basketVersion.optional(),
@@ -217,6 +226,28 @@ export const basketEndpoints = {
     response: addLineResultSchema,
     status: [201],
     errors: LINE_ERRORS,
+  }),
+  addLineByScale: endpoint({
+    id: 'addLineByScale',
+    method: 'post',
+    path: '/v1/baskets/:id/lines/by-scale',
+    summary: 'add a weighed item with the weight the hub reads from the lane’s scale (stable reading)',
+    auth: 'device',
+    idempotency: 'required',
+    durability: 'relaxed',
+    params: basketParams,
+    body: addLineByScaleSchema,
+    response: addLineResultSchema,
+    status: [201],
+    errors: [
+      ...LINE_ERRORS,
+      'SCALE_NOT_ATTACHED',
+      'SCALE_OFFLINE',
+      'SCALE_UNSTABLE',
+      'SCALE_EMPTY',
+      'SCALE_OVERLOAD',
+      'SCALE_UNDERLOAD',
+    ],
   }),
   changeLine: endpoint({
     id: 'changeLine',
