@@ -42,11 +42,26 @@ export class BasketIndex {
   private stamp = 0;
 
   constructor(readonly units: readonly Unit[]) {
-    this.all = units.map((u) => u.idx);
-    this.included = new Int32Array(units.length);
-    for (const u of units) {
-      if (push(this.bySku, u.sku, u.idx)) this.skus.push(u.sku);
-      for (const c of u.categoryKeys) if (push(this.byCategory, c, u.idx)) this.categoryKeys.push(c);
+    const n = units.length;
+    this.all = new Array(n);
+    for (let i = 0; i < n; i++) this.all[i] = units[i]!.idx;
+    this.included = new Int32Array(n);
+    // A line's units come together with one SKU and one category list: index them run by
+    // run, each list at its exact size (one push at a time reserved spare slots per list).
+    for (let start = 0; start < n;) {
+      const first = units[start]!;
+      let end = start + 1;
+      while (
+        end < n &&
+        units[end]!.lineIndex === first.lineIndex &&
+        units[end]!.sku === first.sku &&
+        units[end]!.categoryKeys === first.categoryKeys
+      )
+        end++;
+      if (addRun(this.bySku, first.sku, units, start, end)) this.skus.push(first.sku);
+      for (const c of first.categoryKeys)
+        if (addRun(this.byCategory, c, units, start, end)) this.categoryKeys.push(c);
+      start = end;
     }
   }
 
@@ -147,15 +162,21 @@ function noNodeLists(n: number): Map<number, PromoNode>[] {
   return (noNodeListsByCount[n] ??= Object.freeze(new Array(n).fill(NO_NODES)) as Map<number, PromoNode>[]);
 }
 
-/** Appends value to the key's list; true when the key is new. */
-function push(map: Map<string, number[]>, key: string, value: number): boolean {
-  const list = map.get(key);
-  if (list) {
-    list.push(value);
-    return false;
-  }
-  map.set(key, [value]);
-  return true;
+/** Appends the units start … end − 1 to the key's list (a new list of the exact size); true when the key is new. */
+function addRun(
+  map: Map<string, number[]>,
+  key: string,
+  units: readonly Unit[],
+  start: number,
+  end: number,
+): boolean {
+  const old = map.get(key);
+  const from = old ? old.length : 0;
+  const list: number[] = new Array(from + end - start);
+  for (let i = 0; i < from; i++) list[i] = old![i]!;
+  for (let i = start; i < end; i++) list[from + i - start] = units[i]!.idx;
+  map.set(key, list);
+  return old === undefined;
 }
 
 export const hasAllNode = (p: Promotion): boolean =>

@@ -160,8 +160,13 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
     const categories = item.categories ?? item.catgories ?? [];
     // a loop and a character test rather than filter, map and a regular expression per line
     // (the expression's match state was the larger part of this function's allocation)
-    const categoryKeys: string[] = [];
-    for (const c of categories) if (isCategoryType(c.name)) categoryKeys.push(`${c.name}:${c.value}`);
+    let keys = 0;
+    for (const c of categories) if (isCategoryType(c.name)) keys++;
+    const categoryKeys: string[] = new Array(keys);
+    for (let i = 0, k = 0; k < keys; i++) {
+      const c = categories[i]!;
+      if (isCategoryType(c.name)) categoryKeys[k++] = `${c.name}:${c.value}`;
+    }
     lines[lineIndex] = { item, sp, mrp, qty, packSize, categories };
     const spParts = packSize > 1 ? equalSplit(sp, packSize) : null;
     const mrpParts = packSize > 1 ? equalSplit(mrp, packSize) : null;

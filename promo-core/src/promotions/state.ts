@@ -37,9 +37,13 @@ export class UnitRecord implements AppliedRecord {
     readonly discount: bigint,
     readonly finalPrice: bigint,
     setIndex: number,
-    readonly layer: number,
   ) {
     this.bits = setIndex * 2 + (role === 'requisite' ? 1 : 0);
+  }
+
+  /** The layer the promotion ran in: its own (commit checks it), so not a field of every record. */
+  get layer(): number {
+    return this.cand.promo.layer;
   }
 
   get role(): 'target' | 'requisite' {
@@ -106,11 +110,68 @@ export class SpreadSet implements PlannedSet {
   }
 }
 
+/** A spread set as committed: what its records share (see SpreadRecord). */
+class SpreadCommit {
+  constructor(
+    readonly cand: Candidate,
+    readonly setIndex: number,
+    readonly dN: Float64Array,
+    readonly newPriceN: Float64Array,
+  ) {}
+}
+
+/**
+ * The record of one receiver of a committed spread set: the set and the receiver's position
+ * in it, two fields instead of six (a basket promotion leaves one on every unit of the
+ * basket, most of an evaluation's records). The amounts are read from the set's exact
+ * numbers, as bigints shared below 8,192 (above, each read makes an equal bigint).
+ */
+export class SpreadRecord implements AppliedRecord {
+  constructor(
+    private readonly of: SpreadCommit,
+    private readonly i: number,
+  ) {}
+
+  get cand(): Candidate {
+    return this.of.cand;
+  }
+  get discount(): bigint {
+    return bigintOf(this.of.dN[this.i]!);
+  }
+  get finalPrice(): bigint {
+    return bigintOf(this.of.newPriceN[this.i]!);
+  }
+  get role(): 'target' {
+    return 'target';
+  }
+  get setIndex(): number {
+    return this.of.setIndex;
+  }
+  get layer(): number {
+    return this.of.cand.promo.layer;
+  }
+  get promoId(): string {
+    return this.of.cand.promo.id;
+  }
+  get promoIdRetailer(): string {
+    return this.of.cand.promo.promoIdRetailer;
+  }
+  get title(): string {
+    return this.of.cand.promo.title;
+  }
+  get family(): string {
+    return this.of.cand.promo.family;
+  }
+  get discountApplyType(): string {
+    return this.of.cand.promo.discountApplyType;
+  }
+}
+
 /**
  * Scratch for the record log, reused by every evaluation: an evaluation is synchronous and
  * builds its result before it returns, so one log is filled at a time. `owner` says which.
  */
-const scratch = { recs: [] as UnitRecord[], unitOf: new Int32Array(256), owner: 0, next: 0 };
+const scratch = { recs: [] as AppliedRecord[], unitOf: new Int32Array(256), owner: 0, next: 0 };
 
 /**
  * Every unit's records in commit order, kept in the shared scratch list (instead of an
@@ -126,7 +187,7 @@ export class RecordLog {
     scratch.owner = this.id;
   }
 
-  add(u: number, r: UnitRecord): void {
+  add(u: number, r: AppliedRecord): void {
     if (scratch.owner !== this.id)
       throw new Error('engine invariant: record log used after another evaluation');
     if (this.size === scratch.unitOf.length) {
@@ -140,19 +201,19 @@ export class RecordLog {
   }
 
   /** Each unit's records in commit order, one array per unit of exactly its length. */
-  perUnit(): UnitRecord[][] {
+  perUnit(): AppliedRecord[][] {
     if (scratch.owner !== this.id)
       throw new Error('engine invariant: record log read after another evaluation');
     const n = this.count.length;
-    const out: UnitRecord[][] = new Array(n);
-    for (let u = 0; u < n; u++) out[u] = new Array<UnitRecord>(this.count[u]!);
+    const out: AppliedRecord[][] = new Array(n);
+    for (let u = 0; u < n; u++) out[u] = new Array<AppliedRecord>(this.count[u]!);
     const fill = this.count; // counts become fill positions from the end, in reverse
     for (let i = this.size - 1; i >= 0; i--) {
       const u = scratch.unitOf[i]!;
       out[u]![--fill[u]!] = scratch.recs[i]!;
     }
     // drop the references so that the scratch does not keep this evaluation's records alive
-    scratch.recs.fill(undefined as unknown as UnitRecord, 0, this.size);
+    scratch.recs.fill(undefined as unknown as AppliedRecord, 0, this.size);
     this.size = 0;
     return out;
   }
@@ -336,10 +397,12 @@ export class EvalState {
     let totalN = 0;
     const sets = plan.sets;
     const records = this.records;
+    if (records && layer !== cand.promo.layer)
+      throw new Error("engine invariant: a recorded commit runs in its promotion's layer");
     for (let si = 0; si < sets.length; si++) {
       const set = sets[si]!;
       if (set instanceof SpreadSet && this.numeric) {
-        totalN += this.commitSpread(set, plan.consumes, cand, si + 1, layer, bestDiscount);
+        totalN += this.commitSpread(set, plan.consumes, cand, si + 1, bestDiscount);
         continue;
       }
       for (const t of set.targets) {
@@ -356,12 +419,12 @@ export class EvalState {
         }
         if (plan.consumes) this.consumed[t.u] = 1;
         if (bestDiscount && t.d > 0n) this.bestDiscounted[t.u] = 1;
-        records?.add(t.u, new UnitRecord(cand, 'target', t.d, t.newPrice, si + 1, layer));
+        records?.add(t.u, new UnitRecord(cand, 'target', t.d, t.newPrice, si + 1));
       }
       for (const u of set.requisites) {
         this.reqUsed[u] = 1;
         if (plan.consumes) this.consumed[u] = 1;
-        records?.add(u, new UnitRecord(cand, 'requisite', 0n, this.price[u]!, si + 1, layer));
+        records?.add(u, new UnitRecord(cand, 'requisite', 0n, this.price[u]!, si + 1));
       }
     }
     return this.numeric ? BigInt(totalN) : total;
@@ -373,11 +436,11 @@ export class EvalState {
     consumes: boolean,
     cand: Candidate,
     setIndex: number,
-    layer: number,
     bestDiscount: boolean,
   ): number {
     let total = 0;
     const records = this.records;
+    const shared = records ? new SpreadCommit(cand, setIndex, set.dN, set.newPriceN) : null;
     for (let i = 0; i < set.count; i++) {
       const u = set.unitsOf[i]!;
       const d = set.dN[i]!;
@@ -390,7 +453,7 @@ export class EvalState {
       total += d;
       if (consumes) this.consumed[u] = 1;
       if (bestDiscount && d > 0) this.bestDiscounted[u] = 1;
-      records?.add(u, new UnitRecord(cand, 'target', bigintOf(d), newPrice, setIndex, layer));
+      if (shared) records!.add(u, new SpreadRecord(shared, i));
     }
     return total;
   }

@@ -2,7 +2,7 @@
 import { NO_UNITS, planSet, sortUnits } from '../primitives';
 import type { Plan, PlannedSet, SuggestionInfo } from '../state';
 import type { FamilyContext } from './context';
-import { availableMembers } from './context';
+import { availableMembers, upTo } from './context';
 import { SCRATCH, scratchFlags } from '../numeric';
 
 export function planCombo(ctx: FamilyContext): Plan {
@@ -12,16 +12,20 @@ export function planCombo(ctx: FamilyContext): Plan {
   // Per-unit flags in typed arrays rather than sets (allocation per evaluation, issue 9).
   const taken = scratchFlags(SCRATCH.comboTaken, st.units.length); // used or skipped
   const inPool = scratchFlags(SCRATCH.comboPool, st.units.length);
-  const sets: PlannedSet[] = [];
-  while (sets.length < limit) {
-    const pool: number[] = [];
+  const sets = upTo<PlannedSet>(Math.min(limit, setsBound(lists, mins)));
+  let count = 0;
+  let size = 0; // one set's units: every group's minimum
+  for (const n of mins) size += n;
+  while (count < limit) {
+    const pool: number[] = new Array(size);
+    let filled = 0;
     let complete = true;
     for (let gi = 0; gi < lists.length; gi++) {
       let got = 0;
       for (const u of lists[gi]!) {
         if (got === mins[gi]) break;
         if (taken[u] || inPool[u]) continue;
-        pool.push(u);
+        pool[filled++] = u;
         inPool[u] = 1;
         got++;
       }
@@ -30,18 +34,30 @@ export function planCombo(ctx: FamilyContext): Plan {
         break;
       }
     }
-    for (const u of pool) inPool[u] = 0;
+    for (let i = 0; i < filled; i++) inPool[pool[i]!] = 0;
     if (!complete) break;
     const targets = planSet(p, st, pool, 'P');
     for (const u of pool) taken[u] = 1;
-    if (targets) sets.push({ targets, requisites: NO_UNITS });
+    if (targets) sets[count++] = { targets, requisites: NO_UNITS };
   }
+  sets.length = count;
   return {
     sets,
     suggestion: shortfall(lists, mins, taken, st.units.length, sets.length, limit),
     consumes: true,
     delegatedToEasy: false,
   };
+}
+
+/**
+ * At most how many sets group-by-group forming can complete: each takes its group's minimum
+ * of distinct units from that group's list (only an array size: the loop decides).
+ */
+export function setsBound(lists: number[][], mins: number[]): number {
+  let bound = Infinity;
+  for (let gi = 0; gi < lists.length; gi++)
+    if (mins[gi]! > 0) bound = Math.min(bound, Math.floor(lists[gi]!.length / mins[gi]!));
+  return bound;
 }
 
 /** Units still needed over the groups that are short of the next set (§10). */

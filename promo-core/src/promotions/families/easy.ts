@@ -3,7 +3,7 @@ import { NO_UNITS, planSet, sortUnits } from '../primitives';
 import type { Plan, PlannedSet } from '../state';
 import { emptyPlan } from '../state';
 import type { FamilyContext } from './context';
-import { availableMembers } from './context';
+import { availableMembers, upTo } from './context';
 
 export function planEasy(ctx: FamilyContext, groupIndex = 0, batch?: number): Plan {
   const { p, st, limit } = ctx;
@@ -13,13 +13,15 @@ export function planEasy(ctx: FamilyContext, groupIndex = 0, batch?: number): Pl
   const C = U.length;
   if (C === 0) return emptyPlan();
   if (C < N) return emptyPlan({ missingQty: N - C });
-  const sets: PlannedSet[] = [];
+  const sets = upTo<PlannedSet>(Math.min(limit, Math.floor(C / N)));
+  let count = 0;
   let leftoverFrom = 0;
-  for (let j = 0; (j + 1) * N <= C && sets.length < limit; j++) {
+  for (let j = 0; (j + 1) * N <= C && count < limit; j++) {
     const targets = planSet(p, st, U.slice(j * N, (j + 1) * N), 'P');
-    if (targets) sets.push({ targets, requisites: NO_UNITS });
+    if (targets) sets[count++] = { targets, requisites: NO_UNITS };
     leftoverFrom = (j + 1) * N;
   }
+  sets.length = count;
   const left = C - leftoverFrom;
   const suggestion = sets.length < limit && left > 0 && left < N ? { missingQty: N - left } : null;
   return { sets, suggestion, consumes: true, delegatedToEasy: false };

@@ -2,8 +2,8 @@
 import { NO_UNITS, planUnit, sortUnits } from '../primitives';
 import type { Plan, PlannedSet, PlannedTarget } from '../state';
 import type { FamilyContext } from './context';
-import { availableMembers } from './context';
-import { shortfall } from './combo';
+import { availableMembers, upTo } from './context';
+import { setsBound, shortfall } from './combo';
 import { SCRATCH, scratchFlags } from '../numeric';
 
 export function planLineSpecial(ctx: FamilyContext): Plan {
@@ -12,9 +12,13 @@ export function planLineSpecial(ctx: FamilyContext): Plan {
   const mins = p.groups.map((g) => Number(g.min));
   // used (1), skipped (2) or in the set being built (3): one flag per unit instead of sets
   const flag = scratchFlags(SCRATCH.lineSpecialFlag, st.units.length);
-  const sets: PlannedSet[] = [];
-  outer: while (sets.length < limit) {
-    const targets: PlannedTarget[] = [];
+  const sets = upTo<PlannedSet>(Math.min(limit, setsBound(lists, mins)));
+  let count = 0;
+  let size = 0; // one set's units: every group's minimum
+  for (const n of mins) size += n;
+  outer: while (count < limit) {
+    const targets: PlannedTarget[] = new Array(size);
+    let filled = 0;
     for (let gi = 0; gi < lists.length; gi++) {
       let got = 0;
       for (const u of lists[gi]!) {
@@ -28,21 +32,22 @@ export function planLineSpecial(ctx: FamilyContext): Plan {
           flag[u] = 2;
           continue;
         }
-        targets.push(t);
+        targets[filled++] = t;
         flag[u] = 3;
         got++;
       }
       if (got < mins[gi]!) {
-        for (const t of targets) flag[t.u] = 0; // the unfinished set is thrown away
+        for (let i = 0; i < filled; i++) flag[targets[i]!.u] = 0; // the unfinished set is thrown away
         break outer;
       }
     }
     for (const t of targets) flag[t.u] = 1;
-    sets.push({ targets, requisites: NO_UNITS });
+    sets[count++] = { targets, requisites: NO_UNITS };
   }
+  sets.length = count;
   return {
     sets,
-    suggestion: shortfall(lists, mins, flag, st.units.length, sets.length, limit),
+    suggestion: shortfall(lists, mins, flag, st.units.length, count, limit),
     consumes: true,
     delegatedToEasy: false,
   };
