@@ -128,6 +128,19 @@ export class HubClient {
       a.addLine({ params: { id: basketId }, body: line, idempotencyKey: key, signal }),
     );
   }
+  /** A weighed item with the weight the hub reads from the lane's scale (the kiosk sends none). */
+  addLineByScale(basketId: string, code: string, key: string) {
+    return this.run(
+      (a, signal) =>
+        a.addLineByScale({ params: { id: basketId }, body: { code }, idempotencyKey: key, signal }),
+      // The hub waits for the weight to settle (the scale's stable timeout) before it answers.
+      20_000,
+    );
+  }
+  /** Whether this kiosk's lane has a scale, and what it reads now. */
+  laneScale() {
+    return this.run((a, signal) => a.getLaneScale({ signal }), 2_500);
+  }
   changeLine(basketId: string, lineId: string, quantity: number, key: string) {
     return this.run((a, signal) =>
       a.changeLine({ params: { id: basketId, lineId }, body: { quantity }, idempotencyKey: key, signal }),
