@@ -39,6 +39,26 @@ export const de: Record<StringKey, string> = {
   'weigh.manual': 'Oder Gewicht in Gramm eintippen',
   'weigh.add': 'Hinzufügen',
   'weigh.cancel': 'Abbrechen',
+  'scale.title': 'Legen Sie {name} auf die Waage',
+  'scale.live': 'Auf der Waage',
+  'scale.empty': 'Noch nichts auf der Waage',
+  'scale.moving': 'Wird gewogen … bitte den Artikel ruhig liegen lassen',
+  'scale.stable': 'Gewogen',
+  'scale.add': '{weight} kg hinzufügen',
+  'scale.adding': 'Die Waage wird gelesen …',
+  'scale.cancel': 'Abbrechen',
+  'scale.err.unstable':
+    'Das Gewicht ändert sich noch. Bitte lassen Sie den Artikel los und ruhig auf der Waage liegen.',
+  'scale.err.empty': 'Auf der Waage liegt nichts. Bitte legen Sie den Artikel auf die Waage.',
+  'scale.err.overload':
+    'Das ist zu schwer für die Waage. Bitte wiegen Sie weniger auf einmal, oder fragen Sie das Personal.',
+  'scale.err.underload': 'Die Waage muss neu eingestellt werden. Bitte fragen Sie das Personal.',
+  'scale.err.offline': 'Die Waage antwortet nicht. Bitte fragen Sie das Personal.',
+  'scale.err.range':
+    'Ein gewogener Artikel muss zwischen {min} g und {max} g wiegen. Bitte fragen Sie das Personal.',
+  'scale.err.hub':
+    'Die Waage braucht das Kassensystem, das gerade nicht antwortet. Bitte warten Sie einen Moment, oder drücken Sie Hilfe.',
+  'scale.err.generic': 'Das hat nicht geklappt. Bitte versuchen Sie es noch einmal, oder drücken Sie Hilfe.',
   'offline.banner':
     'Offline-Betrieb – scannen Sie einfach weiter. Ihr Warenkorb ist sicher und wird gesendet, sobald das Kassensystem wieder erreichbar ist.',
   'wait.title': 'Einen Moment bitte',

@@ -37,6 +37,25 @@ export const en = {
   'weigh.manual': 'Or type the weight in grams',
   'weigh.add': 'Add',
   'weigh.cancel': 'Cancel',
+  'scale.title': 'Place your {name} on the scale',
+  'scale.live': 'On the scale',
+  'scale.empty': 'Nothing on the scale yet',
+  'scale.moving': 'Weighing… please keep the item still',
+  'scale.stable': 'Weighed',
+  'scale.add': 'Add {weight} kg',
+  'scale.adding': 'Reading the scale…',
+  'scale.cancel': 'Cancel',
+  'scale.err.unstable':
+    'The weight is still changing. Please let go of the item and keep it still on the scale.',
+  'scale.err.empty': 'There is nothing on the scale. Please place the item on the scale.',
+  'scale.err.overload':
+    'That is too heavy for the scale. Please weigh less at a time, or ask a member of staff.',
+  'scale.err.underload': 'The scale needs to be reset. Please ask a member of staff.',
+  'scale.err.offline': 'The scale is not answering. Please ask a member of staff.',
+  'scale.err.range': 'A weighed item must weigh between {min} g and {max} g. Please ask a member of staff.',
+  'scale.err.hub':
+    'The scale needs the store system, which is not answering right now. Please wait a moment, or press Help.',
+  'scale.err.generic': 'That did not work. Please try again, or press Help.',
   'offline.banner':
     'Working offline — keep scanning. Your basket is safe and will be sent when the store system is back.',
   'wait.title': 'One moment, please',
