@@ -15,10 +15,17 @@ export class Tx {
   private beforeCommitQueue: Effect[] = [];
   private undo: Effect[] = [];
 
+  /** `db.pragma()` prepares its statement on every call; these two run on every basket edit. */
+  private readonly syncNormal: { run(): unknown };
+  private readonly syncFull: { run(): unknown };
+
   constructor(
     readonly db: Db,
     private readonly onEffectError: (err: unknown) => void = () => {},
-  ) {}
+  ) {
+    this.syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+    this.syncFull = db.prepare('PRAGMA synchronous = FULL');
+  }
 
   get active(): boolean {
     return this.depth > 0;
@@ -47,7 +54,7 @@ export class Tx {
         this.depth--;
       }
     }
-    if (opts.relaxed) this.db.pragma('synchronous = NORMAL');
+    if (opts.relaxed) this.syncNormal.run();
     this.depth++;
     let out: T;
     try {
@@ -67,7 +74,7 @@ export class Tx {
       throw err;
     } finally {
       this.depth--;
-      if (opts.relaxed) this.db.pragma('synchronous = FULL');
+      if (opts.relaxed) this.syncFull.run();
     }
     this.undo = [];
     this.flush();
