@@ -7,7 +7,8 @@
  *  4. durable checkouts per second in-process (synchronous=FULL) against raw single-row commits.
  * Prints markdown; BENCH_OUT=<file> also writes it there. Knobs: BENCH_LEVELS (kiosk counts,
  * default 20,100,150,200,300), BENCH_WARMUP_S, BENCH_MEASURE_S, BENCH_COST_REPS, BENCH_COMMIT_S,
- * BENCH_CHECKOUTS, BENCH_LABEL.
+ * BENCH_CHECKOUTS, BENCH_LABEL, BENCH_VIEW=delta (delta answers and basket.version events),
+ * BENCH_JSON=<file> (headline figures as JSON). bench/ab.ts runs it before and after, interleaved.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -31,6 +32,26 @@ import {
 } from './store-load';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 300);
+
+/** The headline figures, for the before/after driver (ab.ts) to tabulate (BENCH_JSON=<file>). */
+export interface Figures {
+  label: string;
+  levels: {
+    kiosks: number;
+    scansPerSec: number;
+    client: { p50: number; p99: number };
+    server: { p50: number; p99: number };
+    errors: number;
+    load: number;
+  }[];
+  best: { kiosks: number; scansPerSec: number; p99: number } | null;
+  c5: number;
+  c60: number;
+  hubCps: number;
+  rawFull: number;
+  /** Raw at synchronous=NORMAL: the durability the hub's scan commits have (README "Durability"). */
+  rawNormal: number;
+}
 
 async function checkoutThroughput(
   demoFile: string,
@@ -125,6 +146,16 @@ async function main(): Promise<void> {
   );
   say('');
 
+  const figures: Figures = {
+    label,
+    levels: [],
+    best: null,
+    c5: NaN,
+    c60: NaN,
+    hubCps: NaN,
+    rawFull: NaN,
+    rawNormal: NaN,
+  };
   const levels = (process.env.BENCH_LEVELS ?? '20,100,150,200,300')
     .split(',')
     .map(Number)
@@ -146,6 +177,14 @@ async function main(): Promise<void> {
     const notes: string[] = [];
     for (const n of levels) {
       const r = await openLoop(store, n, { warmupS, measureS });
+      figures.levels.push({
+        kiosks: n,
+        scansPerSec: r.scansPerSec,
+        client: r.client,
+        server: r.server,
+        errors: r.errors,
+        load: r.load.before[0]!,
+      });
       say(
         `| ${n} | ${r.scansPerSec.toFixed(1)} | ${f(r.client.p50)} | ${f(r.client.p99)} | ${f(r.server.p50)} | ${f(r.server.p99)} | ${f(r.serverByLines.small.p50)} | ${f(r.serverByLines.large.p50)} | ${r.checkouts} | ${r.errors} | ${r.load.before[0]!.toFixed(2)} → ${r.load.after[0]!.toFixed(2)} |`,
       );
@@ -157,6 +196,7 @@ async function main(): Promise<void> {
     say('');
     for (const line of notes) say(line);
     if (notes.length > 0) say('');
+    figures.best = best ? { kiosks: best.kiosks, scansPerSec: best.scansPerSec, p99: best.client.p99 } : null;
     say(
       best
         ? `Largest kiosk count with client p99 < 50 ms: ${best.kiosks} (saturation figure: ${best.scansPerSec.toFixed(1)} scans/s at p99 ${best.client.p99.toFixed(1)} ms).`
@@ -167,6 +207,8 @@ async function main(): Promise<void> {
     const reps = Number(process.env.BENCH_COST_REPS ?? 15);
     const c5 = await perScanCost(store, 5, reps);
     const c60 = await perScanCost(store, MAX_LINES, reps);
+    figures.c5 = c5;
+    figures.c60 = c60;
     say(
       `Per-scan hub cost on a quiet hub (median of ${reps}, hub-side): 5th line ${c5.toFixed(2)} ms, 60th line ${c60.toFixed(2)} ms — ratio ${(c60 / c5).toFixed(2)}× (load ${la()}).`,
     );
@@ -177,8 +219,11 @@ async function main(): Promise<void> {
     const hubCps = await hubCommitsPerSec(store, 4, commitS);
     const rawFull = rawCommitsPerSec(commitS, sizes, 'FULL');
     const rawNormal = rawCommitsPerSec(commitS, sizes, 'NORMAL');
+    figures.hubCps = hubCps;
+    figures.rawFull = rawFull;
+    figures.rawNormal = rawNormal;
     say(
-      `Commits: hub scans back to back (4 kiosks, closed loop, ${commitS} s) ${hubCps.toFixed(0)} commits/s; raw better-sqlite3, the same writes per scan (line row ${sizes.lineBytes} B, priced basket ${sizes.pricedBytes} B, idempotency record ${sizes.answerBytes} B at 30 lines) on the hub schema: ${rawFull.toFixed(0)}/s at synchronous=FULL, ${rawNormal.toFixed(0)}/s at NORMAL. Hub / raw FULL = ${((100 * hubCps) / rawFull).toFixed(0)} % (load ${la()}).`,
+      `Commits: hub scans back to back (4 kiosks, closed loop, ${commitS} s) ${hubCps.toFixed(0)} commits/s; raw better-sqlite3, the same writes per scan (line row ${sizes.lineBytes} B, priced basket ${sizes.pricedBytes} B, idempotency record ${sizes.answerBytes} B at 30 lines) on the hub schema: ${rawFull.toFixed(0)}/s at synchronous=FULL, ${rawNormal.toFixed(0)}/s at NORMAL. Hub / raw NORMAL (the hub's scans commit at NORMAL) = ${((100 * hubCps) / rawNormal).toFixed(0)} %, hub / raw FULL = ${((100 * hubCps) / rawFull).toFixed(0)} % (load ${la()}).`,
     );
     say('');
   } finally {
@@ -193,6 +238,7 @@ async function main(): Promise<void> {
   say('');
   const file = process.env.BENCH_OUT;
   if (file) fs.writeFileSync(file, out.join('\n') + '\n');
+  if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(figures));
 }
 
 void main().then(

@@ -109,7 +109,12 @@ export async function startStore(demoFile: string, n: number): Promise<StoreHub>
     for (let i = 0; i < n; i++) {
       const code = i === 0 ? hub.pairingCode : createPairingCode(new ClientRepo(codesDb)).code;
       const { client } = await pairKiosk(hub.url, code, `BENCH-${i + 1}`);
-      const socket = io(hub.url, { auth: { token: client.token }, transports: ['websocket'] });
+      // A kiosk on the delta answers asks for basket versions, not whole baskets (as the kiosk app does).
+      const auth = {
+        token: client.token,
+        ...(process.env.BENCH_VIEW === 'delta' ? { basket_events: 'version' } : {}),
+      };
+      const socket = io(hub.url, { auth, transports: ['websocket'] });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);
