@@ -83,14 +83,18 @@ export function runPipeline(
     return plan;
   };
 
-  const layers = [...new Set(candidates.map((c) => c.promo.layer))].sort((a, b) => a - b);
-  for (const layer of layers) {
+  // one sorted copy by layer, then §9.3 order: each layer is a run of it (no set, filter or sort per layer)
+  const ordered = sortCandidates(candidates.slice());
+  for (let start = 0; start < ordered.length;) {
+    const layer = ordered[start]!.promo.layer;
+    let end = start + 1;
+    while (end < ordered.length && ordered[end]!.promo.layer === layer) end++;
     st.startLayer();
-    const inLayer = candidates.filter((c) => c.promo.layer === layer).sort(priorityOrder);
-    const itemBest = inLayer.filter((c) => !isBasket(c) && c.promo.evaluateCriteria === 'b');
-    const itemPrio = inLayer.filter((c) => !isBasket(c) && c.promo.evaluateCriteria === 'p');
-    const basketBest = inLayer.filter((c) => isBasket(c) && c.promo.evaluateCriteria === 'b');
-    const basketPrio = inLayer.filter((c) => isBasket(c) && c.promo.evaluateCriteria === 'p');
+    const itemBest = pick(ordered, start, end, false, 'b');
+    const itemPrio = pick(ordered, start, end, false, 'p');
+    const basketBest = pick(ordered, start, end, true, 'b');
+    const basketPrio = pick(ordered, start, end, true, 'p');
+    start = end;
 
     // 1. item best-discount cluster
     for (const sub of subClusters(itemBest, st, planner, false)) {
@@ -157,6 +161,43 @@ export function runPipeline(
   return { state: st, candidates, suggestions, clusters, discountByPromo, basket };
 }
 
+/** Layer ascending, then §9.3 priority order; in place, an insertion sort for short lists (it allocates nothing). */
+function sortCandidates(xs: Candidate[]): Candidate[] {
+  const cmp = (a: Candidate, b: Candidate) => a.promo.layer - b.promo.layer || priorityOrder(a, b);
+  if (xs.length > 64) return xs.sort(cmp);
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && cmp(xs[j]!, x) > 0) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  return xs;
+}
+
+/** The candidates of ordered[start … end) of one kind (basket or item) and criterion, in order, at their exact count. */
+function pick(
+  ordered: Candidate[],
+  start: number,
+  end: number,
+  basket: boolean,
+  criteria: 'p' | 'b',
+): Candidate[] {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = ordered[i]!;
+    if (isBasket(c) === basket && c.promo.evaluateCriteria === criteria) n++;
+  }
+  const out: Candidate[] = new Array(n);
+  for (let i = start, k = 0; k < n; i++) {
+    const c = ordered[i]!;
+    if (isBasket(c) === basket && c.promo.evaluateCriteria === criteria) out[k++] = c;
+  }
+  return out;
+}
+
 /** Makes `originalAlgorithmDiscount` a property computed once, on first read. */
 function lazyOriginal(rep: ClusterReport, compute: () => bigint): void {
   Object.defineProperty(rep, 'originalAlgorithmDiscount', {
@@ -206,7 +247,7 @@ export function subClusters(
   basket: boolean,
 ): Candidate[][] {
   if (cands.length === 0) return [];
-  if (cands.some((c) => hasAllNode(c.promo))) return [cands];
+  if (cands.length === 1 || cands.some((c) => hasAllNode(c.promo))) return [cands];
   const parent = cands.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const owner = new Map<string, number>();
@@ -223,12 +264,16 @@ export function subClusters(
       }
     }
   });
-  const groups = new Map<number, Candidate[]>();
-  cands.forEach((c, i) => {
+  // A root is the smallest index of its sub-cluster (unions keep the smaller), so roots
+  // first appear in ascending order: sub-clusters come out in the order of their first promotion.
+  const slot = new Int32Array(cands.length).fill(-1);
+  const out: Candidate[][] = [];
+  for (let i = 0; i < cands.length; i++) {
     const r = find(i);
-    const g = groups.get(r);
-    if (g) g.push(c);
-    else groups.set(r, [c]);
-  });
-  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g);
+    if (slot[r] === -1) {
+      slot[r] = out.length;
+      out.push([cands[i]!]);
+    } else out[slot[r]!]!.push(cands[i]!);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { formatMoney } from '../money';
 import type { Diagnostic } from './candidates';
 import type { LineInfo } from './request';
 import type { ClusterReport, PipelineResult } from './pipeline';
-import type { AppliedRecord } from './state';
+import type { AppliedRecord, SuggestionInfo } from './state';
 
 export type { AppliedRecord } from './state';
 import type { Candidate, Unit } from './types';
@@ -59,7 +59,7 @@ export function buildResult(
 ): EvaluationResult {
   const st = pr.state;
   const perUnit = st.records!.perUnit();
-  const unitResults: UnitResult[] = new Array(units.length);
+  const hasRemaining = new Uint8Array(lines.length);
   // each line's units array at its exact size (units come line by line, in basket order)
   const perLine = new Int32Array(lines.length);
   for (const u of units) perLine[u.lineIndex]!++;
@@ -79,7 +79,8 @@ export function buildResult(
     const cum = st.cumAt(u.idx);
     if (st.numeric) discountN += st.cumN[u.idx]!;
     else discount += cum;
-    const ur: UnitResult = {
+    if (role === 'remaining') hasRemaining[u.lineIndex] = 1;
+    lineResults[u.lineIndex]!.units[perLine[u.lineIndex]!++] = {
       k: u.k,
       pack: u.pack,
       role,
@@ -87,27 +88,22 @@ export function buildResult(
       finalPrice: st.price[u.idx]!,
       records: recs,
     };
-    unitResults[i] = ur;
-    lineResults[u.lineIndex]!.units[perLine[u.lineIndex]!++] = ur;
   }
   if (st.numeric) discount = BigInt(discountN);
+  const { totalMrp, totalSp } = lineTotals(lines, st.numeric);
 
-  let totalMrp = 0n;
-  let totalSp = 0n;
-  for (const l of lines) {
-    const q = BigInt(l.qty);
-    totalSp += l.sp * q;
-    totalMrp += l.mrp * q;
+  let basketCount = 0;
+  for (const c of pr.candidates) if (isBasketApplied(c, pr)) basketCount++;
+  const basketPromos: EvaluationResult['basketPromos'] = new Array(basketCount);
+  for (let i = 0, k = 0; k < basketCount; i++) {
+    const c = pr.candidates[i]!;
+    if (isBasketApplied(c, pr))
+      basketPromos[k++] = { promoId: c.promo.id, discount: pr.discountByPromo.get(c.promo.id)! };
   }
 
-  const basketPromos = pr.candidates
-    .filter((c) => BASKET_FAMILIES.has(c.promo.family) && (pr.discountByPromo.get(c.promo.id) ?? 0n) > 0n)
-    .map((c) => ({ promoId: c.promo.id, discount: pr.discountByPromo.get(c.promo.id)! }));
-
-  const suggestions: SuggestionResult[] = [];
-  const hasRemaining = new Uint8Array(lines.length);
-  for (const u of units) if (unitResults[u.idx]!.role === 'remaining') hasRemaining[u.lineIndex] = 1;
-  for (const s of pr.suggestions) {
+  const suggestions: SuggestionResult[] = new Array(pr.suggestions.length);
+  for (let si = 0; si < pr.suggestions.length; si++) {
+    const s = pr.suggestions[si]!;
     const basket = BASKET_FAMILIES.has(s.cand.promo.family);
     // members come in basket order, so their lines come sorted: one pass, no set or sort
     const members = (s.cand.membership ?? pr.basket.membership(s.cand.promo)).all;
@@ -125,13 +121,7 @@ export function buildResult(
       last = li;
       if (basket || hasRemaining[li]) shown[k++] = li + 1;
     }
-    // the same keys in the same order as before, without the spread objects
-    const out = { promoId: s.cand.promo.id, family: s.cand.promo.family } as SuggestionResult;
-    if (s.info.missingQty !== undefined) out.missingQty = s.info.missingQty;
-    if (s.info.missingAmount !== undefined) out.missingAmount = s.info.missingAmount;
-    if (s.info.freeItemMissing) out.freeItemMissing = true;
-    out.lines = shown;
-    suggestions.push(out);
+    suggestions[si] = suggestionOf(s.cand.promo.id, s.cand.promo.family, s.info, shown);
   }
   return {
     lines: lineResults,
@@ -144,11 +134,86 @@ export function buildResult(
   };
 }
 
+const isBasketApplied = (c: Candidate, pr: PipelineResult): boolean =>
+  BASKET_FAMILIES.has(c.promo.family) && (pr.discountByPromo.get(c.promo.id) ?? 0n) > 0n;
+
+/** Σ qty × SP and Σ qty × MRP over the lines: in exact numbers when the state proved amounts below 2^53. */
+function lineTotals(lines: LineInfo[], numeric: boolean): { totalMrp: bigint; totalSp: bigint } {
+  if (numeric) {
+    // every unit's max(MRP, SP) summed is below the numericSafe bound, so are these sums
+    let sp = 0;
+    let mrp = 0;
+    for (const l of lines) {
+      sp += Number(l.sp) * l.qty;
+      mrp += Number(l.mrp) * l.qty;
+    }
+    if (Number.isSafeInteger(sp) && Number.isSafeInteger(mrp))
+      return { totalMrp: BigInt(mrp), totalSp: BigInt(sp) };
+  }
+  let totalMrp = 0n;
+  let totalSp = 0n;
+  for (const l of lines) {
+    const q = BigInt(l.qty);
+    totalSp += l.sp * q;
+    totalMrp += l.mrp * q;
+  }
+  return { totalMrp, totalSp };
+}
+
+/**
+ * A suggestion with the keys in the order the result always had (promoId, family, then
+ * what is missing, then lines), written as literals so that no property is added after
+ * creation (an added property moves the object's fields to a separate store).
+ */
+function suggestionOf(
+  promoId: string,
+  family: string,
+  info: SuggestionInfo,
+  lines: number[],
+): SuggestionResult {
+  const q = info.missingQty;
+  const a = info.missingAmount;
+  const free = info.freeItemMissing === true;
+  if (q !== undefined && a === undefined)
+    return free
+      ? { promoId, family, missingQty: q, freeItemMissing: true, lines }
+      : { promoId, family, missingQty: q, lines };
+  if (q === undefined && a !== undefined && !free) return { promoId, family, missingAmount: a, lines };
+  const out = { promoId, family } as SuggestionResult;
+  if (q !== undefined) out.missingQty = q;
+  if (a !== undefined) out.missingAmount = a;
+  if (free) out.freeItemMissing = true;
+  out.lines = lines;
+  return out;
+}
+
 /** Ids of the promotions that gave a discount, sorted (without the entry pairs of a spread). */
 function appliedIds(byPromo: Map<string, bigint>): string[] {
-  const ids: string[] = [];
-  for (const [id, d] of byPromo) if (d > 0n) ids.push(id);
-  return ids.sort();
+  let n = 0;
+  byPromo.forEach((d) => {
+    if (d > 0n) n++;
+  });
+  const ids: string[] = new Array(n);
+  let k = 0;
+  byPromo.forEach((d, id) => {
+    if (d > 0n) ids[k++] = id;
+  });
+  return sortStrings(ids);
+}
+
+/** Sorts strings in place by code unit (the default sort's order); an insertion sort for short lists, which allocates nothing. */
+function sortStrings(xs: string[]): string[] {
+  if (xs.length > 64) return xs.sort();
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && xs[j]! > x) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  return xs;
 }
 
 /** The wire response (spec §12) built from the typed result. */
