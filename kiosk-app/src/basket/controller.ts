@@ -21,12 +21,14 @@ import type { Suggestion } from '../pricing/local';
 import {
   isPricingError,
   lineInput,
-  priceLocally,
   resolveCode,
   snapshotFor,
+  suggestionKey,
   suggestionsFor,
 } from '../pricing/local';
+import { PricingSession } from '../pricing/session';
 import type { PricedJson } from '../pricing/types';
+import { afterPaint, whenIdle } from './frames';
 import { comparable, type DataVersion } from './versions';
 
 export type Screen =
@@ -140,6 +142,10 @@ export class KioskController {
   private storeKey = '';
   /** The last disagreement, for diagnosis (never expected). */
   lastMismatch: { kiosk: string; hub: string } | null = null;
+  /** The shopper's basket as the kiosk prices it (local line ids, now). */
+  private readonly local = new PricingSession();
+  /** The hub's basket as the kiosk prices it for the comparison (hub line ids, the hub's instant). */
+  private readonly hubPricing = new PricingSession();
   private lastHubView: BasketView | null = null;
   private readonly now: () => number;
   private readonly newId: () => string;
@@ -323,7 +329,11 @@ export class KioskController {
     this.set({ notice: { key, tone, at: this.now(), ...(params ? { params } : {}) } });
   }
 
-  private async ensureBasket(): Promise<KioskBasketDoc> {
+  /**
+   * The active basket, or a new one in the state (written to RxDB with the change that needed
+   * it, after the frame: a first scan does not wait for IndexedDB).
+   */
+  private ensureBasket(): KioskBasketDoc {
     if (this.state.basket && this.state.basket.state === 'active') return this.state.basket;
     const doc: KioskBasketDoc = {
       id: this.newId(),
@@ -335,19 +345,46 @@ export class KioskController {
       order_attempt: 0,
       lang: this.state.lang,
     };
-    await this.save(doc);
+    this.local.reset();
+    this.adopt(doc);
     return doc;
   }
 
-  private save(doc: KioskBasketDoc): Promise<unknown> {
+  /** The basket in the state (what the screen and the replay read); RxDB follows. */
+  private adopt(doc: KioskBasketDoc): void {
     if (doc.ops.length > 0 && this.state.hub.agrees !== null)
       this.set({ hub: { ...this.state.hub, agrees: null } });
     this.set({ basket: doc });
+  }
+
+  private save(doc: KioskBasketDoc): Promise<unknown> {
+    this.adopt(doc);
+    return this.persist(doc);
+  }
+
+  private persist(doc: KioskBasketDoc): Promise<unknown> {
     // Writes are chained so a later state never lands before an earlier one.
     this.saveChain = this.saveChain
       .catch(() => undefined)
       .then(() => this.opts.db.baskets.upsert({ ...doc, updatedAt: doc.updatedAt ?? 0 }));
     return this.saveChain;
+  }
+
+  private persisting: Promise<void> | null = null;
+  /**
+   * A shopper's change is on screen first: the RxDB write (IndexedDB, and RxDB's push to the
+   * hub behind it) and the replay start once the frame showing it has been painted. Changes
+   * made before that frame are written together, as the basket then is. A crash inside that
+   * frame loses the change, which the shopper has only just seen and scans again.
+   */
+  private persistAfterPaint(): Promise<void> {
+    this.persisting ??= afterPaint().then(async () => {
+      this.persisting = null;
+      const doc = this.state.basket;
+      if (doc) await this.persist(doc);
+      this.kick();
+    });
+    return this.persisting;
   }
 
   /** A code from the keyboard wedge, the on-screen keypad, the search or the lane scanner. */
@@ -380,7 +417,7 @@ export class KioskController {
         return;
       }
     }
-    const doc = await this.ensureBasket();
+    const doc = this.ensureBasket();
     const same =
       weight_g === undefined ? doc.lines.find((l) => l.code === code && l.weight_g === undefined) : undefined;
     let lines: LocalLine[];
@@ -424,12 +461,12 @@ export class KioskController {
     };
     const next = { ...doc, lines, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
     if (this.state.screen !== 'scanning') this.set({ screen: 'scanning' });
-    this.set({ notice: null, basket: next });
+    if (this.state.notice) this.set({ notice: null });
+    this.adopt(next);
     // The check above priced exactly these lines (a snapshot added after it changes no price).
     if (check.priced && !(this.state.hub.mismatch && this.lastHubView)) this.show(check.priced);
     else this.reprice();
-    await this.save(next);
-    this.kick();
+    await this.persistAfterPaint();
   }
 
   async addWeighed(weight_g: number): Promise<void> {
@@ -451,13 +488,13 @@ export class KioskController {
   private checkLine(lines: LocalLine[], lineId: string, store: StoreData) {
     try {
       const doc = this.state.basket;
-      const out = priceLocally(
+      const out = this.local.price(
         {
           basket_id: doc?.hub_basket_id ?? doc?.id ?? 'check',
           evaluation_time: new Date(this.now()).toISOString(),
           channel: 'self_checkout',
-          lines: lines.map((l) => lineInput(l)),
         },
+        lines.map((l) => lineInput(l)),
         store,
       );
       return {
@@ -497,10 +534,9 @@ export class KioskController {
     }
     const op: PendingOp = { seq: doc.next_seq, kind: 'quantity', line_id: lineId, quantity };
     const next = { ...doc, lines, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
-    this.set({ basket: next });
+    this.adopt(next);
     this.reprice();
-    await this.save(next);
-    this.kick();
+    await this.persistAfterPaint();
   }
 
   async removeLine(lineId: string, approved = false): Promise<void> {
@@ -524,10 +560,9 @@ export class KioskController {
       ops: [...doc.ops, op],
       next_seq: doc.next_seq + 1,
     };
-    this.set({ basket: next });
+    this.adopt(next);
     this.reprice();
-    await this.save(next);
-    this.kick();
+    await this.persistAfterPaint();
   }
 
   private needsStaff(approved: boolean): boolean {
@@ -536,7 +571,7 @@ export class KioskController {
 
   async help(): Promise<void> {
     this.touch();
-    const doc = await this.ensureBasket();
+    const doc = this.ensureBasket();
     const op: PendingOp = { seq: doc.next_seq, kind: 'help', reason: 'shopper pressed help' };
     const next = { ...doc, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
     await this.save(next);
@@ -551,13 +586,13 @@ export class KioskController {
     if (!doc || !store) return;
     if (this.state.hub.mismatch && this.lastHubView && doc.ops.length === 0) return;
     try {
-      const out = priceLocally(
+      const out = this.local.price(
         {
           basket_id: doc.hub_basket_id ?? doc.id,
           evaluation_time: new Date(this.now()).toISOString(),
           channel: 'self_checkout',
-          lines: doc.lines.map((l) => lineInput(l)),
         },
+        doc.lines.map((l) => lineInput(l)),
         store.data,
       );
       this.show(out.priced);
@@ -568,17 +603,27 @@ export class KioskController {
     }
   }
 
-  private suggestionTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Shows a priced basket at once; the suggestions (a second engine run) follow after the frame. */
+  private suggestionsQueued = false;
+  private suggestionsKey = '';
+  /**
+   * Shows a priced basket at once. The suggestions ("add 1 more to get …", a second engine run)
+   * follow when the page is idle, and only when what the engine reads changed: the hub's answer
+   * to a scan re-prices the same lines and asks for nothing new.
+   */
   private show(priced: PricedJson): void {
-    this.set({ priced });
-    if (this.suggestionTimer) clearTimeout(this.suggestionTimer);
-    this.suggestionTimer = setTimeout(() => {
-      this.suggestionTimer = null;
+    if (priced !== this.state.priced) this.set({ priced });
+    if (this.suggestionsQueued) return;
+    this.suggestionsQueued = true;
+    whenIdle(() => {
+      this.suggestionsQueued = false;
       const store = this.state.store;
-      if (store && this.state.priced === priced)
-        this.set({ suggestions: suggestionsFor(priced, store.data) });
-    }, 30);
+      const now = this.state.priced;
+      if (!store || !now || this.disposed) return;
+      const key = suggestionKey(now, store.data);
+      if (key === this.suggestionsKey) return;
+      this.suggestionsKey = key;
+      this.set({ suggestions: suggestionsFor(now, store.data) });
+    });
   }
 
   // --- replay to the hub -------------------------------------------------------------------------
@@ -723,7 +768,9 @@ export class KioskController {
     const doc = this.state.basket;
     if (!doc || view.basket_id !== doc.hub_basket_id) return;
     this.lastHubView = view;
-    this.set({ approval: view.approval });
+    // Every answer and its live event carry the approval: a state change (a render) only when it moved.
+    if (JSON.stringify(view.approval) !== JSON.stringify(this.state.approval))
+      this.set({ approval: view.approval });
     if (view.state === 'expired' && doc.state === 'active' && doc.ops.length === 0 && !this.state.order) {
       // Expired by the hub (idle expiry) while the kiosk was still active: start over next scan.
       return;
@@ -743,13 +790,18 @@ export class KioskController {
     for (const h of priced.lines) {
       if (known.has(h.line_id) || !h.scanned_code) continue;
       // A line the hub added itself (the lane scanner attached to the hub).
-      const snap = store ? snapshotFor(h.scanned_code, store.data, priced.evaluation_time) : null;
+      // A PLU weighed on the lane scale has no price of its own code: the hub's line prices it.
+      const weighed = h.weight_g !== null && h.weight_g !== undefined;
+      const snap =
+        (store ? snapshotFor(h.scanned_code, store.data, priced.evaluation_time) : null) ??
+        (weighed ? { base_price: h.base_price, selling_price: h.selling_price } : null);
       lines = [
         ...lines,
         {
           line_id: `h-${h.line_id}`,
           code: h.scanned_code,
           quantity: h.quantity,
+          ...(weighed ? { weight_g: h.weight_g! } : {}),
           hub_line_id: h.line_id,
           ...(snap ? { price_snapshot: snap } : {}),
         },
@@ -761,7 +813,10 @@ export class KioskController {
       void this.save(next);
     }
     this.compareWithHub(view);
-    if (changed || !this.state.hub.mismatch) this.reprice();
+    // The screen shows the kiosk's own pricing of these lines already (the usual answer to a
+    // scan): pricing them again would only repeat it.
+    if (changed || (!this.state.hub.mismatch && this.state.priced !== this.local.current?.priced))
+      this.reprice();
   }
 
   private recompare(): void {
@@ -773,40 +828,54 @@ export class KioskController {
    * compares canonical JSON byte for byte. Only comparable versions are compared: the hub's
    * stamp must cover everything the kiosk holds, and the kiosk must have pulled up to it.
    */
+  private comparedKey = '';
+  private versionedStore: { base: StoreData; version: string | null; data: StoreData } | null = null;
+  /** The store data labelled with the hub's data version: one object per pair, so pricing reuses its work. */
+  private versioned(base: StoreData, version: string | null): StoreData {
+    const v = this.versionedStore;
+    if (v && v.base === base && v.version === version) return v.data;
+    const data = { ...base, data_version: version ?? undefined };
+    this.versionedStore = { base, version, data };
+    return data;
+  }
+
   private compareWithHub(view: BasketView): void {
     const doc = this.state.basket;
     const store = this.state.store;
     const priced = view.priced as unknown as PricedJson;
     if (!doc || !store || !Array.isArray(priced.lines) || doc.ops.length > 0) return;
-    let hubJson = JSON.stringify(view.priced);
     const dv: DataVersion = { kioskMax: store.maxStamp, caughtUpTo: this.rep?.caughtUpTo() ?? 0 };
     const hubTotal = priced.totals.total_after_tax;
     if (!comparable(priced.data_version, dv)) {
-      this.set({ hub: { ...this.state.hub, total: hubTotal, agrees: null, version: view.version } });
+      this.setHub({ ...this.state.hub, total: hubTotal, agrees: null, version: view.version });
       return;
     }
+    // The answer to a change and its live event carry the same basket version: compare once.
+    const key = `${view.basket_id}:${view.version}:${priced.evaluation_time}:${priced.data_version}:${store.maxStamp}`;
+    if (key === this.comparedKey && this.state.hub.version === view.version && this.state.hub.agrees !== null)
+      return;
+    this.comparedKey = key;
     const inputs = doc.lines
       .filter((l) => l.hub_line_id)
       .map((l) => lineInput(l, l.hub_line_id))
       .sort((a, b) => order(priced, a.line_id) - order(priced, b.line_id));
-    let localJson: string;
+    let localJson = '';
+    let template: PricedJson | null = null;
     try {
-      localJson = priceLocally(
-        {
-          basket_id: priced.basket_id,
-          evaluation_time: priced.evaluation_time,
-          channel: 'self_checkout',
-          lines: inputs,
-        },
-        { ...store.data, data_version: priced.data_version ?? undefined },
-      ).json;
+      const mine = this.hubPricing.price(
+        { basket_id: priced.basket_id, evaluation_time: priced.evaluation_time, channel: 'self_checkout' },
+        inputs,
+        this.versioned(store.data, priced.data_version),
+      );
+      localJson = mine.json;
+      template = mine.priced;
     } catch (err) {
       console.warn('kiosk: local pricing of the hub basket failed', String(err).slice(0, 300));
-      localJson = '';
     }
     // The typed client's schema parse puts known keys first: lay the hub's object out in the
-    // canonical key order again (no key added, none dropped), then compare byte for byte.
-    if (localJson) hubJson = JSON.stringify(inCanonicalOrder(JSON.parse(localJson) as unknown, view.priced));
+    // canonical key order again (no key added, none dropped), then compare byte for byte. The
+    // kiosk's parsed pricing has the canonical order (it is parsed from the canonical text).
+    const hubJson = JSON.stringify(template ? inCanonicalOrder(template, view.priced) : view.priced);
     const agrees = localJson === hubJson;
     if (!agrees) {
       // Never expected: show the hub's figures (the authority) and tell the hub.
@@ -825,7 +894,19 @@ export class KioskController {
           hub_json: hubJson,
         });
       }
-    } else this.set({ hub: { total: hubTotal, agrees: true, mismatch: false, version: view.version } });
+    } else this.setHub({ total: hubTotal, agrees: true, mismatch: false, version: view.version });
+  }
+
+  /** The hub's figures in the state, without a render when they did not move (the answer and its event). */
+  private setHub(hub: KioskState['hub']): void {
+    const h = this.state.hub;
+    if (
+      h.total !== hub.total ||
+      h.agrees !== hub.agrees ||
+      h.mismatch !== hub.mismatch ||
+      h.version !== hub.version
+    )
+      this.set({ hub });
   }
 
   // --- checkout ----------------------------------------------------------------------------------
@@ -1050,6 +1131,9 @@ export class KioskController {
   }
 
   reset(): void {
+    this.local.reset();
+    this.hubPricing.reset();
+    this.suggestionsKey = '';
     this.set({
       screen: 'attract',
       basket: null,

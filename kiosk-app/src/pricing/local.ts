@@ -121,3 +121,20 @@ export function suggestionsFor(priced: PricedJson, store: StoreData): Suggestion
     return [];
   }
 }
+
+const storeIds = new WeakMap<StoreData, number>();
+let nextStoreId = 1;
+
+/**
+ * Everything suggestionsFor reads, as one string: the data version (by object), the minute
+ * (promotion windows), and each line's id, sku, prices, quantity and weight. Equal keys give
+ * equal suggestions, so the kiosk asks the engine again only when one of these moved.
+ */
+export function suggestionKey(priced: PricedJson, store: StoreData): string {
+  let id = storeIds.get(store);
+  if (id === undefined) storeIds.set(store, (id = nextStoreId++));
+  let key = `${id}|${priced.basket_id}|${priced.evaluation_time.slice(0, 16)}`;
+  for (const l of priced.lines)
+    key += `|${l.line_id}:${l.item_id}:${l.sku}:${l.base_price}:${l.selling_price}:${l.quantity}:${l.weight_g}:${l.is_return_item}`;
+  return key;
+}

@@ -2,7 +2,7 @@
  * The shopper's screens. Everything the shopper sees comes from the controller's state; every
  * button calls one controller method. Large touch targets, labelled for screen readers.
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
 import qrcode from 'qrcode-generator';
 import type { KioskController, KioskState } from '../basket/controller';
@@ -22,9 +22,11 @@ export function App({ controller: c }: { controller: KioskController }) {
   const s = useKiosk(c);
   const [contrast, setContrast] = useState(false);
   const [large, setLarge] = useState(false);
-  const t: T = (k, p) => translate(s.lang, k, p);
+  // Stable per language and currency, so memoised lines see equal props and skip rendering.
+  const lang = s.lang;
+  const t: T = useCallback((k, p) => translate(lang, k, p), [lang]);
   const sign = s.store?.config.currency_sign ?? '';
-  const m = (amount: string) => money(s.lang, amount, sign);
+  const m = useCallback((amount: string) => money(lang, amount, sign), [lang, sign]);
 
   useWedge(c, s);
   useEffect(() => {
@@ -311,7 +313,11 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
   );
 }
 
-function Line({
+/**
+ * One basket line. Memoised: a scan changes one line, and the pricing keeps the other lines'
+ * objects, so only the changed line renders (60 lines re-rendered were most of a scan's frame).
+ */
+const Line = memo(function Line({
   l,
   editable,
   c,
@@ -402,7 +408,7 @@ function Line({
       )}
     </li>
   );
-}
+});
 
 function Keypad({ c, t, onClose }: { c: KioskController; t: T; onClose: () => void }) {
   const [code, setCode] = useState('');
