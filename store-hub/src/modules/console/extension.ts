@@ -9,7 +9,7 @@ import type { PaymentTerminal } from '../payments/terminal/port';
 import type { PrintFn } from '../receipts/service';
 import { staffAdjustmentsFor } from '../assistance/service';
 import { ConsoleAuth } from '../console-auth/service';
-import { buildConsole } from './index';
+import { buildConsole, type Console } from './index';
 import { consoleRoutes } from './routes';
 
 const auths = new WeakMap<Db, ConsoleAuth>();
@@ -18,11 +18,16 @@ const authFor = (db: Db): ConsoleAuth => {
   if (!a) auths.set(db, (a = new ConsoleAuth(db)));
   return a;
 };
+const built = new WeakMap<Db, Console>();
 const touches = new WeakMap<Db, (deviceId: string, at: string) => void>();
 /** At most one last-contact write per device in this time (see onDeviceSeen). */
 const LAST_CONTACT_EVERY_MS = 2_000;
 
 export function consoleExtension(opts: { refundTerminalTimeoutMs?: number } = {}): HubExtension {
+  // For tests of a slow terminal against the real process (like serve's --terminal-timeout-ms).
+  const envTimeout = Number(process.env.KASSA_REFUND_TERMINAL_TIMEOUT_MS);
+  if (opts.refundTerminalTimeoutMs === undefined && Number.isSafeInteger(envTimeout) && envTimeout > 0)
+    opts = { ...opts, refundTerminalTimeoutMs: envTimeout };
   return {
     name: 'console',
     basketAdjustments: (db, basketId) => {
@@ -87,6 +92,13 @@ export function consoleExtension(opts: { refundTerminalTimeoutMs?: number } = {}
         opts,
       );
       consoleRoutes(router, c);
+      built.set(s.db, c);
+    },
+    // Refunds a previous run left in progress are settled from the terminal's answer once the hub listens.
+    start: ({ services, log }) => {
+      const c = built.get(services.db);
+      const ids = c?.refunds.recover() ?? [];
+      if (ids.length > 0) log.info({ refunds: ids }, 'recovering refunds left in progress');
     },
   };
 }

@@ -156,7 +156,7 @@ export function consoleRoutes(r: HubRouter, c: Console): void {
   );
 
   // --- orders, refunds, exit checks -----------------------------------------------------------
-  r.sync(e.consoleOrders, ({ staff, query }) => (user(staff, 'orders'), { orders: c.orders.list(query) }));
+  r.sync(e.consoleOrders, ({ staff, query }) => (user(staff, 'orders'), c.orders.list(query)));
   r.sync(
     e.consoleOrderLookup,
     ({ staff, query }) => (user(staff, 'orders', 'refunds', 'exit_check'), c.orders.lookup(query.q)),
@@ -202,10 +202,7 @@ export function consoleRoutes(r: HubRouter, c: Console): void {
   r.sync(e.consoleCloseShift, ({ staff, params, body }) =>
     c.shifts.close(user(staff, 'shifts'), params.id, body.end_denominations, body.removed_denominations),
   );
-  r.sync(
-    e.consoleCashReport,
-    ({ staff, query }) => (user(staff, 'shifts'), { rows: c.shifts.cashReport(query.date) }),
-  );
+  r.sync(e.consoleCashReport, ({ staff, query }) => (user(staff, 'shifts'), c.shifts.cashReport(query)));
 
   // --- audit and sync -------------------------------------------------------------------------
   r.sync(

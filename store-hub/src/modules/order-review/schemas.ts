@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from '../../platform/http/contract';
+import { pageQuery } from '../console/page';
 
 const id = z.object({ id: z.string().min(1).max(64) });
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
@@ -26,6 +27,13 @@ export const verificationSchema = z.object({
   at: z.string(),
 });
 
+export const refundPartSchema = z.object({
+  method: z.enum(['card', 'cash']),
+  card: z.string().nullable(),
+  amount: z.string(),
+  status: z.enum(['PROCESSING', 'REFUNDED', 'FAILED']),
+});
+
 export const refundRecordSchema = z.object({
   refund_id: z.string(),
   order_id: z.string(),
@@ -46,6 +54,8 @@ export const refundRecordSchema = z.object({
       tax_amount: z.string(),
     }),
   ),
+  /** Where the money went back: one part per card tender (largest first), then cash. */
+  parts: z.array(refundPartSchema),
   failure: z.string().nullable(),
 });
 
@@ -103,10 +113,12 @@ export const orderReviewEndpoints = {
         .enum(['created', 'completed', 'verified', 'verification_failed', 'refunded', 'cancelled'])
         .optional(),
       device: z.string().max(64).optional(),
+      ...pageQuery,
     }),
-    response: z.object({ orders: z.array(orderSummarySchema) }),
+    /** Newest first; `next_cursor` fetches the next (older) page, null on the last one. */
+    response: z.object({ orders: z.array(orderSummarySchema), next_cursor: z.string().nullable() }),
     status: [200],
-    errors: ['PERMISSION_DENIED'],
+    errors: ['PERMISSION_DENIED', 'VALIDATION_FAILED'],
   }),
   consoleOrderLookup: endpoint({
     id: 'consoleOrderLookup',

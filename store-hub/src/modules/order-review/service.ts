@@ -6,6 +6,7 @@
  */
 import { formatMoney, parseMoney } from '@kassa/promo-core';
 import type { Db } from '../../platform/db/database';
+import { decodeCursor, encodeCursor } from '../console/cursor';
 import { HubError, notFound } from '../../platform/errors';
 import type { ConsoleDeps } from '../console/deps';
 import type { ConsoleUser } from '../console-auth/service';
@@ -45,6 +46,8 @@ export interface OrderFilter {
   max?: string | undefined;
   status?: string | undefined;
   device?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }
 
 /** Reads a receipt's QR value, an order id, a receipt number or an `o_id`. */
@@ -84,7 +87,7 @@ export class OrderReview {
   private readonly select = `SELECT o.order_id, o.o_id, o.receipt_number, o.order_status, d.retailer_device_id, o.total,
       o.created_at, o.completed_at, o.device_id, o.basket_id, o.priced FROM orders o JOIN devices d USING (device_id)`;
 
-  list(f: OrderFilter, now = new Date()): OrderSummary[] {
+  list(f: OrderFilter, now = new Date()): { orders: OrderSummary[]; next_cursor: string | null } {
     const cfg = this.d.store.config();
     const tz = cfg.timezone;
     const where: string[] = [];
@@ -113,11 +116,23 @@ export class OrderReview {
       where.push('(d.retailer_device_id = ? OR d.device_id = ?)');
       args.push(f.device, f.device);
     }
-    return (
-      this.db
-        .prepare(`${this.select} WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC LIMIT 500`)
-        .all(...args) as Row[]
-    ).map((r) => this.summary(r));
+    const after = decodeCursor(f.cursor, 2);
+    if (after) {
+      where.push('(o.created_at < ? OR (o.created_at = ? AND o.order_id < ?))');
+      args.push(after[0], after[0], after[1]);
+    }
+    const limit = f.limit ?? 50;
+    const rows = this.db
+      .prepare(
+        `${this.select} WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.order_id DESC LIMIT ?`,
+      )
+      .all(...args, limit + 1) as Row[];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      orders: page.map((r) => this.summary(r)),
+      next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.order_id]) : null,
+    };
   }
 
   /** An order by QR value, id, receipt number or order number (numbers reach back 90 days: o_id wraps). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from '../../platform/http/contract';
-import { refundRecordSchema } from '../order-review/schemas';
+import { refundPartSchema, refundRecordSchema } from '../order-review/schemas';
 
 export const refundRequestSchema = z.object({
   order_id: z.string().min(1).max(64),
@@ -12,7 +12,7 @@ export const refundRequestSchema = z.object({
   method: z.enum(['card', 'cash']),
   reason: z.string().trim().min(1).max(200),
   register_device_id: z.string().min(1).max(64).optional(),
-  simulate: z.enum(['approve', 'decline', 'timeout']).optional(),
+  simulate: z.enum(['approve', 'decline', 'timeout', 'delay']).optional(),
 });
 
 export const refundableSchema = z.object({
@@ -68,6 +68,7 @@ export const refundEndpoints = {
       'REFUND_NOT_ALLOWED',
       'REFUND_METHOD_NOT_ALLOWED',
       'PARTIAL_REFUND_BLOCKED',
+      'RETURN_WINDOW_PASSED',
       'NO_ACTIVE_SHIFT',
       'CSRF_TOKEN_INVALID',
     ],
@@ -79,10 +80,27 @@ export const refundEndpoints = {
     summary: 'what a refund of these lines would pay back and how much tax it reverses (nothing is recorded)',
     auth: 'staff',
     idempotency: 'none',
-    body: refundRequestSchema.pick({ order_id: true, lines: true }),
-    response: z.object({ amount: z.string(), tax_amount: z.string(), mode: z.enum(['F', 'P']) }),
+    body: refundRequestSchema.pick({ order_id: true, lines: true }).extend({
+      method: refundRequestSchema.shape.method.optional(),
+    }),
+    response: z.object({
+      amount: z.string(),
+      tax_amount: z.string(),
+      mode: z.enum(['F', 'P']),
+      /** With `method`: how the money would go back (card tenders largest first, then cash). */
+      parts: z.array(refundPartSchema),
+    }),
     status: [200],
-    errors: ['PERMISSION_DENIED', 'NOT_FOUND', 'REFUND_EXCEEDS_REFUNDABLE', 'CSRF_TOKEN_INVALID'],
+    errors: [
+      'PERMISSION_DENIED',
+      'NOT_FOUND',
+      'REFUND_EXCEEDS_REFUNDABLE',
+      'REFUND_NOT_ALLOWED',
+      'REFUND_METHOD_NOT_ALLOWED',
+      'PARTIAL_REFUND_BLOCKED',
+      'RETURN_WINDOW_PASSED',
+      'CSRF_TOKEN_INVALID',
+    ],
   }),
   consoleRefundGet: endpoint({
     id: 'consoleRefundGet',

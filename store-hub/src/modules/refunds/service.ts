@@ -9,6 +9,13 @@
  * staff member refunding the same line at the same moment plans against the first one's
  * in-progress quantities and cannot exceed what was paid. Money moves only after that commit;
  * the outcome (REFUNDED / PSP_FAILED) and its outbox event commit together afterwards.
+ *
+ * Parts (split.ts): a refund goes back to the order's card tenders largest-first, the rest (if
+ * any) in cash. Each card part is asked of the terminal under its own reference (its part_id)
+ * and its outcome committed before the next part starts, so a hub killed mid-refund restarts
+ * knowing which parts moved money: `recover` asks the terminal about every part still in
+ * progress and finishes the refund, fails it, or holds it for staff — never pays a part twice
+ * and never forgets one.
  */
 import type { CompletedOrderInput, StoreReceiptConfigInput, TaxRounding } from '@kassa/promo-core';
 import { buildReceipt, formatMoney, parseStoreTaxConfig, renderReceiptText } from '@kassa/promo-core';
@@ -27,18 +34,12 @@ import type { PlannedRefund, StoredPriced } from './refund-tax';
 import { paidLines, planRefund, RefundLineUnknown } from './refund-tax';
 import type { LineRefundState, RefundStatus } from './refundable';
 import { NO_REFUNDS, RefundAmountError, refundableLine, refundMode } from './refundable';
+import type { RefundPartPlan, TenderCapacity } from './split';
+import { splitRefund } from './split';
+import type { TerminalRefundState } from '../payments/terminal/port';
 
 /** How long the hub waits for the terminal to answer a refund before calling it failed. */
 export const REFUND_TERMINAL_TIMEOUT_MS = 15_000;
-
-/** The terminal port's refund, with the simulator's scenario (approve, decline, timeout). */
-type RefundingTerminal = {
-  refund(
-    tenderId: string,
-    amount: bigint,
-    scenario?: string,
-  ): Promise<{ ok: boolean; reference: string; reason?: string }>;
-};
 
 export interface RefundRequest {
   order_id: string;
@@ -48,7 +49,7 @@ export interface RefundRequest {
   /** Cash refunds: the register whose open shift pays out (default: the only open shift). */
   register_device_id?: string | undefined;
   /** Simulator scenario for the card refund. */
-  simulate?: 'approve' | 'decline' | 'timeout' | undefined;
+  simulate?: 'approve' | 'decline' | 'timeout' | 'delay' | undefined;
 }
 
 export interface RefundRecord {
@@ -63,8 +64,35 @@ export interface RefundRecord {
   created_at: string;
   refund_poslog: string | null;
   lines: { line_id: string; name: string; quantity: number; amount: string; tax_amount: string }[];
+  parts: RefundPartView[];
   failure: string | null;
 }
+
+export interface RefundPartView {
+  method: 'card' | 'cash';
+  /** The card it went back to, as the receipt names it ("visa ••4242"), or null for cash. */
+  card: string | null;
+  amount: string;
+  status: 'PROCESSING' | 'REFUNDED' | 'FAILED';
+}
+
+interface PartRow {
+  part_id: string;
+  refund_id: string;
+  seq: number;
+  method: 'card' | 'cash';
+  tender_id: string | null;
+  amount: number;
+  status: 'PROCESSING' | 'REFUNDED' | 'FAILED';
+  reference: string | null;
+  failure: string | null;
+  created_at: string;
+}
+
+/** live: send card parts; ask: ask the terminal about them; restart: ask, and fail unpaid cash parts. */
+type SettleMode = 'live' | 'ask' | 'restart';
+
+type Outcome = { ok: true; reference: string } | { ok: false; reason: string };
 
 interface RefundRow {
   refund_id: string;
@@ -184,23 +212,101 @@ export class Refunds {
     };
   }
 
-  /** Captured card tenders with what each can still take back. */
-  private cardTenders(orderId: string): { tender_id: string; left: bigint }[] {
+  /** Captured card tenders, paid first first, with what refunds in progress or done took back. */
+  private cardTenders(orderId: string): TenderCapacity[] {
     return this.d.db
       .prepare<[string], { tender_id: string; amount: number; used: number }>(
-        `SELECT t.tender_id, t.amount, COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.tender_id = t.tender_id
-           AND r.status IN ('CREATED', 'PROCESSING', 'REFUNDED')), 0) AS used
-         FROM tenders t WHERE t.order_id = ? AND t.status = 'captured' AND t.method = 'card' ORDER BY t.created_at`,
+        `SELECT t.tender_id, t.amount, COALESCE((SELECT SUM(p.amount) FROM refund_parts p WHERE p.tender_id = t.tender_id
+           AND p.status IN ('PROCESSING', 'REFUNDED')), 0) AS used
+         FROM tenders t WHERE t.order_id = ? AND t.status = 'captured' AND t.method = 'card' ORDER BY t.created_at, t.tender_id`,
       )
       .all(orderId)
-      .map((t) => ({ tender_id: t.tender_id, left: BigInt(t.amount) - BigInt(t.used) }));
+      .map((t) => ({ tenderId: t.tender_id, paid: BigInt(t.amount), used: BigInt(t.used) }));
+  }
+
+  private cardLabel(tenderId: string | null): string | null {
+    if (!tenderId) return null;
+    const t = this.d.db
+      .prepare<[string], { card_brand: string | null; card_last4: string | null }>(
+        `SELECT card_brand, card_last4 FROM tenders WHERE tender_id = ?`,
+      )
+      .get(tenderId);
+    return `${t?.card_brand ?? 'card'} ••${t?.card_last4 ?? '????'}`;
+  }
+
+  /** R1 (§2.6) with the store's refund policy: the order's status, the return window, partial refunds. */
+  private checkPolicy(
+    o: { order_status: string; completed_at: string | null; created_at: string },
+    mode: 'F' | 'P' | null,
+    now = new Date(),
+  ): void {
+    if (!REFUNDABLE_STATUSES.includes(o.order_status))
+      throw new HubError('REFUND_NOT_ALLOWED', `an order that is ${o.order_status} cannot be refunded`, {
+        order_status: o.order_status,
+      });
+    const policy = this.settings.refundPolicy();
+    const days = policy.return_window_days;
+    if (days > 0) {
+      const sold = Date.parse(o.completed_at ?? o.created_at);
+      const last = sold + days * 86_400_000;
+      if (now.getTime() > last)
+        throw new HubError(
+          'RETURN_WINDOW_PASSED',
+          `this store takes returns for ${days} day${days === 1 ? '' : 's'} after the sale; this order was sold on ${new Date(sold).toISOString().slice(0, 10)}`,
+          {
+            return_window_days: days,
+            sold_at: new Date(sold).toISOString(),
+            last_day: new Date(last).toISOString(),
+          },
+        );
+    }
+    if (mode === 'P' && !policy.partial_allowed)
+      throw new HubError(
+        'PARTIAL_REFUND_BLOCKED',
+        'this store refunds whole orders only: select every line with all its units',
+      );
+  }
+
+  private split(orderId: string, amount: bigint, method: 'card' | 'cash'): RefundPartPlan[] {
+    const policy = this.settings.refundPolicy();
+    if (method === 'cash' && !policy.cash_allowed)
+      throw new HubError('REFUND_METHOD_NOT_ALLOWED', 'this store does not give refunds in cash', {
+        method,
+      });
+    if (method === 'card' && !policy.card_allowed)
+      throw new HubError('REFUND_METHOD_NOT_ALLOWED', 'this store does not give refunds to cards', {
+        method,
+      });
+    const r = splitRefund(amount, method, this.cardTenders(orderId), policy.cash_allowed);
+    if (!r.ok)
+      throw new HubError(
+        'REFUND_METHOD_NOT_ALLOWED',
+        `the cards of this order can take back ${this.money(r.cardsCanTake)} and this store gives no cash refunds`,
+        { cards_can_take: this.money(r.cardsCanTake) },
+      );
+    if (method === 'card' && amount > 0n && !r.parts.some((p) => p.method === 'card'))
+      throw new HubError(
+        'REFUND_METHOD_NOT_ALLOWED',
+        'no card payment of this order can take this refund back; refund in cash',
+      );
+    return r.parts;
+  }
+
+  private partsView(parts: readonly { method: 'card' | 'cash'; tenderId: string | null; amount: bigint }[]) {
+    return parts.map((p) => ({
+      method: p.method,
+      card: this.cardLabel(p.tenderId),
+      amount: this.money(p.amount),
+      status: 'PROCESSING' as const,
+    }));
   }
 
   /** What a refund would pay back and reverse, without recording anything (the confirmation, §7.4). */
-  preview(req: Pick<RefundRequest, 'order_id' | 'lines'>): {
+  preview(req: Pick<RefundRequest, 'order_id' | 'lines'> & { method?: 'card' | 'cash' | undefined }): {
     amount: string;
     tax_amount: string;
     mode: 'F' | 'P';
+    parts: RefundPartView[];
   } {
     const o = this.order(req.order_id);
     const priced = JSON.parse(o.priced) as StoredPriced;
@@ -217,7 +323,9 @@ export class Refunds {
         all.filter((l) => l.refundableQuantity > 0),
         new Map(req.lines.map((l) => [l.line_id, l.quantity])),
       );
-      return { amount: this.money(plan.amount), tax_amount: this.money(plan.taxAmount), mode };
+      this.checkPolicy(o, mode);
+      const parts = req.method ? this.partsView(this.split(o.order_id, plan.amount, req.method)) : [];
+      return { amount: this.money(plan.amount), tax_amount: this.money(plan.taxAmount), mode, parts };
     } catch (err) {
       if (err instanceof RefundAmountError)
         throw new HubError('REFUND_EXCEEDS_REFUNDABLE', err.message, err.details);
@@ -227,17 +335,11 @@ export class Refunds {
     }
   }
 
-  /** Step 1, one transaction: plan, hold the amounts in progress, audit. */
+  /** Step 1, one transaction: plan, split into parts, hold the amounts in progress, audit. */
   private start(staff: ConsoleUser, req: RefundRequest): { refund: RefundRow; plan: PlannedRefund } {
     return this.d.tx.run(() => {
       const o = this.order(req.order_id);
-      if (!REFUNDABLE_STATUSES.includes(o.order_status))
-        throw new HubError('REFUND_NOT_ALLOWED', `an order that is ${o.order_status} cannot be refunded`, {
-          order_status: o.order_status,
-        });
-      const policy = this.settings.refundPolicy();
-      if ((req.method === 'cash' && !policy.cash_allowed) || (req.method === 'card' && !policy.card_allowed))
-        throw new HubError('REFUND_METHOD_NOT_ALLOWED', `this store does not refund to ${req.method}`);
+      this.checkPolicy(o, null);
       const priced = JSON.parse(o.priced) as StoredPriced;
       const states = this.lineStates(o.order_id);
       let plan: PlannedRefund;
@@ -260,29 +362,20 @@ export class Refunds {
         all.filter((l) => l.refundableQuantity > 0),
         new Map(req.lines.map((l) => [l.line_id, l.quantity])),
       );
-      if (mode === 'P' && !policy.partial_allowed)
-        throw new HubError('PARTIAL_REFUND_BLOCKED', 'this store refunds whole orders only');
-      let tenderId: string | null = null;
-      let shiftId: string | null = null;
-      if (req.method === 'card') {
-        const t = this.cardTenders(o.order_id).find((x) => x.left >= plan.amount);
-        if (!t)
-          throw new HubError(
-            'REFUND_METHOD_NOT_ALLOWED',
-            'no card payment of this order can take this refund back; refund in cash',
-          );
-        tenderId = t.tender_id;
-      } else {
-        shiftId = this.shifts.openShiftFor(req.register_device_id).shift_id;
-      }
+      this.checkPolicy(o, mode);
+      const parts = this.split(o.order_id, plan.amount, req.method);
+      const firstCard = parts.find((p) => p.method === 'card');
+      const shiftId = parts.some((p) => p.method === 'cash')
+        ? this.shifts.openShiftFor(req.register_device_id).shift_id
+        : null;
       const now = nowIso();
       const row: RefundRow = {
         refund_id: newId(),
         order_id: o.order_id,
         status: 'PROCESSING',
         mode,
-        method: req.method,
-        tender_id: tenderId,
+        method: firstCard ? 'card' : 'cash',
+        tender_id: firstCard?.tenderId ?? null,
         amount: Number(plan.amount),
         tax_amount: Number(plan.taxAmount),
         tax_breakup: JSON.stringify(plan.breakup, (_k, v: unknown) =>
@@ -307,13 +400,32 @@ export class Refunds {
       );
       for (const l of plan.lines)
         ins.run(row.refund_id, l.lineId, l.quantity, Number(l.amount), Number(l.taxAmount));
+      const insPart = this.d.db.prepare(
+        `INSERT INTO refund_parts(part_id, refund_id, seq, method, tender_id, amount, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'PROCESSING', ?, ?)`,
+      );
+      parts.forEach((p, i) =>
+        insPart.run(
+          `${row.refund_id}:${i + 1}`,
+          row.refund_id,
+          i + 1,
+          p.method,
+          p.tenderId,
+          Number(p.amount),
+          now,
+          now,
+        ),
+      );
+      const where = parts
+        .map((p) => `${this.money(p.amount)} to ${p.method === 'cash' ? 'cash' : this.cardLabel(p.tenderId)}`)
+        .join(' and ');
       this.d.audit.write({
         staff,
         action: 'refund.create',
         subject: o.order_id,
-        what: `refund ${mode === 'F' ? 'of the whole order' : 'of ' + plan.lines.map((l) => `${l.quantity} × ${l.name}`).join(', ')} ${this.money(plan.amount)} to ${req.method} (order ${o.o_id})`,
+        what: `refund ${mode === 'F' ? 'of the whole order' : 'of ' + plan.lines.map((l) => `${l.quantity} × ${l.name}`).join(', ')} ${this.money(plan.amount)}: ${where || 'nothing to pay back'} (order ${o.o_id})`,
         why: req.reason,
-        details: { refund_id: row.refund_id, lines: plan.lines },
+        details: { refund_id: row.refund_id, lines: plan.lines, parts },
       });
       return { refund: row, plan };
     });
@@ -321,92 +433,224 @@ export class Refunds {
 
   async refund(staff: ConsoleUser, req: RefundRequest): Promise<RefundRecord> {
     requireAction(staff, 'refund.create');
-    const { refund, plan } = this.start(staff, req);
-    let outcome: { ok: true; reference: string } | { ok: false; reason: string };
-    if (refund.method === 'card') {
-      outcome = await this.cardRefund(refund.tender_id!, plan.amount, req.simulate);
-    } else {
-      outcome = { ok: true, reference: `CASH-${refund.refund_id}` };
-    }
-    this.finish(refund, plan, outcome, staff);
+    const { refund } = this.start(staff, req);
+    await this.settle(refund.refund_id, req.simulate, 'live');
     return this.record(refund.refund_id);
   }
 
-  private async cardRefund(
-    tenderId: string,
-    amount: bigint,
-    scenario: string | undefined,
-  ): Promise<{ ok: true; reference: string } | { ok: false; reason: string }> {
-    const terminal = this.d.terminal as unknown as RefundingTerminal;
+  private parts(refundId: string): PartRow[] {
+    return this.d.db
+      .prepare<[string], PartRow>(`SELECT * FROM refund_parts WHERE refund_id = ? ORDER BY seq`)
+      .all(refundId);
+  }
+
+  private row(refundId: string): RefundRow {
+    const r = this.d.db
+      .prepare<[string], RefundRow>(`SELECT * FROM refunds WHERE refund_id = ?`)
+      .get(refundId);
+    if (!r) throw notFound('refund', refundId);
+    return r;
+  }
+
+  private markPart(part: PartRow, outcome: Outcome): void {
+    this.d.tx.run(() =>
+      this.d.db
+        .prepare(
+          `UPDATE refund_parts SET status = ?, reference = ?, failure = ?, updated_at = ? WHERE part_id = ? AND status = 'PROCESSING'`,
+        )
+        .run(
+          outcome.ok ? 'REFUNDED' : 'FAILED',
+          outcome.ok ? outcome.reference : null,
+          outcome.ok ? null : outcome.reason,
+          nowIso(),
+          part.part_id,
+        ),
+    );
+  }
+
+  /**
+   * Moves the money of every part still in progress, one part at a time (each outcome committed
+   * before the next starts), then finishes the refund. Modes other than `live` ask the terminal
+   * about a card part and never send it again; `restart` also fails cash parts never paid out.
+   */
+  private async settle(refundId: string, scenario: string | undefined, mode: SettleMode): Promise<void> {
+    for (const part of this.parts(refundId)) {
+      if (part.status !== 'PROCESSING') continue;
+      if (part.method === 'cash') {
+        // Cash changes hands when the refund completes (the drawer opens after that commit); a
+        // cash part still open after a restart was never paid out.
+        if (mode === 'restart')
+          this.markPart(part, { ok: false, reason: 'the hub stopped before the cash was paid out' });
+        continue;
+      }
+      const outcome = mode === 'live' ? await this.cardPart(part, scenario) : await this.askAgain(part, mode);
+      if (outcome === null) return; // terminal unreachable: asked again later, the part stays in progress
+      this.markPart(part, outcome);
+      if (!outcome.ok) break;
+    }
+    this.conclude(refundId);
+  }
+
+  /** A card part sent to the terminal, waited for up to the timeout, then cancelled there. */
+  private async cardPart(part: PartRow, scenario: string | undefined): Promise<Outcome | null> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<{ ok: false; reason: string }>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ ok: false, reason: 'the terminal did not answer' }),
-        this.terminalTimeoutMs,
-      );
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.terminalTimeoutMs);
     });
     try {
       const r = await Promise.race([
-        terminal.refund(tenderId, amount, scenario).then(
-          (x) =>
-            x.ok
-              ? { ok: true as const, reference: x.reference }
-              : { ok: false as const, reason: x.reason ?? 'declined' },
-          (err: unknown) => ({
-            ok: false as const,
-            reason: `terminal unreachable: ${String((err as Error).message ?? err)}`,
-          }),
+        this.d.terminal.refund(part.tender_id!, BigInt(part.amount), scenario, part.part_id).then(
+          (x): Outcome =>
+            x.ok ? { ok: true, reference: x.reference } : { ok: false, reason: x.reason ?? 'declined' },
+          (): 'unreachable' => 'unreachable',
         ),
         timeout,
       ]);
+      if (r === 'timeout' || r === 'unreachable') return this.stop(part);
       return r;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** Step 2, one transaction: the outcome, the POS-log number, the receipt and the outbox event. */
-  private finish(
-    refund: RefundRow,
-    plan: PlannedRefund,
-    outcome: { ok: true; reference: string } | { ok: false; reason: string },
-    staff: ConsoleUser,
-  ): void {
+  /** No answer in time: cancel at the terminal and take its final word (it may have approved first). */
+  private async stop(part: PartRow, mode: SettleMode = 'ask'): Promise<Outcome | null> {
+    try {
+      return fromTerminal(
+        await this.d.terminal.cancelRefund(part.part_id),
+        'the terminal did not answer in time',
+      );
+    } catch {
+      this.later(part.refund_id, mode === 'restart' ? 'restart' : 'ask');
+      return null;
+    }
+  }
+
+  /** After a restart: what the terminal knows of this part; still pending → wait, then cancel. */
+  private async askAgain(part: PartRow, mode: SettleMode): Promise<Outcome | null> {
+    for (;;) {
+      let st: TerminalRefundState;
+      try {
+        st = await this.d.terminal.refundStatus(part.part_id);
+      } catch {
+        this.later(part.refund_id, mode);
+        return null;
+      }
+      if (st.state !== 'pending') return fromTerminal(st, 'the hub stopped before the terminal was asked');
+      if (Date.now() - Date.parse(part.created_at) >= this.terminalTimeoutMs) return this.stop(part, mode);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private readonly retries = new Map<string, number>();
+  /** The terminal was unreachable: ask again with back-off (1 s, 2 s, … up to a minute). */
+  private later(refundId: string, mode: SettleMode): void {
+    const n = (this.retries.get(refundId) ?? 0) + 1;
+    this.retries.set(refundId, n);
+    const t = setTimeout(
+      () => void this.settle(refundId, undefined, mode).catch(() => this.later(refundId, mode)),
+      Math.min(60_000, 1000 * 2 ** (n - 1)),
+    );
+    t.unref();
+  }
+
+  /**
+   * Start-up: every refund a previous run left in progress. Answers their ids; they are settled
+   * in the background (the hub serves meanwhile; their lines stay held, so nothing is refunded twice).
+   */
+  recover(): string[] {
+    const ids = this.d.db
+      .prepare<[], { refund_id: string }>(
+        `SELECT refund_id FROM refunds WHERE status IN ('CREATED', 'PROCESSING') AND failure IS NULL ORDER BY created_at`,
+      )
+      .all()
+      .map((r) => r.refund_id);
+    for (const id of ids) void this.settle(id, undefined, 'restart').catch(() => this.later(id, 'restart'));
+    return ids;
+  }
+
+  /**
+   * Step 2, one transaction: from the parts' outcomes — all moved → REFUNDED (POS-log number,
+   * receipt, cash movement, outbox); none moved → PSP_FAILED, the lines free again; some moved
+   * and one failed → held in progress for staff (an alert), since money that went back to a
+   * card cannot be taken back by the hub and the lines must not be refunded again.
+   */
+  private conclude(refundId: string): void {
     const cfg = this.d.store.config();
     this.d.tx.run(() => {
+      const refund = this.row(refundId);
+      if (refund.status !== 'PROCESSING' && refund.status !== 'CREATED') return;
+      const parts = this.parts(refundId);
+      if (parts.some((p) => p.status === 'PROCESSING' && p.method === 'card')) return;
+      const failed = parts.filter((p) => p.status === 'FAILED');
+      const moved = parts.filter((p) => p.status === 'REFUNDED');
       const now = nowIso();
-      const o = this.order(refund.order_id);
-      if (!outcome.ok) {
+      if (failed.length > 0 && moved.length === 0) {
+        const reason = failed[0]!.failure ?? 'declined';
         this.d.db
           .prepare(
-            `UPDATE refunds SET status = 'PSP_FAILED', failure = ?, updated_at = ? WHERE refund_id = ? AND status = 'PROCESSING'`,
+            `UPDATE refunds SET status = 'PSP_FAILED', failure = ?, updated_at = ? WHERE refund_id = ? AND status IN ('CREATED', 'PROCESSING')`,
           )
-          .run(outcome.reason, now, refund.refund_id);
+          .run(reason, now, refundId);
+        // Cash parts not yet paid go with it.
+        this.d.db
+          .prepare(
+            `UPDATE refund_parts SET status = 'FAILED', updated_at = ? WHERE refund_id = ? AND status = 'PROCESSING'`,
+          )
+          .run(now, refundId);
         enqueueOutbox(this.d.db, cfg, {
           type: 'refund.failed',
           key: refund.order_id,
           device_id: refund.device_id,
-          data: { ...this.eventData(refund.refund_id), reason: outcome.reason },
+          data: { ...this.eventData(refundId), reason },
         });
-        this.d.tx.afterCommit(() =>
-          this.d.bus.emitTo('staff', 'refund.failed', {
-            refund_id: refund.refund_id,
-            order_id: refund.order_id,
-          }),
-        );
+        this.d.bus.emitTo('staff', 'refund.failed', { refund_id: refundId, order_id: refund.order_id });
         return;
       }
+      if (failed.length > 0) {
+        const msg = `${moved.map((p) => `${this.money(p.amount)} went back to ${p.method === 'cash' ? 'cash' : this.cardLabel(p.tender_id)}`).join(', ')}; ${failed.map((p) => `${this.money(p.amount)} to ${p.method === 'cash' ? 'cash' : this.cardLabel(p.tender_id)} failed (${p.failure ?? 'declined'})`).join(', ')}`;
+        this.d.db
+          .prepare(`UPDATE refunds SET failure = ?, updated_at = ? WHERE refund_id = ?`)
+          .run(`incomplete: ${msg}`, now, refundId);
+        this.d.bus.emitTo('staff', 'alert', {
+          code: 'REFUND_INCOMPLETE',
+          refund_id: refundId,
+          order_id: refund.order_id,
+          message: msg,
+        });
+        return;
+      }
+      const staff = this.d.auth.user(refund.staff_user_id);
+      const o = this.order(refund.order_id);
+      const plan = this.storedPlan(refund);
       const poslog = String(
         nextSequence(this.d.db, 'poslog', 'store', cfg.poslog_range[0], cfg.poslog_range[1]),
       );
-      const receipt = this.receipt(o, refund, plan, poslog, staff);
+      const cash = parts.filter((p) => p.method === 'cash').reduce((a, p) => a + BigInt(p.amount), 0n);
+      const receipt = this.receipt(o, refund, plan, poslog, staff, parts);
       this.d.db
         .prepare(
-          `UPDATE refunds SET status = 'REFUNDED', refund_poslog = ?, gateway_reference = ?, receipt_text = ?, updated_at = ? WHERE refund_id = ? AND status = 'PROCESSING'`,
+          `UPDATE refunds SET status = 'REFUNDED', refund_poslog = ?, gateway_reference = ?, receipt_text = ?, updated_at = ? WHERE refund_id = ? AND status IN ('CREATED', 'PROCESSING')`,
         )
-        .run(poslog, outcome.reference, receipt?.text ?? null, now, refund.refund_id);
-      if (refund.method === 'cash' && refund.shift_id)
-        this.shifts.cashRefundTx(refund.shift_id, BigInt(refund.amount), refund.refund_id, staff);
+        .run(
+          poslog,
+          parts.find((p) => p.method === 'card')?.reference ?? `CASH-${refundId}`,
+          receipt?.text ?? null,
+          now,
+          refundId,
+        );
+      this.d.db
+        .prepare(
+          `UPDATE refund_parts SET status = 'REFUNDED', reference = ?, updated_at = ? WHERE refund_id = ? AND method = 'cash' AND status = 'PROCESSING'`,
+        )
+        .run(`CASH-${refundId}`, now, refundId);
+      if (cash > 0n && refund.shift_id)
+        this.shifts.cashRefundTx(
+          refund.shift_id,
+          cash,
+          refundId,
+          staff ?? ({ user_id: refund.staff_user_id } as ConsoleUser),
+        );
       // Every line fully refunded → the order is refunded (§2.2); partial refunds live on the lines.
       const states = this.lineStates(o.order_id);
       const left = paidLines(JSON.parse(o.priced) as StoredPriced).some(
@@ -420,22 +664,47 @@ export class Refunds {
         type: 'refund.completed',
         key: refund.order_id,
         device_id: refund.device_id,
-        data: this.eventData(refund.refund_id),
+        data: this.eventData(refundId),
       });
       const print = this.d.printerFor(o.device_id);
+      this.d.bus.emitTo('staff', 'refund.completed', { refund_id: refundId, order_id: refund.order_id });
       this.d.tx.afterCommit(() => {
-        this.d.bus.emitTo('staff', 'refund.completed', {
-          refund_id: refund.refund_id,
-          order_id: refund.order_id,
-        });
-        if (receipt && print)
-          void print(receipt.document, `refund-${refund.refund_id}`).catch(() => undefined);
-        if (refund.method === 'cash' && refund.shift_id) {
+        if (receipt && print) void print(receipt.document, `refund-${refundId}`).catch(() => undefined);
+        if (cash > 0n && refund.shift_id) {
           const reg = this.shifts.registerOf(refund.shift_id);
           if (reg) void this.devices.kickDrawer(reg).catch(() => undefined);
         }
       });
     });
+  }
+
+  /** The refund's lines and tax as recorded at its start (for finishing it, also after a restart). */
+  private storedPlan(refund: RefundRow): PlannedRefund {
+    const o = this.order(refund.order_id);
+    const names = new Map(paidLines(JSON.parse(o.priced) as StoredPriced).map((l) => [l.lineId, l.name]));
+    const lines = this.d.db
+      .prepare<[string], { line_id: string; quantity: number; amount: number; tax_amount: number }>(
+        `SELECT line_id, quantity, amount, tax_amount FROM refund_lines WHERE refund_id = ? ORDER BY rowid`,
+      )
+      .all(refund.refund_id);
+    const breakup = JSON.parse(refund.tax_breakup) as {
+      retailerTaxLevelId: string;
+      taxLevel: string;
+      taxPercent: string;
+      taxAmount: string;
+    }[];
+    return {
+      lines: lines.map((l) => ({
+        lineId: l.line_id,
+        name: names.get(l.line_id) ?? l.line_id,
+        quantity: l.quantity,
+        amount: BigInt(l.amount),
+        taxAmount: BigInt(l.tax_amount),
+      })),
+      amount: BigInt(refund.amount),
+      taxAmount: BigInt(refund.tax_amount),
+      breakup: breakup.map((b) => ({ ...b, taxAmount: BigInt(b.taxAmount) })),
+    };
   }
 
   private receipt(
@@ -450,7 +719,8 @@ export class Refunds {
     refund: RefundRow,
     plan: PlannedRefund,
     poslog: string,
-    staff: ConsoleUser,
+    staff: ConsoleUser | null,
+    parts: readonly PartRow[],
   ): { document: unknown; text: string } | null {
     if (!o.receipt_input) return null;
     const cfg = this.d.store.config();
@@ -494,14 +764,17 @@ export class Refunds {
         taxableAmount: 0n,
         taxAmount: b.taxAmount,
       })),
-      tenders: [{ method: refund.method === 'card' ? 'CARD_TERMINAL' : 'CASH', amount: plan.amount }],
+      tenders: parts.map((p) => ({
+        method: p.method === 'card' ? 'CARD_TERMINAL' : 'CASH',
+        amount: BigInt(p.amount),
+      })),
       refund: {
         refundId: refund.refund_id,
         refundPoslog: poslog,
         originalOrderNumber: String(o.receipt_number ?? o.o_id),
         originalDate: o.completed_at ?? o.created_at,
         reason: refund.reason,
-        staffId: staff.retailer_staff_id ?? staff.username,
+        staffId: staff?.retailer_staff_id ?? staff?.username ?? refund.staff_user_id,
       },
     };
     try {
@@ -561,6 +834,12 @@ export class Refunds {
         amount: this.money(l.amount),
         tax_amount: this.money(l.tax_amount),
       })),
+      parts: this.parts(refundId).map((p) => ({
+        method: p.method,
+        card: this.cardLabel(p.tender_id),
+        amount: this.money(p.amount),
+        status: p.status,
+      })),
       failure: r.failure,
     };
   }
@@ -572,5 +851,20 @@ export class Refunds {
       )
       .all(orderId)
       .map((r) => this.record(r.refund_id));
+  }
+}
+
+function fromTerminal(st: TerminalRefundState, unknownReason: string): Outcome {
+  switch (st.state) {
+    case 'approved':
+      return { ok: true, reference: st.reference };
+    case 'declined':
+      return { ok: false, reason: st.reason };
+    case 'cancelled':
+      return { ok: false, reason: 'the terminal did not answer in time; the refund was cancelled there' };
+    case 'unknown':
+      return { ok: false, reason: unknownReason };
+    case 'pending':
+      return { ok: false, reason: 'the terminal could not finish the refund' };
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from '../../platform/http/contract';
+import { pageQuery } from '../console/page';
 
 const id = z.object({ id: z.string().min(1).max(64) });
 const counts = z
@@ -124,12 +125,26 @@ export const shiftEndpoints = {
     id: 'consoleCashReport',
     method: 'get',
     path: '/v1/console/reports/cash',
-    summary: 'cash report per register for a business date (§7.5)',
+    summary:
+      'cash report per register for a business date, or each date of a range (§7.5), in pages by date then register',
     auth: 'staff',
     idempotency: 'none',
-    query: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD') }),
-    response: z.object({ rows: z.array(cashReportRowSchema) }),
+    query: z
+      .object({
+        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+        /** Last business date of a range starting at `date` (inclusive). */
+        to: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+          .optional(),
+        ...pageQuery,
+      })
+      .refine((q) => q.to === undefined || q.to >= q.date, {
+        message: 'to is on or after date',
+        path: ['to'],
+      }),
+    response: z.object({ rows: z.array(cashReportRowSchema), next_cursor: z.string().nullable() }),
     status: [200],
-    errors: ['PERMISSION_DENIED'],
+    errors: ['PERMISSION_DENIED', 'VALIDATION_FAILED'],
   }),
 } as const;

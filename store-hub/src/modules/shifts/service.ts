@@ -6,6 +6,7 @@
  * shift.started / shift.ended in the outbox in the same transaction as the change.
  */
 import { formatMoney, parseDecimal, parseMoney, roundDiv } from '@kassa/promo-core';
+import { decodeCursor, encodeCursor } from '../console/cursor';
 import { HubError, notFound } from '../../platform/errors';
 import { newId, nowIso } from '../../platform/ids';
 import { enqueueOutbox } from '../../outbox';
@@ -412,12 +413,21 @@ export class Shifts {
   }
 
   /** §7.5: per register and business date. */
-  cashReport(date: string) {
+  /** Closed shifts summed per register and business date, in (date, register) order, one page at a time. */
+  cashReport(q: {
+    date: string;
+    to?: string | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
+  }) {
     const cfg = this.cfg;
-    const rows = this.d.db
+    const limit = q.limit ?? 50;
+    const after = decodeCursor(q.cursor, 3);
+    const all = this.d.db
       .prepare<
-        [string],
+        unknown[],
         {
+          device_id: string;
           retailer_device_id: string;
           business_date: string;
           shift_count: number;
@@ -430,25 +440,36 @@ export class Shifts {
           bank_drops: number;
         }
       >(
-        `SELECT d.retailer_device_id, s.business_date, COUNT(*) AS shift_count, SUM(s.cash_activity_count) AS cash_activity_count,
+        `SELECT s.device_id, d.retailer_device_id, s.business_date, COUNT(*) AS shift_count, SUM(s.cash_activity_count) AS cash_activity_count,
                 SUM(s.transaction_count) AS transaction_count, SUM(s.cash_sales) AS cash_sales, SUM(s.cash_tax) AS cash_tax,
                 SUM(s.cash_returns) AS cash_returns, SUM(COALESCE(s.mismatch, 0)) AS mismatch,
                 SUM(s.bank_drops + COALESCE(s.removed_amount, 0)) AS bank_drops
-         FROM shifts s JOIN devices d USING (device_id) WHERE s.business_date = ? AND s.status = 'closed'
-         GROUP BY s.device_id ORDER BY d.retailer_device_id`,
+         FROM shifts s JOIN devices d USING (device_id) WHERE s.business_date BETWEEN ? AND ? AND s.status = 'closed'
+         GROUP BY s.business_date, s.device_id
+         ${after ? 'HAVING (s.business_date, d.retailer_device_id, s.device_id) > (?, ?, ?)' : ''}
+         ORDER BY s.business_date, d.retailer_device_id, s.device_id LIMIT ?`,
       )
-      .all(date);
-    return rows.map((r) => ({
-      register: `${cfg.retailer_store_id}-${r.retailer_device_id}`,
-      business_date: r.business_date,
-      shift_count: r.shift_count,
-      cash_activity_count: r.cash_activity_count,
-      transaction_count: r.transaction_count,
-      cash_sales: this.money(r.cash_sales),
-      cash_tax: this.money(r.cash_tax),
-      cash_returns: this.money(r.cash_returns),
-      mismatch: this.money(r.mismatch),
-      bank_drops: this.money(r.bank_drops),
-    }));
+      .all(q.date, q.to ?? q.date, ...(after ?? []), limit + 1);
+    const rows = all.slice(0, limit);
+    const last = rows.at(-1);
+    const next_cursor =
+      all.length > limit && last
+        ? encodeCursor([last.business_date, last.retailer_device_id, last.device_id])
+        : null;
+    return {
+      next_cursor,
+      rows: rows.map((r) => ({
+        register: `${cfg.retailer_store_id}-${r.retailer_device_id}`,
+        business_date: r.business_date,
+        shift_count: r.shift_count,
+        cash_activity_count: r.cash_activity_count,
+        transaction_count: r.transaction_count,
+        cash_sales: this.money(r.cash_sales),
+        cash_tax: this.money(r.cash_tax),
+        cash_returns: this.money(r.cash_returns),
+        mismatch: this.money(r.mismatch),
+        bank_drops: this.money(r.bank_drops),
+      })),
+    };
   }
 }

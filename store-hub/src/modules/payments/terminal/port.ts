@@ -43,11 +43,27 @@ export interface PaymentTerminal {
   status(tenderId: string): Promise<TerminalResult>;
   /** Asks the terminal to stop; answers the transaction's final state (it may have been approved first). */
   cancel(tenderId: string): Promise<TerminalResult>;
-  /** Reverses an approved transaction (void before settlement or refund). */
-  /** `scenario` (simulator only): approve, decline or timeout. */
+  /**
+   * Reverses (part of) an approved transaction. `ref` names this refund at the terminal: asking
+   * again with the same ref answers the first outcome and never pays out twice, and
+   * `refundStatus(ref)` tells a restarted hub what became of it. `scenario` (simulator only):
+   * approve, decline, timeout (never answers until cancelled) or delay (approves after a while).
+   */
   refund(
     tenderId: string,
     amount: bigint,
     scenario?: string,
+    ref?: string,
   ): Promise<{ ok: boolean; reference: string; reason?: string }>;
+  refundStatus(ref: string): Promise<TerminalRefundState>;
+  /** Stops a refund still pending; answers its final state (it may have been approved first). */
+  cancelRefund(ref: string): Promise<TerminalRefundState>;
 }
+
+export type TerminalRefundState =
+  | { state: 'pending' }
+  | { state: 'approved'; reference: string }
+  | { state: 'declined'; reason: string }
+  | { state: 'cancelled' }
+  /** The terminal never saw this refund (the hub stopped before asking). */
+  | { state: 'unknown' };

@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PaymentTerminal, TerminalResult, TerminalStart } from './port';
+import type { PaymentTerminal, TerminalRefundState, TerminalResult, TerminalStart } from './port';
 import { TerminalOfflineError } from './port';
 
 export const SIM_SCENARIOS = ['approve', 'decline', 'timeout', 'offline', 'partial', 'error'] as const;
@@ -51,6 +51,10 @@ export class TerminalSimulator implements PaymentTerminal {
     this.db.exec(`CREATE TABLE IF NOT EXISTS txns (
       tender_id TEXT PRIMARY KEY, amount TEXT NOT NULL, scenario TEXT NOT NULL, state TEXT NOT NULL,
       approved_amount TEXT, started_at INTEGER NOT NULL, reason TEXT, refunded TEXT)`);
+    // Refunds by their reference, as a terminal journals them: a repeat asks, never pays twice.
+    this.db.exec(`CREATE TABLE IF NOT EXISTS refunds (
+      ref TEXT PRIMARY KEY, tender_id TEXT NOT NULL, amount TEXT NOT NULL, scenario TEXT NOT NULL,
+      state TEXT NOT NULL, started_at INTEGER NOT NULL, reason TEXT)`);
     this.decideAfterMs = opts.decideAfterMs ?? 30;
     this.offlineForMs = opts.offlineForMs ?? 1500;
   }
@@ -155,24 +159,86 @@ export class TerminalSimulator implements PaymentTerminal {
 
   /**
    * Refunds accumulate and never exceed what was approved. `scenario` plays a refund out like
-   * a payment: approve (default), decline, or timeout (never answers; the caller gives up).
+   * a payment: approve (default), decline, timeout (pending until cancelled) or delay (approves
+   * `decideAfterMs` after it started — long enough to kill the hub in between).
    */
   async refund(
     tenderId: string,
     amount: bigint,
     scenario?: string,
+    ref?: string,
   ): Promise<{ ok: boolean; reference: string; reason?: string }> {
-    const row = this.get(tenderId);
-    if (!row || row.state !== 'approved')
-      return { ok: false, reference: '', reason: 'no approved transaction' };
-    if (scenario === 'decline')
-      return { ok: false, reference: '', reason: 'refund declined by the acquirer' };
-    if (scenario === 'timeout') return new Promise(() => undefined);
-    const refunded = BigInt(row.refunded ?? '0') + amount;
-    if (row.approved_amount !== null && refunded > BigInt(row.approved_amount))
-      return { ok: false, reference: '', reason: 'refund above the approved amount' };
-    this.db.prepare(`UPDATE txns SET refunded = ? WHERE tender_id = ?`).run(refunded.toString(), tenderId);
-    return { ok: true, reference: `SIM-RF-${tenderId}-${refunded}` };
+    const key = ref ?? `${tenderId}:${Date.now()}:${Math.random()}`;
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO refunds(ref, tender_id, amount, scenario, state, started_at) VALUES (?, ?, ?, ?, 'pending', ?)`,
+      )
+      .run(key, tenderId, amount.toString(), scenario ?? 'approve', Date.now());
+    for (;;) {
+      const s = this.settleRefund(key);
+      if (s.state === 'approved') return { ok: true, reference: s.reference };
+      if (s.state === 'declined') return { ok: false, reference: '', reason: s.reason };
+      if (s.state === 'cancelled') return { ok: false, reference: '', reason: 'refund cancelled' };
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private settleRefund(ref: string): TerminalRefundState {
+    const settle = this.db.transaction((): TerminalRefundState => {
+      const r = this.db.prepare(`SELECT * FROM refunds WHERE ref = ?`).get(ref) as
+        | {
+            tender_id: string;
+            amount: string;
+            scenario: string;
+            state: string;
+            started_at: number;
+            reason: string | null;
+          }
+        | undefined;
+      if (!r) return { state: 'unknown' };
+      if (r.state === 'pending') {
+        const due = r.scenario === 'delay' ? Date.now() - r.started_at >= this.decideAfterMs : true;
+        if (r.scenario === 'timeout' || !due) return { state: 'pending' };
+        const set = (state: string, reason: string | null) =>
+          this.db.prepare(`UPDATE refunds SET state = ?, reason = ? WHERE ref = ?`).run(state, reason, ref);
+        const txn = this.get(r.tender_id);
+        const done = BigInt(txn?.refunded ?? '0');
+        if (!txn || txn.state !== 'approved') set('declined', 'no approved transaction');
+        else if (r.scenario === 'decline') set('declined', 'refund declined by the acquirer');
+        else if (done + BigInt(r.amount) > BigInt(txn.approved_amount ?? txn.amount))
+          set('declined', 'refund above the approved amount');
+        else {
+          set('approved', null);
+          this.db
+            .prepare(`UPDATE txns SET refunded = ? WHERE tender_id = ?`)
+            .run((done + BigInt(r.amount)).toString(), r.tender_id);
+        }
+        return this.refundState(ref);
+      }
+      return this.refundState(ref);
+    });
+    return settle.immediate();
+  }
+
+  private refundState(ref: string): TerminalRefundState {
+    const r = this.db.prepare(`SELECT state, reason FROM refunds WHERE ref = ?`).get(ref) as
+      { state: string; reason: string | null } | undefined;
+    if (!r) return { state: 'unknown' };
+    if (r.state === 'approved') return { state: 'approved', reference: `SIM-RF-${ref}` };
+    if (r.state === 'declined') return { state: 'declined', reason: r.reason ?? 'declined' };
+    if (r.state === 'cancelled') return { state: 'cancelled' };
+    return { state: 'pending' };
+  }
+
+  async refundStatus(ref: string): Promise<TerminalRefundState> {
+    return this.settleRefund(ref);
+  }
+
+  async cancelRefund(ref: string): Promise<TerminalRefundState> {
+    const s = this.settleRefund(ref);
+    if (s.state !== 'pending') return s;
+    this.db.prepare(`UPDATE refunds SET state = 'cancelled' WHERE ref = ? AND state = 'pending'`).run(ref);
+    return this.refundState(ref);
   }
 
   close(): void {
