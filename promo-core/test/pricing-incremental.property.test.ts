@@ -360,6 +360,9 @@ describe('incremental pricing', () => {
     expect(s1.priced.lines[2]).toBe(s0.priced.lines[2]);
     expect(s1.priced.lines[1]).not.toBe(s0.priced.lines[1]);
     expect(s1.priced.lines[1]!.quantity).toBe(2);
+    // The engine's answer of this pricing is kept (kiosk hints), with the lines it was given.
+    expect(s1.engine?.lines.map((l) => l.line_id)).toEqual(['a', 'b', 'c']);
+    expect(Array.isArray(s1.engine?.suggestions)).toBe(true);
     // A new data version reuses nothing.
     const s2 = repriceBasket(s1, [], STORES[1]!);
     expect(s2.priced.lines[0]).not.toBe(s1.priced.lines[0]);

@@ -26,6 +26,7 @@
  * test/pricing-incremental.property.test.ts checks it byte for byte for random sequences.
  */
 import { localDate } from '../barcodes/resolve';
+import type { EvaluationResult } from '../promotions/response';
 import type { TaxResult } from '../tax/types';
 import { pricedJsonReplacer } from './json';
 import type { Draft, PricingMemo } from './price-basket';
@@ -63,6 +64,14 @@ export interface PricingState {
   lineJson(line: PricedLine): string;
   /** The basket's canonical JSON with `"lines":[]` (what is not per line: totals, tax, promotions). */
   headJson(): string;
+  /**
+   * What the promotion engine answered in this pricing (its suggestions: "add 1 more…"), with
+   * the lines it was given in order; null when no line went to the engine. Not part of the JSON.
+   */
+  readonly engine: {
+    suggestions: EvaluationResult['suggestions'];
+    lines: readonly { line_id: string; item_id: string }[];
+  } | null;
 }
 
 const headSchema = basketInputSchema.omit({ lines: true });
@@ -104,6 +113,7 @@ const TIME_BOUND_RULES = new Set(['gs1_element_string', 'reduce_to_clear']);
 class State implements PricingState {
   private text: string | null = null;
   private head: string | null = null;
+  engine: PricingState['engine'] = null;
 
   constructor(
     readonly basket: Basket,
@@ -238,7 +248,13 @@ function price(basket: Basket, store: StoreData, prev: State | null): State {
       return out;
     },
   };
-  return new State(basket, priceValidated(basket, store, memo), cache, assembly);
+  let engine: PricingState['engine'] = null;
+  memo.evaluated = (result, lines) => {
+    engine = { suggestions: result.suggestions, lines };
+  };
+  const state = new State(basket, priceValidated(basket, store, memo), cache, assembly);
+  state.engine = engine;
+  return state;
 }
 
 const invalid = (issues: { path: PropertyKey[]; message: string }[], prefix = ''): PricingError =>

@@ -42,6 +42,8 @@ export interface PricingMemo {
   draft(line: BasketLine, make: () => Draft | Refusal): Draft | Refusal;
   /** The priced line: the previous object when every input of `assemble` is equal, else `make()`. */
   assembled(d: Draft, t: TaxResult['lines'][number], make: () => PricedLine): PricedLine;
+  /** The engine's result of this pricing and the lines it was given (kiosk hints reuse it). */
+  evaluated?(result: EvaluationResult, lines: readonly { line_id: string; item_id: string }[]): void;
 }
 
 /** A line after resolution and unit-price formation, before promotions. */
@@ -168,7 +170,11 @@ export function priceValidated(basket: Basket, store: StoreData, memo: PricingMe
   const summaries = new Map<string, BasketPromotionSummary>();
   const engineLines = drafts.filter((d) => d.exclusion === null);
   if (store.promotions !== null && engineLines.length > 0) {
-    applyPromotions(engineLines, basket, store, exp, fmt, summaries, diagnostics);
+    const result = applyPromotions(engineLines, basket, store, exp, fmt, summaries, diagnostics);
+    memo?.evaluated?.(
+      result,
+      engineLines.map((d) => ({ line_id: d.input.line_id, item_id: d.item.item_id })),
+    );
   }
 
   // 4. Manual basket-level discounts (staff, coupons): allocated over item lines still payable.
@@ -493,7 +499,7 @@ function applyPromotions(
   fmt: (v: bigint) => string,
   summaries: Map<string, BasketPromotionSummary>,
   diagnostics: PricedBasket['diagnostics'],
-): void {
+): EvaluationResult {
   const request = {
     store_id: store.store_id,
     customer_id: basket.customer_id,
@@ -634,6 +640,7 @@ function applyPromotions(
       );
     }
   }
+  return result;
 }
 
 function assemble(
