@@ -5,7 +5,9 @@
  *  - the stored priced JSON is byte for byte what full pricing of the stored lines gives
  *    (promo-core's priceBasket + pricedBasketToJson, same evaluation time),
  *  - the basket the hub answers with (from its in-memory state) is that same JSON,
- *  - a client that applies the delta answers (applyBasketDelta) holds exactly that basket.
+ *  - a client that applies the delta answers (applyBasketDelta) holds exactly that basket,
+ * also across a "restart" (the in-memory states forgotten: the next change prices in full and
+ * its delta is found from the stored JSON).
  */
 import fc from 'fast-check';
 import pino from 'pino';
@@ -71,7 +73,9 @@ afterAll(() => {
 type Op =
   | { kind: 'add'; code: number; quantity: number; delta: boolean }
   | { kind: 'change'; line: number; quantity: number; delta: boolean }
-  | { kind: 'remove'; line: number; delta: boolean };
+  | { kind: 'remove'; line: number; delta: boolean }
+  /** The hub forgets its in-memory states, as after a restart: the next change prices in full. */
+  | { kind: 'restart' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -96,6 +100,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('remove' as const), line: fc.nat(30), delta: fc.boolean() }),
   },
+  { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
 );
 
 function fullPricingText(basketId: string): string {
@@ -120,7 +125,9 @@ describe('in-memory priced basket state and deltas', () => {
         for (const op of ops) {
           const lineIds = (client.priced.lines ?? []).map((l) => l.line_id);
           try {
-            if (op.kind === 'add') {
+            if (op.kind === 'restart') {
+              (services.baskets as unknown as { states: Map<string, unknown> }).states.clear();
+            } else if (op.kind === 'add') {
               const req = { code: codes[op.code % codes.length]!, quantity: op.quantity };
               if (op.delta) {
                 const d = services.baskets.addLineDelta(device, b.basket_id, req);
