@@ -8,6 +8,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { KioskController } from './basket/controller';
 import { openKioskDatabase } from './data/database';
 import { HubClient } from './hub/client';
+import { registerShellWorker } from './sw/register';
 import { App } from './ui/App';
 import './ui/styles.css';
 
@@ -39,6 +40,7 @@ async function identity(): Promise<{ token: string | null; origin: string }> {
 }
 
 async function boot(): Promise<void> {
+  registerShellWorker(import.meta.env.BASE_URL);
   const root = createRoot(document.getElementById('root')!);
   const { token, origin } = await identity();
   const params = new URLSearchParams(location.search);

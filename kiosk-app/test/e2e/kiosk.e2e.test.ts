@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairKiosk } from '../../scripts/pair-url';
 import { serveKiosk } from '../../scripts/serve';
 import type { KioskServer } from '../../scripts/serve';
+import { writeShellWorker } from '../../src/sw/plugin';
 import type { DemoStore, RunningHub } from '../support/hub';
 import { api, demoStore, importStore, staffToken, startHub, tempDir } from '../support/hub';
 
@@ -332,10 +333,60 @@ describe.each(['landscape', 'portrait'] as const)('the shopper journey (%s)', (s
   }, 180_000);
 });
 
+describe('the app shell', () => {
+  it('is replaced when the build changes, and the new build is what a reload gets when the server is away', async () => {
+    // A copy of the build, served by the kiosk's own server, so that this test can change it.
+    const copy = path.join(dir, 'dist-copy');
+    fs.cpSync(path.dirname(DIST), copy, { recursive: true });
+    const server = await serveKiosk({ hubUrl: hub.url, dist: copy });
+    const { token } = await pairKiosk({ hubUrl: hub.url, name: 'K-shell' });
+    const ctx = await browser.newContext({ viewport: SIZES.landscape });
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${server.url}/kiosk/index.html?db=kiosk-shell#token=${token}`);
+      await page.waitForFunction(() => (window as any).__kiosk?.getState().synced === true, null, {
+        timeout: 60_000,
+      });
+      await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active, null, {
+        timeout: 30_000,
+      });
+      const before = await page.evaluate(() => caches.keys());
+      expect(before).toHaveLength(1);
+
+      // A new build: one changed file gives a new worker with a new manifest.
+      const index = path.join(copy, 'index.html');
+      fs.writeFileSync(
+        index,
+        fs.readFileSync(index, 'utf8').replace('</head>', '<meta name="kassa-build" content="B" /></head>'),
+      );
+      const next = await writeShellWorker(copy);
+      expect(before).not.toContain(`kassa-kiosk-shell-${next.version}`);
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+      // Installed with the whole new shell, then the old cache is gone.
+      await expect
+        .poll(() => page.evaluate(() => caches.keys()), { timeout: 20_000 })
+        .toEqual([`kassa-kiosk-shell-${next.version}`]);
+
+      await server.close();
+      await page.reload();
+      await page.waitForFunction(() => (window as any).__kiosk?.getState().ready === true, null, {
+        timeout: 60_000,
+      });
+      expect(await page.locator('meta[name=kassa-build]').getAttribute('content')).toBe('B');
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+});
+
 describe('the hub goes away mid-basket', () => {
-  it('keeps scanning with local pricing, keeps the basket across a reload, then completes with exactly one basket and one order', async () => {
+  it('keeps scanning with local pricing, comes back from a reload while the hub is down (app shell from the service worker, basket from RxDB), then completes with exactly one basket and one order', async () => {
     const size = 'landscape';
-    const { page, token } = await openKiosk(size, 'K-offline', '', true);
+    // Loaded from the hub itself: only the service worker's cache can bring the page back.
+    const { page, token } = await openKiosk(size, 'K-offline');
+    await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active, null, {
+      timeout: 30_000,
+    });
     await page.getByRole('button', { name: 'Start' }).click();
     await page.getByRole('button', { name: 'Deutsch' }).click();
     const snack = item((i) => i.category_ids?.[0] === 'SNACKS');
@@ -354,13 +405,20 @@ describe('the hub goes away mid-basket', () => {
     await shot(page, size, '14-offline-de');
     const offlineTotal = await page.getByTestId('total').textContent();
 
-    // A reload keeps the basket (RxDB on IndexedDB).
+    // A reload while the hub is down: the page comes from the service worker, the basket from RxDB.
     await page.reload();
     await page.waitForFunction(() => (window as any).__kiosk?.getState().ready === true, null, {
       timeout: 60_000,
     });
+    expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
     await expect.poll(() => page.locator('[data-testid=qty]').allTextContents()).toEqual(['1', '3']);
     expect(await page.getByTestId('total').textContent()).toBe(offlineTotal);
+    await expect.poll(() => page.getByTestId('offline-banner').isVisible(), { timeout: 20_000 }).toBe(true);
+    // Still scanning, priced on the kiosk.
+    await wedge(page, dairy.product_identifier);
+    await expect.poll(() => page.locator('[data-testid=qty]').allTextContents()).toEqual(['1', '4']);
+    expect(await page.getByTestId('total').textContent()).not.toBe(offlineTotal);
+    await shot(page, size, '14b-offline-after-reload');
 
     // Checkout waits for the hub.
     await page.getByTestId('pay').click();
@@ -370,7 +428,7 @@ describe('the hub goes away mid-basket', () => {
     hub = await startHub(dataDir, hub.port);
     await expect.poll(() => page.getByTestId('pay-card').isVisible(), { timeout: 60_000 }).toBe(true);
     const b = (await api(hub.url, 'GET', `/v1/baskets/${hubBasketId}`, token)).body.data;
-    expect(b.priced.lines.map((l: any) => l.quantity).sort()).toEqual([1, 3]);
+    expect(b.priced.lines.map((l: any) => l.quantity).sort()).toEqual([1, 4]);
     expect(await page.getByTestId('due').textContent()).toBe(
       `${b.priced.totals.total_after_tax.replace('.', ',')} £`,
     );
