@@ -22,6 +22,7 @@ import {
 import { storeConfigSchema } from './store-config';
 import { writeDocs, writeItems, writeStoreConfig } from './write';
 import { newId } from '../../platform/ids';
+import { Audit } from '../audit/service';
 import type { Permission } from '../console-auth/permissions';
 import { PERMISSIONS } from '../console-auth/permissions';
 import { hashStaffAccess, staffAccessInputShape, upsertStaffAccess } from '../console-auth/service';
@@ -103,7 +104,18 @@ export function readImportFile(file: string, kind?: 'items' | 'tax_table'): Impo
   return doc as ImportDoc;
 }
 
-export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Promise<ImportReport> {
+/** Who imported (the audit row): a staff member over the API, or the command line on the hub's machine. */
+export interface ImportedBy {
+  staff: { user_id: string; username: string } | null;
+  via: 'cli' | 'api';
+}
+
+export async function importDoc(
+  db: Db,
+  doc: ImportDoc,
+  file = '(request)',
+  by: ImportedBy = { staff: null, via: 'cli' },
+): Promise<ImportReport> {
   const rejected: Rejected[] = [];
   const warnings: string[] = [];
   const known = new Set([
@@ -346,6 +358,21 @@ export async function importDoc(db: Db, doc: ImportDoc, file = '(request)'): Pro
       );
       upsertStaffAccess(db, staffId.get(s.username)!.user_id, s.access);
     }
+    // In the import's own transaction: no import is applied without its audit row (issue 12).
+    const what = Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) =>
+        k === 'store_config' ? 'the store config' : `${n} ${k === 'tax_table' ? 'tax rows' : k}`,
+      )
+      .join(', ');
+    new Audit(db).write({
+      staff: by.staff,
+      device: by.via === 'cli' ? { device_id: 'cli', label: 'command line' } : null,
+      action: 'catalog.import',
+      subject: path.basename(file),
+      what: `imported ${what || 'nothing'}${replace.size > 0 ? ` (replacing ${[...replace].join(', ')})` : ''}`,
+      details: { file: path.basename(file), via: by.via, counts, replace: [...replace] },
+    });
   }).immediate();
   return { file, applied: true, counts, rejected, warnings };
 }

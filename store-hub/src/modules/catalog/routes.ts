@@ -10,7 +10,7 @@ export function catalogRoutes(r: HubRouter, s: Services): void {
   r.async(e.importCatalog, async ({ staff, body }) => {
     if (!staff.permissions.can_import)
       throw new HubError('PERMISSION_DENIED', 'this staff user may not import');
-    const report = await importDoc(s.db, body as ImportDoc);
+    const report = await importDoc(s.db, body as ImportDoc, '(request)', { staff, via: 'api' });
     // Built off the request path (kiosks keep scanning); the importer hears back once it is live.
     if (report.applied) await s.store.refresh();
     s.notifyReplication();
