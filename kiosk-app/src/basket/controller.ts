@@ -480,6 +480,46 @@ export class KioskController {
     this.set({ weighing: null });
   }
 
+  // --- weighed items on the lane scale (ui/ScaleWeigh.tsx) ---------------------------------------
+  /** The lane's scale as the hub sees it (attached, live weight); null while the hub is away. */
+  laneScale() {
+    return this.opts.hub.laneScale().catch(() => null);
+  }
+
+  /**
+   * Adds the item being weighed with the weight the HUB reads from the lane's scale: the kiosk
+   * sends no weight (a shopper could lie). The reading needs the hub now, so queued changes go
+   * first; the hub's line then arrives like any line the hub added (onHubBasket). Resolves null
+   * once added, else the refusal for the scale screen (`HUB_AWAY` when the hub cannot be asked).
+   */
+  async addWeighedByScale(): Promise<{ code: string; details?: unknown } | null> {
+    const w = this.state.weighing;
+    if (!w) return null;
+    this.touch();
+    try {
+      let doc = this.ensureBasket();
+      if (!doc.hub_basket_id) {
+        const s = await this.opts.hub.startSession(`${doc.id}:session`);
+        doc = this.state.basket!;
+        if (!doc.hub_basket_id) await this.save({ ...doc, hub_basket_id: s.basket.basket_id });
+      }
+      this.kick();
+      await this.flushed();
+      doc = this.state.basket!;
+      if (doc.ops.length > 0 || !doc.hub_basket_id) return { code: 'HUB_AWAY' };
+      // Each press is a new weighing with its own key: the last refusal must not answer it.
+      const key = `${doc.id}:scale:${doc.next_seq}`;
+      await this.save({ ...doc, next_seq: doc.next_seq + 1 });
+      const r = await this.opts.hub.addLineByScale(doc.hub_basket_id, w.code, key);
+      this.set({ weighing: null, notice: null, screen: 'scanning' });
+      this.onHubBasket(r.basket);
+      return null;
+    } catch (err) {
+      if (err instanceof HubRefusal) return { code: err.code, details: err.details };
+      return { code: 'HUB_AWAY' };
+    }
+  }
+
   private refusalFor(lines: LocalLine[], lineId: string, store: StoreData) {
     return this.checkLine(lines, lineId, store).refusal;
   }

@@ -11,6 +11,7 @@ import type { Language } from '../i18n';
 import type { PricedLineJson } from '../pricing/types';
 import type { Item } from '@kassa/promo-core';
 import { Icon } from './icons';
+import { ScaleWeigh } from './ScaleWeigh';
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 
@@ -98,7 +99,7 @@ export function App({ controller: c }: { controller: KioskController }) {
           {t(s.notice.key, s.notice.params)}
         </div>
       )}
-      {s.weighing && <Weigh s={s} c={c} t={t} />}
+      {s.weighing && <ScaleWeigh s={s} c={c} t={t} fallback={<Weigh s={s} c={c} t={t} />} />}
       {s.staffPrompt && <StaffSignIn s={s} c={c} t={t} />}
       {s.idlePrompt && (
         <Modal label={t('idle.title')}>
