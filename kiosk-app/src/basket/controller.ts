@@ -25,6 +25,7 @@ import {
   snapshotFor,
   suggestionKey,
   suggestionsFor,
+  suggestionsOf,
 } from '../pricing/local';
 import { PricingSession } from '../pricing/session';
 import type { PricedJson } from '../pricing/types';
@@ -646,11 +647,19 @@ export class KioskController {
   private suggestionsQueued = false;
   private suggestionsKey = '';
   /**
-   * Shows a priced basket at once. The suggestions ("add 1 more to get …", a second engine run)
-   * follow when the page is idle, and only when what the engine reads changed: the hub's answer
-   * to a scan re-prices the same lines and asks for nothing new.
+   * Shows a priced basket at once, with the suggestions ("add 1 more to get …") its own engine
+   * run gave. The hub's figures (shown only if they ever differ) come without them: for those the
+   * engine is asked once more, when the page is idle and only if what it reads changed.
    */
   private show(priced: PricedJson): void {
+    const mine = this.local.current;
+    const store = this.state.store;
+    if (mine && mine.priced === priced && store) {
+      const suggestions = suggestionsOf(mine.state, store.data);
+      const same = JSON.stringify(suggestions) === JSON.stringify(this.state.suggestions);
+      if (priced !== this.state.priced || !same) this.set({ priced, ...(same ? {} : { suggestions }) });
+      return;
+    }
     if (priced !== this.state.priced) this.set({ priced });
     if (this.suggestionsQueued) return;
     this.suggestionsQueued = true;

@@ -2,7 +2,15 @@
  * Local pricing: every scan is priced at once with promo-core's priceBasket on the replicated
  * data version, and the result is compared byte for byte (pricedBasketToJson) with the hub's.
  */
-import type { BasketInput, BasketLineInput, PricedBasket, StoreData, Symbology } from '@kassa/promo-core';
+import type {
+  BasketInput,
+  BasketLineInput,
+  PricedBasket,
+  PricingState,
+  StoreData,
+  SuggestionResult,
+  Symbology,
+} from '@kassa/promo-core';
 import {
   evaluateDetailed,
   formatDecimal,
@@ -105,21 +113,50 @@ export function suggestionsFor(priced: PricedJson, store: StoreData): Suggestion
       exponent: exp,
       defaultTimezone: store.timezone,
     });
-    const titles = new Map<string, string>();
-    for (const p of store.promotions.promotions ?? []) titles.set(p.id, p.title || p.id);
-    return result.suggestions
-      .filter((s) => !s.freeItemMissing && (s.missingQty !== undefined || s.missingAmount !== undefined))
-      .slice(0, 3)
-      .map((s) => ({
-        promo_id: s.promoId,
-        title: titles.get(s.promoId) ?? s.promoId,
-        missing_qty: s.missingQty ?? null,
-        missing_amount: s.missingAmount !== undefined ? formatMoney(s.missingAmount, exp) : null,
-        line_ids: s.lines.map((n) => lines[n - 1]?.line_id).filter((x): x is string => !!x),
-      }));
+    return shown(result.suggestions, lines, store);
   } catch {
     return [];
   }
+}
+
+const titlesBySet = new WeakMap<object, Map<string, string>>();
+
+/** The engine's suggestions as the screen shows them: the first three that say what is missing. */
+function shown(
+  suggestions: readonly SuggestionResult[],
+  lines: readonly { line_id: string }[],
+  store: StoreData,
+): Suggestion[] {
+  const set = store.promotions;
+  if (!set) return [];
+  let titles = titlesBySet.get(set);
+  if (!titles) {
+    titles = new Map();
+    for (const p of set.promotions ?? []) titles.set(p.id, p.title || p.id);
+    titlesBySet.set(set, titles);
+  }
+  const exp = store.currency_exponent ?? 2;
+  const out: Suggestion[] = [];
+  for (const s of suggestions) {
+    if (out.length === 3) break;
+    if (s.freeItemMissing || (s.missingQty === undefined && s.missingAmount === undefined)) continue;
+    out.push({
+      promo_id: s.promoId,
+      title: titles.get(s.promoId) ?? s.promoId,
+      missing_qty: s.missingQty ?? null,
+      missing_amount: s.missingAmount !== undefined ? formatMoney(s.missingAmount, exp) : null,
+      line_ids: s.lines.map((n) => lines[n - 1]?.line_id).filter((x): x is string => !!x),
+    });
+  }
+  return out;
+}
+
+/**
+ * The suggestions of the pricing itself: priceBasket's own engine run answers them, so the
+ * kiosk asks the engine once per scan.
+ */
+export function suggestionsOf(state: PricingState, store: StoreData): Suggestion[] {
+  return state.engine ? shown(state.engine.suggestions, state.engine.lines, store) : [];
 }
 
 const storeIds = new WeakMap<StoreData, number>();

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoStore } from '../../../scripts/demo-data/generate';
 import { buildLocalStore } from '../../src/pricing/store-data';
+import { suggestionsFor, suggestionsOf } from '../../src/pricing/local';
 import { diffLines, PricingSession } from '../../src/pricing/session';
 import type { BasketHead } from '../../src/pricing/session';
 
@@ -119,6 +120,7 @@ const money = (pence: number) => `${Math.floor(pence / 100)}.${String(pence % 10
 describe('the kiosk pricing session', () => {
   it('prices every sequence of shopper changes exactly as a full priceBasket does', () => {
     let promoted = 0;
+    let hinted = 0;
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
         const session = new PricingSession();
@@ -171,12 +173,17 @@ describe('the kiosk pricing session', () => {
           expect(mine.json).toBe(full);
           expect(mine.priced).toEqual(JSON.parse(full));
           if (mine.priced.promotions.length > 0) promoted++;
+          // The hints taken from the pricing's own engine run are the ones a second run gives.
+          const hints = suggestionsOf(mine.state, data);
+          expect(hints).toEqual(suggestionsFor(mine.priced, data));
+          if (hints.length > 0) hinted++;
         }
       }),
       { numRuns: 80 },
     );
     // The sequences did reach promotions (not only plain lines).
     expect(promoted).toBeGreaterThan(50);
+    expect(hinted).toBeGreaterThan(20);
   }, 120_000);
 
   it('keeps the screen objects of lines the change did not touch', () => {
