@@ -140,7 +140,9 @@ export function selectCandidates(
   const found = set.lookup(basket.skus, basket.categoryKeys);
   const extra = programs.length > 0 ? onTheFlyPromotions(req, programs, diagnostics) : [];
   const pool = extra.length > 0 ? [...found, ...extra] : found;
-  const out: Candidate[] = [];
+  // at most one candidate per promotion: one array of that size, trimmed at the end
+  const out: Candidate[] = new Array(pool.length);
+  let count = 0;
   const now = localClock(evaluationMs, timezone);
   for (const p of pool) {
     if (!linkedTo(p, req.store_id)) continue;
@@ -174,8 +176,9 @@ export function selectCandidates(
         description: p.qualifiers.find((q) => q.groupQualifierId === unlock.qualifierId)?.description ?? null,
       };
     }
-    out.push({ promo: p, limit, special, programIndex, membership });
+    out[count++] = { promo: p, limit, special, programIndex, membership };
   }
+  out.length = count;
   return out;
 }
 

@@ -119,13 +119,15 @@ export function evaluateBuilt(
     is_guest_user: request.is_guest_user ?? false,
     special_promos: special,
   };
-  return evaluateValidated(req, promotions, options);
+  return evaluateValidated(req, promotions, options, true);
 }
 
 function evaluateValidated(
   req: EvaluateRequest,
   promotions: PromotionSet | unknown[] | undefined,
   options: EvaluateOptions,
+  /** The request's category lists are the caller's own, unchanging ones (see buildUnits). */
+  builtInProcess = false,
 ): Evaluation {
   const exponent = options.exponent ?? 2;
   const diagnostics: Diagnostic[] = [];
@@ -146,7 +148,7 @@ function evaluateValidated(
 
   let built;
   try {
-    built = buildUnits(req.basket.items, exponent);
+    built = buildUnits(req.basket.items, exponent, builtInProcess);
   } catch (err) {
     if (err instanceof DecimalFormatError)
       throw new EvaluateRequestError([{ path: 'basket.items', message: err.message }]);

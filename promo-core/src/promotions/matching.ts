@@ -33,7 +33,8 @@ export class BasketIndex {
   private readonly bySku = new Map<string, number[]>();
   private readonly byCategory = new Map<string, number[]>();
   private readonly all: number[];
-  private readonly cache = new Map<string, Membership>();
+  /** Memberships by promotion id for `membership` (made on first use: the evaluation path does not use it). */
+  private cache: Map<string, Membership> | null = null;
   /** Distinct SKUs and category keys of the basket, in first-seen order (candidate lookup reads them). */
   readonly skus: string[] = [];
   readonly categoryKeys: string[] = [];
@@ -74,6 +75,7 @@ export class BasketIndex {
 
   /** The promotion's members, computed once per basket and promotion (cached by id). */
   membership(p: Promotion): Membership {
+    this.cache ??= new Map();
     const hit = this.cache.get(p.id);
     if (hit) return hit;
     const m = this.membersOf(p);

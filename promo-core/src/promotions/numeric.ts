@@ -74,7 +74,14 @@ export function bigintOf(n: number): bigint {
 
 /** Zeroed byte flags per unit, reused by the plan that owns the slot (planning is synchronous and never nested per slot). */
 const byteScratch: Uint8Array[] = [];
-export const SCRATCH = { comboTaken: 0, comboPool: 1, shortfallClaimed: 2, lineSpecialFlag: 3 } as const;
+export const SCRATCH = {
+  comboTaken: 0,
+  comboPool: 1,
+  shortfallClaimed: 2,
+  lineSpecialFlag: 3,
+  requisiteFlags: 4,
+  basketTargets: 5,
+} as const;
 
 /** A zeroed Uint8Array of at least n bytes for the slot; indices ≥ n are not meant to be read. */
 export function scratchFlags(slot: number, n: number): Uint8Array {

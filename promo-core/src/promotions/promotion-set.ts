@@ -61,24 +61,40 @@ export class PromotionSet {
    * it is first found).
    */
   lookup(skus: Iterable<string>, categoryKeys: Iterable<string>): Promotion[] {
+    // the two passes below read the keys twice: a one-shot iterable is read into an array first
+    const s = Array.isArray(skus) ? (skus as string[]) : [...skus];
+    const c = Array.isArray(categoryKeys) ? (categoryKeys as string[]) : [...categoryKeys];
+    // two passes, counting then filling, so that the answer is allocated at its exact size
+    const count = this.mark(s, c, null) as number;
+    return this.mark(s, c, new Array<Promotion>(count)) as Promotion[];
+  }
+
+  /** One lookup pass under a fresh stamp: counts the promotions, or fills `out` in order. */
+  private mark(
+    skus: Iterable<string>,
+    categoryKeys: Iterable<string>,
+    out: Promotion[] | null,
+  ): number | Promotion[] {
     if (this.stamp === 0xffffffff) {
       this.seen.fill(0);
       this.stamp = 0;
     }
     const stamp = ++this.stamp;
-    const out: Promotion[] = [];
+    let n = 0;
     const take = (list: readonly number[] | undefined) => {
       if (!list) return;
-      for (const i of list)
-        if (this.seen[i] !== stamp) {
-          this.seen[i] = stamp;
-          out.push(this.promotions[i]!);
-        }
+      for (let k = 0; k < list.length; k++) {
+        const i = list[k]!;
+        if (this.seen[i] === stamp) continue;
+        this.seen[i] = stamp;
+        if (out) out[n] = this.promotions[i]!;
+        n++;
+      }
     };
     take(this.wildcard);
     for (const s of skus) take(this.bySku.get(s));
     for (const c of categoryKeys) take(this.byCategory.get(c));
-    return out;
+    return out ?? n;
   }
 }
 

@@ -138,8 +138,35 @@ function isCategoryType(name: string): boolean {
   return d >= 49 && d <= 55; // '1' … '7'
 }
 
-/** Units of every line in basket order; packs unfold into single units (§11.1). */
-export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; lines: LineInfo[] } {
+/**
+ * Category keys by the category list they were read from, for requests built in-process
+ * (`evaluateBuilt`): priceBasket passes the catalog's own per-item list, the same array on
+ * every evaluation, so its keys (strings and their array) are read once per item, not once
+ * per line and evaluation. Such lists are not changed once handed over; a WeakMap lets
+ * them go with the catalog.
+ */
+const keysByCategories = new WeakMap<object, string[]>();
+
+function categoryKeysOf(categories: { name: string; value: string }[]): string[] {
+  let keys = 0;
+  for (const c of categories) if (isCategoryType(c.name)) keys++;
+  const out: string[] = new Array(keys);
+  for (let i = 0, k = 0; k < keys; i++) {
+    const c = categories[i]!;
+    if (isCategoryType(c.name)) out[k++] = `${c.name}:${c.value}`;
+  }
+  return out;
+}
+
+/**
+ * Units of every line in basket order; packs unfold into single units (§11.1).
+ * `shareCategoryKeys`: the lines' category lists are the caller's and unchanging (see keysByCategories).
+ */
+export function buildUnits(
+  items: BasketItem[],
+  exponent = 2,
+  shareCategoryKeys = false,
+): { units: Unit[]; lines: LineInfo[] } {
   // both arrays at their exact size (push grows by spare capacity and copies as it goes)
   let count = 0;
   for (const item of items)
@@ -160,13 +187,12 @@ export function buildUnits(items: BasketItem[], exponent = 2): { units: Unit[]; 
     const categories = item.categories ?? item.catgories ?? [];
     // a loop and a character test rather than filter, map and a regular expression per line
     // (the expression's match state was the larger part of this function's allocation)
-    let keys = 0;
-    for (const c of categories) if (isCategoryType(c.name)) keys++;
-    const categoryKeys: string[] = new Array(keys);
-    for (let i = 0, k = 0; k < keys; i++) {
-      const c = categories[i]!;
-      if (isCategoryType(c.name)) categoryKeys[k++] = `${c.name}:${c.value}`;
-    }
+    let categoryKeys: string[];
+    if (shareCategoryKeys && categories.length > 0) {
+      const known = keysByCategories.get(categories);
+      if (known) categoryKeys = known;
+      else keysByCategories.set(categories, (categoryKeys = categoryKeysOf(categories)));
+    } else categoryKeys = categoryKeysOf(categories);
     lines[lineIndex] = { item, sp, mrp, qty, packSize, categories };
     const spParts = packSize > 1 ? equalSplit(sp, packSize) : null;
     const mrpParts = packSize > 1 ? equalSplit(mrp, packSize) : null;

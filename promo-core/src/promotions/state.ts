@@ -283,12 +283,19 @@ export class EvalState {
     let sumMax = 0n;
     for (const u of units) sumMax += u.mrp > u.sp ? u.mrp : u.sp;
     const numeric = !arithmetic.forceBigint && numericSafe(sumMax);
-    const spN = new Float64Array(n);
-    const mrpN = new Float64Array(n);
+    // One buffer behind the state's per-unit arrays: a typed array of its own costs an array
+    // buffer object each (and a heap copy of the bytes when they are few).
+    const f64 = new Float64Array(4 * n);
+    const spN = f64.subarray(0, n);
+    const mrpN = f64.subarray(n, 2 * n);
+    const priceN = f64.subarray(2 * n, 3 * n);
+    const cumN = numeric ? f64.subarray(3 * n, 4 * n) : NO_NUMBERS;
+    const u8 = new Uint8Array(4 * n);
     if (numeric)
       for (let i = 0; i < n; i++) {
         spN[i] = Number(units[i]!.sp);
         mrpN[i] = Number(units[i]!.mrp);
+        priceN[i] = spN[i]!;
       }
     const price: bigint[] = new Array(n);
     for (let i = 0; i < n; i++) price[i] = units[i]!.sp;
@@ -302,16 +309,16 @@ export class EvalState {
       flags,
       price,
       cum,
-      new Uint8Array(n),
-      new Uint8Array(n),
-      new Uint8Array(n),
+      u8.subarray(0, n),
+      u8.subarray(n, 2 * n),
+      u8.subarray(2 * n, 3 * n),
       new RecordLog(n),
-      new Uint8Array(n),
+      u8.subarray(3 * n, 4 * n),
       numeric,
-      spN.slice(),
+      priceN,
       mrpN,
       spN,
-      new Float64Array(numeric ? n : 0),
+      cumN,
     );
   }
 
@@ -383,7 +390,8 @@ export class EvalState {
 
   startLayer(): void {
     this.consumed.fill(0);
-    this.bestDiscounted = new Uint8Array(this.units.length);
+    // in place: forks share it only within a layer, and a snapshot has its own copy
+    this.bestDiscounted.fill(0);
   }
 
   endLayer(): void {
@@ -461,3 +469,5 @@ export class EvalState {
 
 /** The bigint cumulative discounts of a numeric state: not kept (see `cumN`). */
 const NO_CUM: bigint[] = [];
+/** The number cumulative discounts of a bigint state: not kept (see `cum`). */
+const NO_NUMBERS = new Float64Array(0);

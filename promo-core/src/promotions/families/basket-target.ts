@@ -3,6 +3,7 @@ import { NO_UNITS, planSet, priceBase, sortUnits } from '../primitives';
 import type { Plan, PlannedSet, SuggestionInfo } from '../state';
 import { emptyPlan } from '../state';
 import type { FamilyContext } from './context';
+import { SCRATCH, scratchFlags } from '../numeric';
 
 export function planBasketTarget(ctx: FamilyContext): Plan {
   const { p, st, limit, m } = ctx;
@@ -33,8 +34,14 @@ export function planBasketTarget(ctx: FamilyContext): Plan {
     if (targets) sets.push({ targets, requisites: NO_UNITS });
   }
   if (sets.length > 0) {
-    const targetUnits = new Set(sets.flatMap((s) => s.targets.map((t) => t.u)));
-    sets[sets.length - 1]!.requisites = Q.filter((u) => !targetUnits.has(u));
+    // the requisite members that are not targets, flagged per unit rather than in a set
+    const isTarget = scratchFlags(SCRATCH.basketTargets, st.units.length);
+    for (const s of sets) for (const t of s.targets) isTarget[t.u] = 1;
+    let n = 0;
+    for (const u of Q) if (!isTarget[u]) n++;
+    const requisites: number[] = new Array(n);
+    for (let i = 0, k = 0; k < n; i++) if (!isTarget[Q[i]!]) requisites[k++] = Q[i]!;
+    sets[sets.length - 1]!.requisites = requisites;
   }
   let suggestion: SuggestionInfo | null = null;
   const done = BigInt(sets.length);

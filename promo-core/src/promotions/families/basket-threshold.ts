@@ -56,7 +56,7 @@ function planWithNumbers(ctx: FamilyContext): Plan {
       R[count++] = u;
   }
   if (count === 0) return emptyPlan();
-  const receivers = sortByKeys(R.subarray(0, count), bases);
+  const receivers = sortByKeys(count === R.length ? R : R.subarray(0, count), bases);
   let sumR = 0;
   for (const u of receivers) sumR += bases[u]!;
 

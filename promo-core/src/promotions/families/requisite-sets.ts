@@ -7,6 +7,7 @@ import { sortUnits } from '../primitives';
 import type { PlannedSet, SuggestionInfo } from '../state';
 import type { FamilyContext } from './context';
 import { availableMembers } from './context';
+import { SCRATCH, scratchFlags } from '../numeric';
 
 export interface SetShape {
   /** Target units per set (D) and requisite units per set (R). */
@@ -69,27 +70,33 @@ function twoGroups(ctx: FamilyContext, { D, R, targetGroup }: SetShape, price: P
   const ri = targetGroup === 0 ? 1 : 0;
   const G = sortUnits(p, st, availableMembers(ctx, targetGroup), p.discountedSelection);
   const Q = sortUnits(p, st, availableMembers(ctx, ri), p.requisiteSelection).reverse();
-  const used = new Set<number>();
-  const skipped = new Set<number>();
+  // per-unit flags instead of three sets: used in a set, skipped as a target, chosen for this set
+  const flags = scratchFlags(SCRATCH.requisiteFlags, st.units.length);
+  const USED = 1;
+  const SKIPPED = 2;
+  const CHOSEN = 4;
   const sets: PlannedSet[] = [];
   if (G.length === 0 && Q.length === 0) return { sets, suggestion: null };
   while (sets.length < limit) {
-    const targets: number[] = [];
+    const targets: number[] = new Array(D);
+    let nt = 0;
     for (const u of G) {
-      if (targets.length === D) break;
-      if (!used.has(u) && !skipped.has(u)) targets.push(u);
+      if (nt === D) break;
+      if ((flags[u]! & (USED | SKIPPED)) === 0) targets[nt++] = u;
     }
-    const chosen = new Set(targets);
-    const requisites: number[] = [];
+    for (let i = 0; i < nt; i++) flags[targets[i]!]! |= CHOSEN;
+    const requisites: number[] = new Array(R);
+    let nr = 0;
     for (const u of Q) {
-      if (requisites.length === R) break;
-      if (!used.has(u) && !chosen.has(u)) requisites.push(u);
+      if (nr === R) break;
+      if ((flags[u]! & (USED | CHOSEN)) === 0) requisites[nr++] = u;
     }
-    if (targets.length < D || requisites.length < R) {
+    for (let i = 0; i < nt; i++) flags[targets[i]!]! &= ~CHOSEN;
+    if (nt < D || nr < R) {
       if (sets.length < limit) {
-        const missingT = D - targets.length;
-        const missingR = R - requisites.length;
-        const anyLeft = targets.length + requisites.length > 0;
+        const missingT = D - nt;
+        const missingR = R - nr;
+        const anyLeft = nt + nr > 0;
         if (anyLeft || sets.length === 0) {
           const hint = freeHint(ctx, missingT + missingR, missingR === 0 ? missingT : 0);
           return { sets, suggestion: hint };
@@ -100,10 +107,10 @@ function twoGroups(ctx: FamilyContext, { D, R, targetGroup }: SetShape, price: P
     const set = price(targets, requisites);
     if (set) {
       sets.push(set);
-      for (const u of targets) used.add(u);
-      for (const u of requisites) used.add(u);
+      for (const u of targets) flags[u]! |= USED;
+      for (const u of requisites) flags[u]! |= USED;
     } else {
-      for (const u of targets) skipped.add(u);
+      for (const u of targets) flags[u]! |= SKIPPED;
     }
   }
   return { sets, suggestion: null };
