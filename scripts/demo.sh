@@ -6,7 +6,7 @@
 # its dashboard. It prints one block with every URL and login a person needs.
 #   KASSA_DEMO_DIR        hub data directory (default: .data/demo-hub in the repository)
 #   PORT / HQ_PORT        hub port (default 8750) / HQ port (default 8760)
-#   KASSA_DEMO_HARDWARE=0 leave out the simulated lane scanner and receipt printer
+#   KASSA_DEMO_HARDWARE=0 leave out the simulated lane scanner, receipt printer and scale
 #   KASSA_DEMO_CLOUD=0    leave out the broker and HQ (the store alone)
 #   KASSA_DEMO_RESET=1    start again from a fresh demo store, broker and HQ database
 set -euo pipefail
@@ -106,20 +106,26 @@ fi
 # --- the simulated lane ----------------------------------------------------------------------
 HW_ARGS=()
 if [ "${KASSA_DEMO_HARDWARE:-1}" != "0" ]; then
-  # A serial scanner and a receipt printer on socat pty pairs, wired to the kiosk paired as K1,
-  # so that a newcomer sees both working without owning either.
-  rm -f "$RUN/scanner-sim" "$RUN/scanner" "$RUN/printer-sim" "$RUN/printer"
+  # A serial scanner, a receipt printer and a scale (MT-SICS) on socat pty pairs, wired to the
+  # kiosk paired as K1, so that a newcomer sees them working without owning any.
+  rm -f "$RUN/scanner-sim" "$RUN/scanner" "$RUN/printer-sim" "$RUN/printer" "$RUN/scale-sim" "$RUN/scale"
   socat "pty,raw,echo=0,link=$RUN/scanner-sim" "pty,raw,echo=0,link=$RUN/scanner" & pids+=($!)
   socat "pty,raw,echo=0,link=$RUN/printer-sim" "pty,raw,echo=0,link=$RUN/printer" & pids+=($!)
-  for _ in $(seq 50); do [ -e "$RUN/scanner" ] && [ -e "$RUN/printer" ] && break; sleep 0.1; done
+  socat "pty,raw,echo=0,link=$RUN/scale-sim" "pty,raw,echo=0,link=$RUN/scale" & pids+=($!)
+  for _ in $(seq 50); do [ -e "$RUN/scanner" ] && [ -e "$RUN/printer" ] && [ -e "$RUN/scale" ] && break; sleep 0.1; done
   node hardware/bin/hardware.mjs simulate printer --port "$RUN/printer-sim" > "$DATA/demo-paper.log" 2>&1 & pids+=($!)
+  # The scale starts empty; `simulate scale set` (printed below) puts something on it.
+  rm -f "$RUN/scale.json"
+  node hardware/bin/hardware.mjs simulate scale --port "$RUN/scale-sim" --state "$RUN/scale.json" \
+    > "$RUN/scale-sim.log" 2>&1 & pids+=($!)
   cat > "$RUN/devices.json" << JSON
 {
   "devices": [
     { "id": "lane1-scanner", "kind": "scanner", "transport": "serial", "match": { "path": "$RUN/scanner" } },
-    { "id": "lane1-printer", "kind": "printer", "transport": "serial", "match": { "path": "$RUN/printer" } }
+    { "id": "lane1-printer", "kind": "printer", "transport": "serial", "match": { "path": "$RUN/printer" } },
+    { "id": "lane1-scale", "kind": "scale", "transport": "serial", "match": { "path": "$RUN/scale" } }
   ],
-  "lanes": [{ "kiosk": "K1", "scanner": "lane1-scanner", "printer": "lane1-printer" }]
+  "lanes": [{ "kiosk": "K1", "scanner": "lane1-scanner", "printer": "lane1-printer", "scale": "lane1-scale" }]
 }
 JSON
   HW_ARGS=(--hardware "$RUN/devices.json")
@@ -168,9 +174,12 @@ EOF
 if [ "${KASSA_DEMO_HARDWARE:-1}" != "0" ]; then
   cat << EOF
 
-  Simulated lane scanner and printer for K1
+  Simulated lane scanner, printer and scale for K1
     scan:     node hardware/bin/hardware.mjs simulate scanner --port $RUN/scanner-sim <code>
     receipts: tail -f .data/demo-paper.log
+    scale:    node hardware/bin/hardware.mjs simulate scale set --state $RUN/scale.json 0.456kg
+              (Search on the kiosk, pick loose produce such as Bananas, then set a weight;
+              add --moving for one still settling, "empty" to take it off)
 EOF
 fi
 cat << EOF
