@@ -113,6 +113,20 @@ export class QuantityLimiter {
     return null;
   }
 
+  /** Counts units a limit was waived for (staff override), so later lines still see them. */
+  count(item: Item, units: number): void {
+    const regs = this.regulations
+      .forItem(item, this.catalog, this.at)
+      .filter((r) => r.regulation_type === 'quantity_limit');
+    const basketRule = regs.find((r) => r.applicable_level !== 'item');
+    if (basketRule)
+      this.perRegulation.set(
+        basketRule.regulation_id,
+        (this.perRegulation.get(basketRule.regulation_id) ?? 0) + units,
+      );
+    this.perItem.set(item.item_id, (this.perItem.get(item.item_id) ?? 0) + units);
+  }
+
   /** True when a verification regulation applies to the item. */
   needsVerification(item: Item): boolean {
     return this.regulations

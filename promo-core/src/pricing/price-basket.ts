@@ -11,7 +11,7 @@
 import { needsVerification, priceForWeight, resolveScan } from '../barcodes/resolve';
 import type { ScanResolution } from '../barcodes/types';
 import { QuantityLimiter } from '../catalog/regulations';
-import type { Item } from '../catalog/schema';
+import { parseItem, type Item } from '../catalog/schema';
 import { formatDecimal, formatMoney, parseDecimal, roundDiv } from '../money';
 import { EvaluateRequestError, evaluateBuilt } from '../promotions/evaluate';
 import type { EvaluationResult } from '../promotions/response';
@@ -134,6 +134,14 @@ export function priceValidated(basket: Basket, store: StoreData, memo: PricingMe
     if (r.sign > 0n) {
       const max = r.item.max_basket_qty;
       const had = unitsPerItem.get(r.item.item_id) ?? 0;
+      const waived = line.limit_override !== undefined && r.quantity <= line.limit_override.max_quantity;
+      if (waived) {
+        limiter?.count(r.item, r.quantity);
+        unitsPerItem.set(r.item.item_id, had + r.quantity);
+        if (limiter?.needsVerification(r.item)) r.regulated = true;
+        drafts.push(r);
+        continue;
+      }
       if (max > 0 && had + r.quantity > max) {
         refusals.push(
           refusal(line.line_id, 'QUANTITY_RESTRICTED', `at most ${max} of this item per basket`, {
@@ -331,7 +339,22 @@ function draftLine(
   const id = line.line_id;
   let item: Item | undefined;
   let scan: ScanResolution | null = null;
-  if (line.scanned_code !== undefined) {
+  if (line.manual_item !== undefined) {
+    const m = line.manual_item;
+    const parsed = parseItem(
+      {
+        item_id: `manual:${id}`,
+        product_identifier: line.scanned_code ?? `manual:${id}`,
+        item_name: m.item_name,
+        base_price: line.amount,
+        tax_code: m.tax_code,
+      },
+      exp,
+    );
+    if (!parsed.ok)
+      return refusal(id, 'INVALID_LINE', 'this manual item cannot be priced', { issues: parsed.issues });
+    item = parsed.item;
+  } else if (line.scanned_code !== undefined) {
     const out = resolveScan(line.scanned_code, line.symbology ?? null, catalog, store.barcodes, {
       now: basket.evaluation_time,
       timezone: store.timezone,
@@ -452,12 +475,20 @@ function draftLine(
     source = 'override';
     explanation.push(`price override by ${o.staff_user_id} (${o.reason}): ${fmt(before)} → ${fmt(sp)}`);
   }
+  if (line.manual_item)
+    explanation.push(
+      `not in the catalogue: sold at a price entered by ${line.manual_item.staff_user_id} (${line.manual_item.reason})`,
+    );
+  if (line.limit_override)
+    explanation.push(
+      `quantity limit waived by ${line.limit_override.staff_user_id} (${line.limit_override.reason}) for up to ${line.limit_override.max_quantity}`,
+    );
 
   const sign: 1n | -1n = isReturn ? -1n : 1n;
   let exclusion: PricedLine['promotion_exclusion'] = null;
   if (isReturn) exclusion = 'return';
   else if (line.kind !== 'item' || item.is_deposit) exclusion = 'special_line';
-  else if (source === 'override') exclusion = 'override';
+  else if (source === 'override' || line.manual_item !== undefined) exclusion = 'override';
   else if (source === 'markdown') exclusion = 'markdown';
   else if (catalog.excludedFromPromotions(item)) exclusion = 'excluded_item';
   else if (sp === 0n) exclusion = 'zero_price';

@@ -95,9 +95,35 @@ export const basketLineInputSchema = z
     is_return_item: z.boolean().default(false),
     /** ADDON lines point at their parent line. */
     parent_line_id: z.string().min(1).nullable().default(null),
+    /**
+     * Staff waived the store's quantity limits (max_basket_qty, quantity regulations) for this
+     * line, up to `max_quantity` units; its units still count against later lines.
+     */
+    limit_override: z
+      .object({
+        max_quantity: z.number().int().min(1).max(100000),
+        reason: z.string().min(1).max(200),
+        staff_user_id: z.string().min(1),
+      })
+      .optional(),
+    /**
+     * An item the catalogue does not know (its barcode in `scanned_code`), sold at the `amount`
+     * staff entered; never offered to promotions.
+     */
+    manual_item: z
+      .object({
+        item_name: z.string().trim().min(1).max(200),
+        tax_code: z.string().min(1).max(32),
+        reason: z.string().min(1).max(200),
+        staff_user_id: z.string().min(1),
+      })
+      .optional(),
   })
   .refine((l) => l.scanned_code !== undefined || l.item_id !== undefined, {
     message: 'a line needs scanned_code or item_id',
+  })
+  .refine((l) => l.manual_item === undefined || l.amount !== undefined, {
+    message: 'a manual item needs its amount',
   });
 export type BasketLineInput = z.input<typeof basketLineInputSchema>;
 export type BasketLine = z.output<typeof basketLineInputSchema>;
