@@ -181,6 +181,21 @@ describe('the lane scale, read by the hub', () => {
     }
   });
 
+  it('a kiosk on a lane with a scale cannot type a weight; one without a scale can', async () => {
+    for (const path of ['lines', 'delta/lines']) {
+      const typed = await k1.req('POST', `/v1/baskets/${await newBasket(k1)}/${path}`, {
+        code: BANANAS,
+        weight_g: 500,
+      });
+      expect(typed.status, path).toBe(409);
+      expect(typed.body.error.code).toBe('SCALE_REQUIRED');
+    }
+    const b2 = await newBasket(k2);
+    const keypad = await k2.req('POST', `/v1/baskets/${b2}/lines`, { code: BANANAS, weight_g: 500 });
+    expect(keypad.status).toBe(201);
+    expect(keypad.body.data.basket.priced.lines[0].weight_g).toBe(500);
+  });
+
   it('refuses an item sold by the piece, and a lane without a scale', async () => {
     sim.set({ grams: 500 });
     const counted = await byScale(k1, await newBasket(k1), { code: '5000000000017' });

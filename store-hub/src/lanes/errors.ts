@@ -7,6 +7,8 @@
 export const SCALE_ERROR_STATUS = {
   /** The lane has no scale: the kiosk falls back to typing the weight. */
   SCALE_NOT_ATTACHED: 409,
+  /** A typed weight from a kiosk whose lane has a scale: it must weigh there (by scale). */
+  SCALE_REQUIRED: 409,
   /** The lane's scale is unplugged or does not answer. */
   SCALE_OFFLINE: 409,
   SCALE_UNSTABLE: 409,

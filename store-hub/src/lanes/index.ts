@@ -163,6 +163,17 @@ export class Lanes {
     };
   }
 
+  /** Refuses a weight the kiosk typed when its lane has a scale (it weighs by scale there). */
+  refuseTypedWeight(device: PairedClient): void {
+    const scale = this.scaleOf(device);
+    if (scale)
+      throw new HubError(
+        'SCALE_REQUIRED',
+        'This checkout weighs on its scale. Please place the item on the scale.',
+        { device_id: scale.id },
+      );
+  }
+
   /**
    * A stable weight in grams from the kiosk's lane scale, for a line added by scale. Every
    * refusal is a 409 with a sentence the kiosk can show; the store's min/max weight is checked

@@ -225,7 +225,8 @@ export const basketEndpoints = {
     body: addLineSchema,
     response: addLineResultSchema,
     status: [201],
-    errors: LINE_ERRORS,
+    // SCALE_REQUIRED: a typed weight from a kiosk whose lane has a scale (lanes/)
+    errors: [...LINE_ERRORS, 'SCALE_REQUIRED'],
   }),
   addLineByScale: endpoint({
     id: 'addLineByScale',
@@ -290,7 +291,8 @@ export const basketEndpoints = {
     body: addLineSchema,
     response: basketDeltaSchema,
     status: [201],
-    errors: LINE_ERRORS,
+    // SCALE_REQUIRED: a typed weight from a kiosk whose lane has a scale (lanes/)
+    errors: [...LINE_ERRORS, 'SCALE_REQUIRED'],
   }),
   changeLineDelta: endpoint({
     id: 'changeLineDelta',
