@@ -121,6 +121,38 @@ export const assistanceEndpoints = {
     }),
     errors: ['ITEM_NOT_FOUND', 'QUANTITY_RESTRICTED'],
   }),
+  consoleLimitOverride: staffBasket({
+    id: 'consoleLimitOverride',
+    path: '/v1/console/baskets/:id/limit-override',
+    params: id,
+    summary:
+      'add an item over the store’s quantity limit for this basket (can_edit), with a reason; audited, priced by promo-core',
+    body: z.object({
+      code: z.string().trim().min(1).max(64),
+      quantity: z.number().int().min(1).max(999),
+      reason,
+      basket_version: version,
+    }),
+    errors: ['ITEM_NOT_FOUND', 'QUANTITY_RESTRICTED', 'VALIDATION_FAILED'],
+  }),
+  consoleAddManualItem: staffBasket({
+    id: 'consoleAddManualItem',
+    path: '/v1/console/baskets/:id/manual-items',
+    params: id,
+    summary:
+      'sell a barcode the catalogue does not know at a price staff enter (can_add and can_override_price), with a reason; audited',
+    body: z.object({
+      code: z.string().trim().min(1).max(64),
+      item_name: z.string().trim().min(1).max(100),
+      unit_price: amount,
+      quantity: z.number().int().min(1).max(999).default(1),
+      /** Default: the store's default tax code. */
+      tax_code: z.string().trim().min(1).max(32).optional(),
+      reason,
+      basket_version: version,
+    }),
+    errors: ['VALIDATION_FAILED', 'TAX_CODE_MISSING'],
+  }),
   consoleInterventions: endpoint({
     id: 'consoleInterventions',
     method: 'get',

@@ -8,7 +8,8 @@
 import { parseMoney } from '@kassa/promo-core';
 import type { Db } from '../../platform/db/database';
 import { HubError, notFound } from '../../platform/errors';
-import { nowIso } from '../../platform/ids';
+import { newId, nowIso } from '../../platform/ids';
+import { resolveLine } from '../catalog/pricing';
 import type { Basket } from '../baskets/schemas';
 import { refusalCode } from '../baskets/service';
 import type { PairedClient } from '../clients/repo';
@@ -535,6 +536,127 @@ export class Assistance {
         what: `added ${quantity} × ${code}`,
       });
       return this.toAssist(r.basket);
+    });
+  }
+
+  /**
+   * A line the store's quantity limit refused (max_basket_qty or a quantity regulation), added
+   * because staff allow it: the line carries promo-core's `limit_override` for exactly these
+   * units and has no merge key, so the shopper's next scan of the item is checked again.
+   */
+  limitOverride(
+    staff: ConsoleUser,
+    basketId: string,
+    o: { code: string; quantity: number; reason: string; basket_version?: number | undefined },
+  ): AssistBasket {
+    requireAction(staff, 'assistance.limit_override');
+    return this.d.tx.run(() => {
+      const b = this.editable(basketId, o.basket_version);
+      const res = resolveLine(o.code, undefined, this.d.store.storeData(), nowIso());
+      if (!res) throw new HubError('ITEM_NOT_FOUND', `no item has the code ${o.code}`, { code: o.code });
+      if (res.measured)
+        throw new HubError('VALIDATION_FAILED', 'a weighed item has no quantity limit to override', {
+          code: o.code,
+        });
+      const lineId = newId();
+      this.d.baskets.repo.insertLine(
+        basketId,
+        {
+          line_id: lineId,
+          scanned_code: o.code,
+          quantity: o.quantity,
+          price_snapshot: res.snapshot,
+          limit_override: { max_quantity: o.quantity, reason: o.reason, staff_user_id: staff.user_id },
+        },
+        nowIso(),
+      );
+      const out = this.repriced(basketId, b.device_id, lineId);
+      const name = out.lines.find((l) => l.line_id === lineId)?.item_name ?? o.code;
+      this.d.audit.write({
+        staff,
+        device: this.deviceLabel(b.device_id),
+        action: 'assistance.limit_override',
+        subject: basketId,
+        what: `allowed ${o.quantity} × ${name} over the quantity limit`,
+        why: o.reason,
+        details: { line_id: lineId, code: o.code, quantity: o.quantity },
+      });
+      return out;
+    });
+  }
+
+  /**
+   * An unknown barcode sold at a price staff enter (promo-core's `manual_item`): the name and
+   * price appear on the basket, the order snapshot and the receipt like any line; it is kept out
+   * of promotions and taxed with the chosen (or the store's default) tax code.
+   */
+  addManualItem(
+    staff: ConsoleUser,
+    basketId: string,
+    o: {
+      code: string;
+      item_name: string;
+      unit_price: string;
+      quantity: number;
+      tax_code?: string | undefined;
+      reason: string;
+      basket_version?: number | undefined;
+    },
+  ): AssistBasket {
+    requireAction(staff, 'assistance.add_line');
+    requireAction(staff, 'assistance.manual_item');
+    return this.d.tx.run(() => {
+      const b = this.editable(basketId, o.basket_version);
+      const data = this.d.store.storeData();
+      if (resolveLine(o.code, undefined, data, nowIso()))
+        throw new HubError(
+          'VALIDATION_FAILED',
+          'this code is in the catalogue; add it by its code instead of at a manual price',
+          { code: o.code },
+        );
+      const exp = this.d.store.config().currency_exponent;
+      let price: bigint;
+      try {
+        price = parseMoney(o.unit_price, exp);
+      } catch {
+        throw new HubError('VALIDATION_FAILED', `a price has at most ${exp} decimals`, {
+          field: 'unit_price',
+        });
+      }
+      if (price <= 0n) throw new HubError('VALIDATION_FAILED', 'a manual price is more than zero');
+      const taxCode = o.tax_code ?? data.tax.config.defaultTaxCode ?? null;
+      if (!taxCode || !data.tax.table.some((t) => t.taxCode === taxCode))
+        throw new HubError('TAX_CODE_MISSING', `the store has no tax code ${taxCode ?? '(none)'}`, {
+          tax_code: taxCode,
+        });
+      const lineId = newId();
+      this.d.baskets.repo.insertLine(
+        basketId,
+        {
+          line_id: lineId,
+          scanned_code: o.code,
+          quantity: o.quantity,
+          amount: o.unit_price,
+          manual_item: {
+            item_name: o.item_name,
+            tax_code: taxCode,
+            reason: o.reason,
+            staff_user_id: staff.user_id,
+          },
+        },
+        nowIso(),
+      );
+      const out = this.repriced(basketId, b.device_id, lineId);
+      this.d.audit.write({
+        staff,
+        device: this.deviceLabel(b.device_id),
+        action: 'assistance.manual_item',
+        subject: basketId,
+        what: `sold unknown code ${o.code} as ${o.quantity} × ${o.item_name} at ${o.unit_price}`,
+        why: o.reason,
+        details: { line_id: lineId, code: o.code, tax_code: taxCode },
+      });
+      return out;
     });
   }
 

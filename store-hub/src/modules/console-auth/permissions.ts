@@ -60,6 +60,8 @@ export const ACTION_PERMISSION = {
   'intervention.decide_age': 'can_approve_age',
   'intervention.resolve': null,
   'assistance.add_line': 'can_add',
+  'assistance.limit_override': 'can_edit',
+  'assistance.manual_item': 'can_override_price',
   'assistance.change_quantity': 'can_edit',
   'assistance.remove_line': 'can_delete',
   'assistance.cancel_sale': 'can_delete',

@@ -151,6 +151,12 @@ export function consoleRoutes(r: HubRouter, c: Console): void {
   r.sync(e.consoleAddItem, ({ staff, params, body }) =>
     c.assistance.addItem(user(staff, 'assistance'), params.id, body.code, body.quantity),
   );
+  r.sync(e.consoleLimitOverride, ({ staff, params, body }) =>
+    c.assistance.limitOverride(user(staff, 'assistance'), params.id, body),
+  );
+  r.sync(e.consoleAddManualItem, ({ staff, params, body }) =>
+    c.assistance.addManualItem(user(staff, 'assistance'), params.id, body),
+  );
   r.sync(e.consoleCancelSale, ({ staff, params, body }) =>
     c.assistance.cancelSale(user(staff, 'assistance'), params.id, body.reason),
   );
