@@ -280,9 +280,11 @@ export class EvalState {
 
   static initial(units: readonly Unit[], flags: TenantFlags): EvalState {
     const n = units.length;
-    let sumMax = 0n;
-    for (const u of units) sumMax += u.mrp > u.sp ? u.mrp : u.sp;
-    const numeric = !arithmetic.forceBigint && numericSafe(sumMax);
+    // Σ max(MRP, SP) summed in numbers (a bigint sum allocates per step): a part or partial
+    // sum at or past 2^53 makes the total so, and below that every step was exact.
+    let sumMax = 0;
+    for (const u of units) sumMax += Number(u.mrp > u.sp ? u.mrp : u.sp);
+    const numeric = !arithmetic.forceBigint && sumMax < 2 ** 53 && numericSafe(BigInt(sumMax));
     // One buffer behind the state's per-unit arrays: a typed array of its own costs an array
     // buffer object each (and a heap copy of the bytes when they are few).
     const f64 = new Float64Array(4 * n);
