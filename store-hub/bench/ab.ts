@@ -8,11 +8,12 @@
  * before → after, round 2 after → before, …) so that a change in the machine's load falls on
  * both sides. Both sides run the SAME bench code: this tree's bench/run.ts and store-load.ts are
  * copied into the before tree first (the bench drives the hub only over HTTP and socket.io,
- * and reads its database for payload sizes). The before tree needs a node_modules that resolves
+ * and reads its database for payload sizes). A worktree needs a node_modules that resolves
  * @kassa/* to its own packages: made here as symlinks into this tree's node_modules.
  *
- * Knobs: BENCH_BEFORE (default /tmp/kassa-before), BENCH_ROUNDS (default 2), and everything
- * bench/run.ts reads (BENCH_VIEW, BENCH_LEVELS, BENCH_WARMUP_S, BENCH_MEASURE_S, …), passed to
+ * Knobs: BENCH_BEFORE (default /tmp/kassa-before), BENCH_AFTER (default this tree; a worktree
+ * of a commit leaves out uncommitted work), BENCH_ROUNDS (default 2), BENCH_START_ROUND, and
+ * everything bench/run.ts reads (BENCH_VIEW, BENCH_LEVELS, BENCH_WARMUP_S, BENCH_MEASURE_S, …), passed to
  * both sides. BENCH_OUT=<file> also writes the markdown there.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,31 +24,35 @@ import { fileURLToPath } from 'node:url';
 import type { Figures } from './run';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const afterRoot = path.resolve(here, '../..');
+const thisRoot = path.resolve(here, '../..');
+// AFTER defaults to this tree; BENCH_AFTER=<worktree> measures a commit without anyone's
+// uncommitted work (the shared tree may hold other people's work in progress).
+const afterRoot = path.resolve(process.env.BENCH_AFTER ?? thisRoot);
 const beforeRoot = path.resolve(process.env.BENCH_BEFORE ?? '/tmp/kassa-before');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+/** The first round's number: 2 starts with AFTER (to continue an earlier, interrupted run). */
+const firstRound = Number(process.env.BENCH_START_ROUND ?? 1);
 
-function prepareBefore(): string {
-  if (!fs.existsSync(path.join(beforeRoot, 'store-hub', 'src'))) {
-    throw new Error(
-      `no before tree at ${beforeRoot}: git worktree add --detach ${beforeRoot} <commit> (e.g. 43c400d)`,
-    );
-  }
+/** Gives `root` this tree's bench code and a node_modules resolving @kassa/* to its own packages. */
+function prepareTree(root: string): string {
+  if (!fs.existsSync(path.join(root, 'store-hub', 'src')))
+    throw new Error(`no tree at ${root}: git worktree add --detach ${root} <commit> (e.g. 43c400d)`);
+  const rev = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  if (root === thisRoot) return rev.stdout.trim();
   for (const f of ['run.ts', 'store-load.ts'])
-    fs.copyFileSync(path.join(here, f), path.join(beforeRoot, 'store-hub', 'bench', f));
-  // Dependencies from this tree; the workspace packages from the before tree itself.
-  const nm = path.join(beforeRoot, 'node_modules');
+    fs.copyFileSync(path.join(here, f), path.join(root, 'store-hub', 'bench', f));
+  // Dependencies from this tree; the workspace packages from that tree itself.
+  const nm = path.join(root, 'node_modules');
   fs.mkdirSync(path.join(nm, '@kassa'), { recursive: true });
-  for (const e of fs.readdirSync(path.join(afterRoot, 'node_modules'))) {
+  for (const e of fs.readdirSync(path.join(thisRoot, 'node_modules'))) {
     if (e === '@kassa') continue;
     const link = path.join(nm, e);
-    if (!fs.existsSync(link)) fs.symlinkSync(path.join(afterRoot, 'node_modules', e), link);
+    if (!fs.existsSync(link)) fs.symlinkSync(path.join(thisRoot, 'node_modules', e), link);
   }
-  for (const p of fs.readdirSync(path.join(afterRoot, 'node_modules', '@kassa'))) {
+  for (const p of fs.readdirSync(path.join(thisRoot, 'node_modules', '@kassa'))) {
     const link = path.join(nm, '@kassa', p);
-    if (!fs.existsSync(link)) fs.symlinkSync(path.join(beforeRoot, p), link);
+    if (!fs.existsSync(link)) fs.symlinkSync(path.join(root, p), link);
   }
-  const rev = spawnSync('git', ['-C', beforeRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
   return rev.stdout.trim();
 }
 
@@ -90,12 +95,10 @@ function summary(runs: { side: string; round: number; fig: Figures }[]): string[
   return rows;
 }
 
-const beforeRev = prepareBefore();
-const afterRev = spawnSync('git', ['-C', afterRoot, 'rev-parse', '--short', 'HEAD'], {
-  encoding: 'utf8',
-}).stdout.trim();
+const beforeRev = prepareTree(beforeRoot);
+const afterRev = prepareTree(afterRoot);
 const runs: { side: string; round: number; md: string; fig: Figures }[] = [];
-for (let round = 1; round <= rounds; round++) {
+for (let round = firstRound; round < firstRound + rounds; round++) {
   const order: ('before' | 'after')[] = round % 2 === 1 ? ['before', 'after'] : ['after', 'before'];
   for (const side of order) {
     const label =
