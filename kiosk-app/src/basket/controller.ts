@@ -1320,6 +1320,8 @@ export function refusalKey(code: string): string {
     case 'RESTRICTED_AGE':
       return 'err.restricted';
     case 'WEIGHT_REQUIRED':
+    // a typed weight on a lane whose scale must weigh it (the hub refused it)
+    case 'SCALE_REQUIRED':
       return 'err.weight';
     case 'BASKET_EMPTY':
       return 'err.empty';
