@@ -6,6 +6,9 @@
  *   git archive <commit> promo-core | tar -x -C /tmp/engine-before
  *   ln -s "$PWD/node_modules" /tmp/engine-before/node_modules
  *   npx tsx promo-core/bench/ab-scenario-a.ts /tmp/engine-before [evaluations per variant]
+ *
+ * A second table matches the slowest 1 % of evaluations with the collections that ran
+ * (PerformanceObserver 'gc' entries; the same counts `node --trace-gc` prints), per engine.
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +16,16 @@ import * as after from '../src';
 import * as afterEval from '../src/promotions/evaluate';
 import { evaluateRequestSchema } from '../src/promotions/request';
 import { scenarioAInputs } from './sections/promotions';
-import { kb, measureWithAllocation, ms, type TimingWithAllocation } from './stats';
+import {
+  kb,
+  measureWithAllocation,
+  ms,
+  recordCollections,
+  stampRuns,
+  summarise,
+  tailAgainstCollections,
+  type TimingWithAllocation,
+} from './stats';
 
 const root = process.argv[2];
 if (!root) throw new Error('usage: ab-scenario-a.ts <root of an archived tree with promo-core/> [runs]');
@@ -69,6 +81,33 @@ for (const [name, runBefore, runAfter] of variants) {
   }
 }
 console.log(rows.join('\n'));
+
+// The tail against the collector: 5,000 stamped evaluations per engine and variant, in the
+// order before, after, before, after (so both meet the same load), default heap.
+const tailRuns = Number(process.argv[4] ?? 5000);
+const tail = [
+  '',
+  `| scenario (a), ${tailRuns} evaluations | engine | p50 | p99 | scavenges | slowest 1 % overlapping a scavenge | mark-compacts |`,
+  '|---|---|---|---|---|---|---|',
+];
+for (const [name, runBefore, runAfter] of variants.slice(0, 2)) {
+  for (const [tag, fn] of [
+    ['before', runBefore],
+    ['after', runAfter],
+  ] as const) {
+    for (let i = 0; i < 500; i++) fn();
+    const rec = recordCollections();
+    const stamps = stampRuns(fn, tailRuns);
+    const spans = await rec.stop();
+    const t = tailAgainstCollections(stamps, spans);
+    const times = Array.from(stamps.end, (e, i) => e - stamps.start[i]!);
+    const sum = summarise(times);
+    tail.push(
+      `| ${name.split(' (')[0]} | ${tag} | ${ms(sum.median)} | ${ms(sum.p99)} | ${t.scavenges} | ${t.slowestWithScavenge} of ${t.slowest} | ${t.markCompacts} |`,
+    );
+  }
+}
+console.log(tail.join('\n'));
 console.log(
   `load average at the end: ${loadavg()
     .map((x) => x.toFixed(2))

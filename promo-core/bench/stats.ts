@@ -1,4 +1,5 @@
 /** Timing, allocation and seeded-random helpers shared by the bench sections. */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 
 export interface Timing {
@@ -97,5 +98,73 @@ export function seededRandom(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Collections seen by a PerformanceObserver: kind (minor = scavenge) and the span they took. */
+export interface GcSpan {
+  minor: boolean;
+  start: number;
+  end: number;
+}
+
+/** Starts recording collections; `stop()` (after a turn of the event loop) gives them. */
+export function recordCollections(): { stop(): Promise<GcSpan[]> } {
+  const spans: GcSpan[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      spans.push({ minor: kind === 1, start: e.startTime, end: e.startTime + e.duration });
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    async stop() {
+      await new Promise((r) => setTimeout(r, 50)); // entries arrive asynchronously
+      obs.disconnect();
+      return spans;
+    },
+  };
+}
+
+/** Per-call start and end stamps (performance.now), for matching slow calls with collections. */
+export function stampRuns(fn: () => unknown, runs: number): { start: Float64Array; end: Float64Array } {
+  const start = new Float64Array(runs);
+  const end = new Float64Array(runs);
+  for (let i = 0; i < runs; i++) {
+    start[i] = performance.now();
+    fn();
+    end[i] = performance.now();
+  }
+  return { start, end };
+}
+
+/**
+ * Of the slowest 1 % of calls, how many overlap a scavenge, and how many scavenges ran
+ * over all the calls: whether the tail is the collector's or the engine's own.
+ */
+export function tailAgainstCollections(
+  stamps: { start: Float64Array; end: Float64Array },
+  spans: GcSpan[],
+): { slowest: number; slowestWithScavenge: number; scavenges: number; markCompacts: number } {
+  const n = stamps.start.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => stamps.end[b]! - stamps.start[b]! - (stamps.end[a]! - stamps.start[a]!),
+  );
+  const slowest = Math.max(1, Math.floor(n / 100));
+  const first = stamps.start[0]!;
+  const last = stamps.end[n - 1]!;
+  const inRun = spans.filter((g) => g.end >= first && g.start <= last);
+  let withScavenge = 0;
+  for (const i of order.slice(0, slowest)) {
+    const s = stamps.start[i]!;
+    const e = stamps.end[i]!;
+    if (inRun.some((g) => g.minor && g.start <= e && g.end >= s)) withScavenge++;
+  }
+  return {
+    slowest,
+    slowestWithScavenge: withScavenge,
+    scavenges: inRun.filter((g) => g.minor).length,
+    markCompacts: inRun.filter((g) => !g.minor).length,
   };
 }
