@@ -1,11 +1,18 @@
 /**
- * `npm run bench -w kiosk-app`: the kiosk in Debian's Chromium against a real hub process.
- *   - first paint and ready time of the built app;
- *   - replication of the demo catalogue (3,000 items) and of a 100,000-item catalogue into
- *     RxDB on Dexie/IndexedDB (page open → first replication complete);
- *   - scan → line on screen (local pricing, keyboard wedge to the next painted frame) with 5 and
- *     60 lines in the basket, against the hub's round trip (POST lines → answer) in the same run.
- * Figures go to docs/benchmarks.md (the kiosk section is replaced) unless --no-write.
+ * `npm run bench -w kiosk-app [-- scan|replication] [--write] [--before <dist>]`: the kiosk in
+ * Debian's Chromium against a real hub process.
+ *   - replication: first paint and ready time of the built app; the demo catalogue (3,000 items)
+ *     and a 100,000-item catalogue replicated into RxDB on Dexie/IndexedDB (page open → first
+ *     replication complete);
+ *   - scan: scan → line on screen with local pricing (bench/scan.ts: keyboard wedge at a human
+ *     rate after a warm-up, Enter → line in the DOM → the frame that shows it) with 5 and 60
+ *     lines in the basket, against the hub's round trip (POST lines → answer) in the same run.
+ *     `--before <dist>` also measures another build of the app (e.g. an older commit's
+ *     `vite build --outDir`), served by scripts/serve.ts against the same hub, in turns with
+ *     this one: a same-run before/after.
+ * Prints a dated section; `--write` appends it to docs/benchmarks.md.
+ * Env: KIOSK_BENCH_SAMPLES (120), KIOSK_BENCH_WARMUP (20), KIOSK_BENCH_GAP_MS ("300,900"),
+ * KIOSK_BENCH_ITEMS (100000).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,15 +20,28 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { parseArgs } from 'node:util';
 import { pairKiosk } from '../scripts/pair-url';
+import { serveKiosk } from '../scripts/serve';
+import type { KioskServer } from '../scripts/serve';
 import { demoStore, importStore, startHub, tempDir } from '../test/support/hub';
 import type { DemoStore, RunningHub } from '../test/support/hub';
+import { scanTimes, summarise } from './scan';
+import type { ScanSample } from './scan';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DOCS = path.join(here, '..', '..', 'docs', 'benchmarks.md');
-const write = !process.argv.includes('--no-write');
+const { values: opts, positionals } = parseArgs({
+  options: { write: { type: 'boolean', default: false }, before: { type: 'string' } },
+  allowPositionals: true,
+});
+const want = (s: string) => positionals.length === 0 || positionals.includes(s);
 const BIG = Number(process.env.KIOSK_BENCH_ITEMS ?? 100_000);
-const SAMPLES = Number(process.env.KIOSK_BENCH_SAMPLES ?? 60);
+const SAMPLES = Number(process.env.KIOSK_BENCH_SAMPLES ?? 120);
+const WARMUP = Number(process.env.KIOSK_BENCH_WARMUP ?? 20);
+const HUB_SAMPLES = Math.min(SAMPLES, 60);
+const BLOCKS = 4;
+const GAP = (process.env.KIOSK_BENCH_GAP_MS ?? '300,900').split(',').map(Number) as [number, number];
 
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,11 +74,12 @@ interface Opened {
   synced: number;
 }
 
-async function open(browser: Browser, hub: RunningHub, name: string): Promise<Opened> {
+/** Opens a kiosk paired as `name`, the app from `origin` (the hub itself unless given). */
+async function open(browser: Browser, hub: RunningHub, name: string, origin = hub.url): Promise<Opened> {
   const { token } = await pairKiosk({ hubUrl: hub.url, name });
   const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
   const t0 = Date.now();
-  await page.goto(`${hub.url}/kiosk/index.html?db=bench-${name}#token=${token}`);
+  await page.goto(`${origin}/kiosk/index.html?db=bench-${name}#token=${token}`);
   await page.waitForFunction(
     () => (window as never as { __kiosk?: { getState(): { synced: boolean } } }).__kiosk?.getState().synced,
     null,
@@ -75,31 +96,6 @@ async function open(browser: Browser, hub: RunningHub, name: string): Promise<Op
   return { page, token, firstPaint: marks.fcp, ready: marks.ready, synced };
 }
 
-/** Scans through the keyboard wedge and waits for the frame that shows the change. */
-async function scanTimes(page: Page, code: string, n: number): Promise<number[]> {
-  // A string, not a function: tsx's helpers (__name) do not exist in the page.
-  const script = `(async () => {
-    const code = ${JSON.stringify(code)};
-    const out = [];
-    const qtyOf = () => [...document.querySelectorAll('[data-testid=line]')]
-      .map((l) => l.querySelector('[data-testid=qty]')?.textContent ?? '').join(',');
-    for (let i = 0; i < ${n}; i++) {
-      const before = qtyOf();
-      const t0 = performance.now();
-      for (const ch of code) window.dispatchEvent(new KeyboardEvent('keydown', { key: ch }));
-      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
-      await new Promise((resolve) => {
-        const tick = () => (qtyOf() !== before ? requestAnimationFrame(() => resolve()) : requestAnimationFrame(tick));
-        tick();
-      });
-      out.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 30));
-    }
-    return out;
-  })()`;
-  return (await page.evaluate(script)) as number[];
-}
-
 /** The hub's round trip for the same scan: POST /lines → the priced basket back. */
 async function hubTimes(
   hubUrl: string,
@@ -110,6 +106,8 @@ async function hubTimes(
 ): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
+    // A human gap here too: the hub is measured at the rate the kiosk is.
+    await new Promise((r) => setTimeout(r, GAP[0] + Math.random() * (GAP[1] - GAP[0])));
     const t0 = performance.now();
     const r = await fetch(`${hubUrl}/v1/baskets/${basketId}/lines`, {
       method: 'POST',
@@ -126,10 +124,21 @@ async function hubTimes(
   return out;
 }
 
+type KioskWindow = {
+  __kiosk: {
+    reset(): void;
+    chooseLanguage(l: string): void;
+    scan(c: string): Promise<void>;
+    flushed(): Promise<void>;
+    getState(): { basket: { hub_basket_id: string } };
+  };
+};
+
 async function fill(page: Page, codes: string[]): Promise<void> {
   await page.evaluate(async (codes) => {
-    const k = (window as never as { __kiosk: { scan(c: string): Promise<void>; flushed(): Promise<void> } })
-      .__kiosk;
+    const k = (window as never as KioskWindow).__kiosk;
+    k.reset();
+    k.chooseLanguage('en');
     for (const c of codes) await k.scan(c);
     await k.flushed();
   }, codes);
@@ -140,31 +149,47 @@ async function fill(page: Page, codes: string[]): Promise<void> {
   );
 }
 
-async function basketFigures(page: Page, token: string, hubUrl: string, store: DemoStore, lines: number) {
+interface Variant {
+  name: string;
+  opened: Opened;
+}
+
+/**
+ * Scan → line for each build at one basket size: the builds take turns in blocks (so a change
+ * of machine load falls on both), each after its own warm-up; then the hub's round trip.
+ */
+async function basketFigures(variants: Variant[], hubUrl: string, store: DemoStore, lines: number) {
   const codes = store.doc.items
     .filter(
       (i) =>
         (i as { unit_of_measure?: string }).unit_of_measure !== 'kg' &&
         !(i as { minimum_age_required?: number }).minimum_age_required,
     )
-    .slice(0, lines)
+    .slice(0, lines + 1)
     .map((i) => (i as { product_identifier: string }).product_identifier);
-  await page.evaluate(() => (window as never as { __kiosk: { reset(): void } }).__kiosk.reset());
-  await page.evaluate(() =>
-    (
-      window as never as { __kiosk: { begin(): void; chooseLanguage(l: string): void } }
-    ).__kiosk.chooseLanguage('en'),
+  const local = new Map<string, ScanSample[]>();
+  for (const v of variants) {
+    await v.opened.page.bringToFront();
+    await fill(v.opened.page, codes.slice(0, lines));
+    await scanTimes(v.opened.page, codes[0]!, { samples: 0, warmup: WARMUP, gapMs: GAP });
+    local.set(v.name, []);
+  }
+  for (let b = 0; b < BLOCKS; b++)
+    for (const v of variants) {
+      await v.opened.page.bringToFront();
+      const xs = await scanTimes(v.opened.page, codes[0]!, {
+        samples: Math.ceil(SAMPLES / BLOCKS),
+        warmup: 0,
+        gapMs: GAP,
+      });
+      local.get(v.name)!.push(...xs);
+    }
+  const main = variants[variants.length - 1]!.opened;
+  const basketId = await main.page.evaluate(
+    () => (window as never as KioskWindow).__kiosk.getState().basket.hub_basket_id,
   );
-  await fill(page, codes);
-  const local = await scanTimes(page, codes[0]!, SAMPLES);
-  const basketId = await page.evaluate(
-    () =>
-      (
-        window as never as { __kiosk: { getState(): { basket: { hub_basket_id: string } } } }
-      ).__kiosk.getState().basket.hub_basket_id,
-  );
-  await page.evaluate(() => (window as never as { __kiosk: { flushed(): Promise<void> } }).__kiosk.flushed());
-  const hub = await hubTimes(hubUrl, token, basketId, codes[1]!, SAMPLES);
+  await main.page.evaluate(() => (window as never as KioskWindow).__kiosk.flushed());
+  const hub = await hubTimes(hubUrl, main.token, basketId, codes[lines]!, HUB_SAMPLES);
   return { lines, local, hub };
 }
 
@@ -172,75 +197,88 @@ async function main(): Promise<void> {
   const browser = await launch();
   const dir = tempDir('kassa-kiosk-bench-');
   const lines: string[] = [];
+  const loads: string[] = [];
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
+  let before: KioskServer | null = null;
   try {
     // Demo store.
     const store = demoStore(dir);
     const demoData = path.join(dir, 'demo');
     importStore(demoData, store.file);
     const hub = await startHub(demoData);
+    loads.push(`start ${load()}`);
     const opened = await open(browser, hub, 'K-bench');
-    const b5 = await basketFigures(opened.page, opened.token, hub.url, store, 5);
-    const b60 = await basketFigures(opened.page, opened.token, hub.url, store, 60);
+    if (want('replication')) {
+      // 100k items.
+      const big = demoStore(fs.mkdtempSync(path.join(dir, 'big-')), BIG);
+      const bigData = path.join(dir, 'big');
+      const tImport = Date.now();
+      importStore(bigData, big.file);
+      const importMs = Date.now() - tImport;
+      const bigHub = await startHub(bigData);
+      const bigOpened = await open(browser, bigHub, 'K-big');
+      await bigOpened.page.context().close();
+      await bigHub.stop();
+      loads.push(`after replication ${load()}`);
+      lines.push(
+        '### App start and replication into RxDB (page open → first replication complete)',
+        '',
+        '| catalogue | first contentful paint | app ready | replicated (all 6 collections) |',
+        '|---|---|---|---|',
+        `| demo store, ${store.doc.items.length.toLocaleString('en')} items, ${store.doc.promotions.length} promotions | ${ms(opened.firstPaint)} | ${ms(opened.ready)} | ${(opened.synced / 1000).toFixed(1)} s |`,
+        `| ${big.doc.items.length.toLocaleString('en')} items (hub import ${(importMs / 1000).toFixed(1)} s) | ${ms(bigOpened.firstPaint)} | ${ms(bigOpened.ready)} | **${(bigOpened.synced / 1000).toFixed(1)} s** (goal < 30 s) |`,
+        '',
+      );
+    }
+    if (want('scan')) {
+      const variants: Variant[] = [];
+      if (opts.before) {
+        before = await serveKiosk({ hubUrl: hub.url, dist: path.resolve(opts.before) });
+        variants.push({ name: 'before', opened: await open(browser, hub, 'K-before', before.url) });
+      }
+      variants.push({ name: opts.before ? 'after' : 'this build', opened });
+      const sizes = [];
+      for (const n of [5, 60]) {
+        sizes.push(await basketFigures(variants, hub.url, store, n));
+        loads.push(`after ${n} lines ${load()}`);
+      }
+      lines.push(
+        `### Scan → line on screen (${SAMPLES} scans per build and size, after ${WARMUP} warm-up scans, one every ${GAP[0]}–${GAP[1]} ms)`,
+        '',
+        "Enter → DOM: the wedge's Enter key to the changed line in the DOM (wedge, local promo-core pricing, React commit). Enter → painted: to the end of the first frame that shows it (includes the 0–16.7 ms wait for the next frame, whatever the work). Next frame: scans on screen in the first frame after Enter. Hub: the same scan as `POST /v1/baskets/{id}/lines` from Node to the hub → its priced answer (what a kiosk without local pricing would wait for), " +
+          `${HUB_SAMPLES} scans at the same rate.`,
+        '',
+        '| basket | build | Enter → DOM p50 | Enter → DOM p99 | Enter → painted p50 | Enter → painted p99 | next frame | hub round trip p50 | hub round trip p99 |',
+        '|---|---|---|---|---|---|---|---|---|',
+        ...sizes.flatMap((b) =>
+          variants.map((v) => {
+            const s = summarise(b.local.get(v.name)!);
+            return `| ${b.lines} lines | ${v.name} | ${ms(s.domP50)} | **${ms(s.domP99)}** | ${ms(s.paintP50)} | ${ms(s.paintP99)} | ${(100 * s.nextFrame).toFixed(1)} % (worst ${s.maxFrames}) | ${ms(quantile(b.hub, 0.5))} | ${ms(quantile(b.hub, 0.99))} |`;
+          }),
+        ),
+        '',
+      );
+    }
     await hub.stop();
-
-    // 100k items.
-    const big = demoStore(fs.mkdtempSync(path.join(dir, 'big-')), BIG);
-    const bigData = path.join(dir, 'big');
-    const tImport = Date.now();
-    importStore(bigData, big.file);
-    const importMs = Date.now() - tImport;
-    const bigHub = await startHub(bigData);
-    const bigOpened = await open(browser, bigHub, 'K-big');
-    await bigHub.stop();
-
-    const load = os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ');
-    const now = new Date().toISOString().slice(0, 16).replace('T', ' ');
-    lines.push(
-      `## kiosk-app — ${now} UTC`,
-      '',
-      `Machine: ${os.cpus().length}-core VM (${os.cpus()[0]?.model ?? 'cpu'}), load average ${load} at the end (other engineers' jobs were running). Debian Chromium headless via playwright-core, the built app served by a real hub process (\`store-hub serve\`), RxDB 17.6 on Dexie/IndexedDB.`,
-      '',
-      '### App start and replication into RxDB (page open → first replication complete)',
-      '',
-      '| catalogue | first contentful paint | app ready | replicated (all 6 collections) |',
-      '|---|---|---|---|',
-      `| demo store, ${store.doc.items.length.toLocaleString('en')} items, ${store.doc.promotions.length} promotions | ${ms(opened.firstPaint)} | ${ms(opened.ready)} | ${(opened.synced / 1000).toFixed(1)} s |`,
-      `| ${big.doc.items.length.toLocaleString('en')} items (hub import ${(importMs / 1000).toFixed(1)} s) | ${ms(bigOpened.firstPaint)} | ${ms(bigOpened.ready)} | **${(bigOpened.synced / 1000).toFixed(1)} s** (goal < 30 s) |`,
-      '',
-      `### Scan → line on screen (${SAMPLES} scans each)`,
-      '',
-      'Local: keyboard-wedge keys dispatched in the page → promo-core prices the basket locally → React renders → the next animation frame. Hub: the same scan as `POST /v1/baskets/{id}/lines` from Node to the hub → its priced answer (what a kiosk without local pricing would wait for before drawing).',
-      '',
-      '| basket | local p50 | local p99 | hub round trip p50 | hub round trip p99 |',
-      '|---|---|---|---|---|',
-      ...[b5, b60].map(
-        (b) =>
-          `| ${b.lines} lines | ${ms(quantile(b.local, 0.5))} | **${ms(quantile(b.local, 0.99))}** | ${ms(quantile(b.hub, 0.5))} | ${ms(quantile(b.hub, 0.99))} |`,
-      ),
-      '',
-      'Goal: local p99 < 16 ms (one display frame). The local figure includes waiting for the next frame (up to 16.7 ms at 60 Hz in headless Chromium), so it is an upper bound of the work done.',
-      '',
-    );
   } finally {
     await browser.close();
+    await before?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const section = lines.join('\n');
+  const now = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const section = [
+    `## ${now} kiosk-app ${positionals.join(', ') || 'replication, scan'} (session 3)`,
+    '',
+    `Command: \`npm run bench -w kiosk-app -- ${process.argv.slice(2).join(' ')}\`. Machine: ${os.cpus().length}-core VM (${os.cpus()[0]?.model ?? 'cpu'}); load average (1, 5, 15 min) ${loads.join('; ')} (other engineers' jobs were running). Debian Chromium headless via playwright-core, the built app served by a real hub process (\`store-hub serve\`), RxDB 17.6 on Dexie/IndexedDB.`,
+    '',
+    ...lines,
+  ].join('\n');
   console.log(section);
-  if (write) {
-    const doc = fs.readFileSync(DOCS, 'utf8');
-    const start = doc.search(/^## kiosk-app — /m);
-    let next = start < 0 ? -1 : doc.slice(start + 1).search(/^## /m);
-    if (next >= 0) next += start + 1;
-    const out =
-      start < 0
-        ? `${doc.trimEnd()}\n\n${section}`
-        : `${doc.slice(0, start)}${section}${next >= 0 ? '\n' + doc.slice(next) : ''}`;
-    fs.writeFileSync(DOCS, out.trimEnd() + '\n');
-  }
+  if (opts.write) fs.appendFileSync(DOCS, `\n${section.trimEnd()}\n`);
 }
 
 await main();

@@ -86,6 +86,8 @@ export interface KioskState {
   weighing: null | { code: string; name: string };
   waitingSince: number | null;
   staffCalled: boolean;
+  /** The line the shopper changed last (highlighted, and shown large beside the basket). */
+  lastLine: string | null;
 }
 
 type PendingAction =
@@ -129,6 +131,7 @@ export class KioskController {
     weighing: null,
     waitingSince: null,
     staffCalled: false,
+    lastLine: null,
   };
   private readonly listeners = new Set<() => void>();
   private rep: KioskReplication | null = null;
@@ -463,6 +466,7 @@ export class KioskController {
     const next = { ...doc, lines, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
     if (this.state.screen !== 'scanning') this.set({ screen: 'scanning' });
     if (this.state.notice) this.set({ notice: null });
+    if (this.state.lastLine !== lineId) this.set({ lastLine: lineId });
     this.adopt(next);
     // The check above priced exactly these lines (a snapshot added after it changes no price).
     if (check.priced && !(this.state.hub.mismatch && this.lastHubView)) this.show(check.priced);
@@ -575,6 +579,7 @@ export class KioskController {
     }
     const op: PendingOp = { seq: doc.next_seq, kind: 'quantity', line_id: lineId, quantity };
     const next = { ...doc, lines, ops: [...doc.ops, op], next_seq: doc.next_seq + 1 };
+    if (this.state.lastLine !== lineId) this.set({ lastLine: lineId });
     this.adopt(next);
     this.reprice();
     await this.persistAfterPaint();
@@ -1198,6 +1203,7 @@ export class KioskController {
       staff: null,
       staffPrompt: null,
       weighing: null,
+      lastLine: null,
       lang: 'en',
     });
     this.lastHubView = null;

@@ -10,6 +10,8 @@ export const de: Record<StringKey, string> = {
   'scan.title': 'Artikel scannen',
   'scan.hint': 'Barcode scannen, Nummer eintippen oder Obst und Gemüse suchen',
   'scan.empty': 'Ihr Warenkorb ist leer. Scannen Sie Ihren ersten Artikel.',
+  'scan.last': 'Gerade gescannt',
+  'scan.next': 'Scannen Sie den nächsten Artikel',
   'scan.keypad': 'Nummer eintippen',
   'scan.search': 'Suchen',
   'scan.help': 'Hilfe',

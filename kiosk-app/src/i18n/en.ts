@@ -8,6 +8,8 @@ export const en = {
   'scan.title': 'Scan your items',
   'scan.hint': 'Scan a barcode, or use the keypad or search for fruit and vegetables',
   'scan.empty': 'Your basket is empty. Scan your first item.',
+  'scan.last': 'Just scanned',
+  'scan.next': 'Scan your next item',
   'scan.keypad': 'Type a code',
   'scan.search': 'Search',
   'scan.help': 'Help',

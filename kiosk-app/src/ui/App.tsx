@@ -214,9 +214,11 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
   const total = priced?.totals.total_after_tax ?? '0.00';
   const savings = priced?.totals.total_savings ?? '0.00';
   const listRef = useRef<HTMLOListElement>(null);
+  const recent = lines.find((l) => l.line_id === s.lastLine) ?? null;
+  // The line just scanned (or changed) is brought into view, wherever it is in the list.
   useEffect(() => {
-    listRef.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
-  }, [lines.length]);
+    listRef.current?.querySelector('.line.recent')?.scrollIntoView({ block: 'nearest' });
+  }, [s.lastLine, lines.length]);
   // Local line ids → what the shopper changes (the priced line echoes the local id).
   const local = new Map((s.basket?.lines ?? []).map((l) => [l.line_id, l]));
   return (
@@ -239,6 +241,7 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
               <Line
                 key={l.line_id}
                 l={l}
+                recent={l.line_id === s.lastLine}
                 editable={!!local.get(l.line_id) || !!s.hub.mismatch}
                 c={c}
                 t={t}
@@ -261,6 +264,7 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
         )}
       </section>
       <aside className="side">
+        <LastScanned l={recent} t={t} m={m} />
         <div className="actions">
           <button className="tile" onClick={() => setPanel(panel === 'keypad' ? 'none' : 'keypad')}>
             <Icon name="keypad" />
@@ -320,12 +324,14 @@ function Scanning({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: 
  */
 const Line = memo(function Line({
   l,
+  recent,
   editable,
   c,
   t,
   m,
 }: {
   l: PricedLineJson;
+  recent: boolean;
   editable: boolean;
   c: KioskController;
   t: T;
@@ -334,7 +340,7 @@ const Line = memo(function Line({
   const [why, setWhy] = useState(false);
   const weighed = l.weight_g !== null;
   return (
-    <li className="line" data-testid="line" data-code={l.scanned_code ?? ''}>
+    <li className={recent ? 'line recent' : 'line'} data-testid="line" data-code={l.scanned_code ?? ''}>
       <div className="line-main">
         <div className="thumb" aria-hidden="true">
           {initials(l.item_name)}
@@ -392,7 +398,7 @@ const Line = memo(function Line({
         )}
         {editable && (
           <button
-            className="link danger"
+            className="icon-btn danger"
             aria-label={t('line.remove', { name: l.item_name })}
             onClick={() => void c.removeLine(l.line_id)}
           >
@@ -410,6 +416,41 @@ const Line = memo(function Line({
     </li>
   );
 });
+
+/**
+ * Beside the basket (landscape): the item just scanned, large, as a lane display shows it; an
+ * invitation to scan before the first one. Hidden in portrait, where the list itself highlights it.
+ */
+function LastScanned({ l, t, m }: { l: PricedLineJson | null; t: T; m: (a: string) => string }) {
+  return (
+    <div className="last-scanned" aria-hidden="true">
+      {l ? (
+        <>
+          <span className="muted small">{t('scan.last')}</span>
+          <strong className="last-name">{l.item_name}</strong>
+          <div className="row between">
+            <span className="muted">
+              {l.weight_g !== null
+                ? `${(l.weight_g / 1000).toFixed(3)} kg`
+                : `${l.quantity} × ${m(l.unit_price)}`}
+            </span>
+            <strong className="last-price">{m(l.payable)}</strong>
+          </div>
+          {l.promotions.length > 0 && (
+            <span className="promo small">
+              ★ {t('line.saved', { title: l.promotions[0]!.title, amount: m(l.promotions[0]!.discount) })}
+            </span>
+          )}
+        </>
+      ) : (
+        <>
+          <Icon name="scan" size={72} />
+          <strong className="last-name">{t('scan.next')}</strong>
+        </>
+      )}
+    </div>
+  );
+}
 
 function Keypad({ c, t, onClose }: { c: KioskController; t: T; onClose: () => void }) {
   const [code, setCode] = useState('');
@@ -613,6 +654,9 @@ function Paying({ s, c, t, m }: { s: KioskState; c: KioskController; t: T; m: (a
   const half = halve(due);
   return (
     <section className="center column paying" aria-live="polite">
+      <div className="pay-card" aria-hidden="true">
+        <Icon name="card" size={96} />
+      </div>
       <h1>{t('pay.title')}</h1>
       <div className="due">
         <span className="muted">{t('pay.due')}</span>

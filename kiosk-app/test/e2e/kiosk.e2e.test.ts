@@ -101,7 +101,7 @@ async function openKiosk(
   page.on('console', (m) => {
     if (/^(kiosk:|MISMATCH)/.test(m.text())) console.error('[kiosk console]', m.text().slice(0, 600));
   });
-  // /kiosk/index.html: the hub's /kiosk/ mount redirect-loops on "/kiosk/" (reported on the board).
+  // /kiosk/index.html and /kiosk/ both answer the app (an old note here said /kiosk/ redirect-looped; it does not).
   await page.goto(`${origin}/kiosk/index.html?db=kiosk-${name}${query ? '&' + query : ''}#token=${token}`);
   await page.waitForFunction(() => (window as any).__kiosk?.getState().synced === true, null, {
     timeout: 60_000,
