@@ -70,6 +70,10 @@ const MAX_CACHED_BASKETS = 2000;
 /** Basket edits commit at synchronous=NORMAL (README "Durability"): a kiosk can scan again. */
 const RELAXED = { relaxed: true } as const;
 
+type ParsedLine = NonNullable<Basket['priced']['lines']>[number];
+/** Parsed JSON of priced lines, shared by every basket version that still has the line. */
+const parsedLines = new WeakMap<PricedLine, ParsedLine>();
+
 export const refusalCode = (code: string): ErrorCode =>
   REFUSAL_CODE[code] ?? (isErrorCode(code) ? code : 'INVALID_LINE');
 
@@ -187,6 +191,18 @@ export class Baskets {
   }
 
   private pricedObj(st: PricedState): Basket['priced'] {
+    if (!st.obj && st.pricing) {
+      // From the pricing state: only the head and the lines not parsed before are parsed (a
+      // priced line object is immutable, so its parsed JSON is shared by every later version).
+      const p = st.pricing;
+      const head = JSON.parse(p.headJson()) as Basket['priced'];
+      head.lines = p.priced.lines.map((l) => {
+        let j = parsedLines.get(l);
+        if (!j) parsedLines.set(l, (j = JSON.parse(p.lineJson(l)) as ParsedLine));
+        return j;
+      });
+      st.obj = head;
+    }
     st.obj ??= JSON.parse(this.jsonOf(st)) as Basket['priced'];
     return st.obj;
   }
@@ -350,7 +366,11 @@ export class Baskets {
     const ids: string[] = [];
     for (const l of now.priced.lines) {
       ids.push(l.line_id);
-      if (had.get(l.line_id) !== l) changed.push(JSON.parse(now.lineJson(l)));
+      if (had.get(l.line_id) !== l) {
+        let j = parsedLines.get(l);
+        if (!j) parsedLines.set(l, (j = JSON.parse(now.lineJson(l)) as ParsedLine));
+        changed.push(j);
+      }
       had.delete(l.line_id);
     }
     return {
