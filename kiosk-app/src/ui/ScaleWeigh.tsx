@@ -11,7 +11,7 @@ import type { KioskController, KioskState } from '../basket/controller';
 type T = (key: string, params?: Record<string, string | number>) => string;
 type LaneScale = NonNullable<Awaited<ReturnType<KioskController['laneScale']>>>;
 
-/** How often the live weight is asked for while the screen is open. */
+/** The pause between two questions for the live weight while the screen is open. */
 const POLL_MS = 250;
 
 /**
@@ -58,18 +58,20 @@ export function ScaleWeigh({
 
   useEffect(() => {
     let live = true;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    // One question at a time: a slow hub must not pile up requests.
     const ask = async (): Promise<void> => {
       const r = await c.laneScale();
       if (!live) return;
       if (r) knownAttached = r.attached;
       setScale(r);
       setAsked(true);
+      timer = setTimeout(() => void ask(), POLL_MS);
     };
     void ask();
-    const id = setInterval(() => void ask(), POLL_MS);
     return () => {
       live = false;
-      clearInterval(id);
+      if (timer) clearTimeout(timer);
     };
   }, [c]);
 
