@@ -7,9 +7,10 @@
 import { PrinterSimulator, PtyPair } from '@kassa/hardware';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { generateDemoStore } from '../../../scripts/demo-data/generate';
 import type { RunningHub, Client } from '../harness';
@@ -57,7 +58,15 @@ export interface ConsoleWorld {
   printer: PrinterSimulator;
   pty: PtyPair;
   browser: Browser;
-  codes: { age: string; ageName: string; normal: string; normalName: string; other: string };
+  codes: {
+    age: string;
+    ageName: string;
+    normal: string;
+    normalName: string;
+    other: string;
+    limited: string;
+    limitedName: string;
+  };
   close(): Promise<void>;
 }
 
@@ -88,6 +97,8 @@ export async function startConsoleWorld(items = 3000): Promise<ConsoleWorld> {
   const normals = doc.items.filter((i) => !i.requires_approval && counted(i) && i.tax_code === 'STD');
   // The store lets staff override this item's price (the demo catalogue allows it nowhere).
   normals[0].allow_price_override = true;
+  // …and sells at most 2 of this one per basket (the quantity-limit override).
+  normals[2].max_basket_qty = 2;
   const dataDir = tempDataDir();
   const file = path.join(dataDir, 'store.json');
   fs.writeFileSync(file, JSON.stringify(doc));
@@ -141,6 +152,8 @@ export async function startConsoleWorld(items = 3000): Promise<ConsoleWorld> {
       normal: normals[0].product_identifier,
       normalName: normals[0].item_name,
       other: normals[1].product_identifier,
+      limited: normals[2].product_identifier,
+      limitedName: normals[2].item_name,
     },
     async close() {
       await browser.close().catch(() => undefined);
@@ -173,4 +186,42 @@ export async function paidOrder(kiosk: Client, codes: { code: string; quantity?:
     if (g.body.data.order_status === 'completed') return g.body.data;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export const TABLET = { width: 1280, height: 800 };
+export const DESKTOP = { width: 1920, height: 1080 };
+
+/** A screenshot of the page at tablet and desktop size, into test-results/screenshots/. */
+export async function shoot(p: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await p.setViewportSize(TABLET);
+  await p.screenshot({ path: path.join(SCREENSHOTS, `console-${name}-tablet.png`), fullPage: true });
+  await p.setViewportSize(DESKTOP);
+  await p.screenshot({ path: path.join(SCREENSHOTS, `console-${name}-desktop.png`), fullPage: true });
+  await p.setViewportSize(TABLET);
+}
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page, as "rule: targets" lines. */
+export async function axeViolations(p: Page): Promise<string[]> {
+  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ content: AXE });
+  const r: any = await p.evaluate(async () =>
+    (window as any).axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return r.violations
+    .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+}
+
+export async function signIn(
+  p: Page,
+  url: string,
+  user: { username: string; password: string },
+): Promise<void> {
+  await p.goto(`${url}/console/`);
+  await p.getByLabel('Username', { exact: true }).fill(user.username);
+  await p.getByLabel('Password', { exact: true }).fill(user.password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('navigation', { name: 'Modules' }).waitFor();
 }

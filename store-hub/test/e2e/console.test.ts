@@ -155,7 +155,8 @@ describe('staff console', { timeout: 30_000 }, () => {
     // an item the kiosk could not scan: found by code and added by staff (can_add)
     await page.getByLabel('Name or code').fill(w.codes.other);
     await page.getByRole('button', { name: 'Find' }).click();
-    await page.getByRole('button', { name: /^Add / }).first().click();
+    // the search hits' own Add buttons (the unknown-item form has an "Add at this price" too)
+    await page.locator('ul.hits').getByRole('button').first().click();
     await expect
       .poll(async () => (await w.kiosk.req('GET', `/v1/baskets/${basketId}`)).body.data.priced.lines.length)
       .toBe(2);

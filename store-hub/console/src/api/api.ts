@@ -20,6 +20,7 @@ export type OrderSummary = Out<'consoleOrderLookup'>;
 export type OrderDetail = Out<'consoleOrder'>;
 export type Refundable = Out<'consoleRefundable'>;
 export type RefundRecord = Out<'consoleRefund'>;
+export type RefundPreview = Out<'consoleRefundPreview'>;
 export type Shift = NonNullable<Out<'consoleCurrentShift'>>;
 export type ExitLookup = Out<'consoleExitLookup'>;
 export type DeviceInfo = Out<'consoleDevices'>['devices'][number];
@@ -63,6 +64,12 @@ export const api = {
   searchItems: (q: string) => hub.consoleSearchItems({ query: { q } }),
   addItem: (b: AssistBasket, code: string, quantity: number) =>
     hub.consoleAddItem({ params: { id: b.basket_id }, body: { code, quantity } }),
+  limitOverride: (b: AssistBasket, code: string, quantity: number, reason: string) =>
+    hub.consoleLimitOverride({ params: { id: b.basket_id }, body: { code, quantity, reason, ...seen(b) } }),
+  addManualItem: (
+    b: AssistBasket,
+    o: { code: string; item_name: string; unit_price: string; quantity: number; reason: string },
+  ) => hub.consoleAddManualItem({ params: { id: b.basket_id }, body: { ...o, ...seen(b) } }),
   cancelSale: (b: AssistBasket, reason: string) =>
     hub.consoleCancelSale({ params: { id: b.basket_id }, body: { reason } }),
 
@@ -89,7 +96,8 @@ export const api = {
     end_denominations: Record<string, number>,
     removed_denominations: Record<string, number>,
   ) => hub.consoleCloseShift({ params: { id: shiftId }, body: { end_denominations, removed_denominations } }),
-  cashReport: (date: string) => hub.consoleCashReport({ query: { date } }),
+  cashReport: (date: string, cursor?: string) =>
+    hub.consoleCashReport({ query: { date, ...(cursor ? { cursor } : {}) } }),
 
   exitLookup: (qr: string) => hub.consoleExitLookup({ body: { qr } }),
   verify: (orderId: string) => hub.consoleVerify({ params: { id: orderId }, body: {} }),

@@ -50,6 +50,11 @@ export function errorText(t: Translate, err: unknown): string {
   const { permission } = errorDetails(err);
   if (err.status === 403 && typeof permission === 'string') return t('err.forbidden', { permission });
   if (err.status === 401) return t('err.session');
+  // Refund-policy refusals in the console's own words (and language); the rest as the hub says them.
+  const d = errorDetails(err);
+  if (err.code === 'RETURN_WINDOW_PASSED' && typeof d.return_window_days === 'number')
+    return t('err.returnWindow', { days: d.return_window_days });
+  if (err.code === 'PARTIAL_REFUND_BLOCKED') return t('err.wholeOnly');
   return err.message;
 }
 

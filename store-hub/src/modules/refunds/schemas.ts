@@ -33,6 +33,8 @@ export const refundableSchema = z.object({
   ),
   methods: z.array(z.enum(['card', 'cash'])),
   partial_allowed: z.boolean(),
+  /** The store's return window in days (0 = none). */
+  return_window_days: z.number().int(),
 });
 
 const id = z.object({ id: z.string().min(1).max(64) });

@@ -209,6 +209,7 @@ export class Refunds {
         ...(policy.cash_allowed ? (['cash'] as const) : []),
       ],
       partial_allowed: policy.partial_allowed,
+      return_window_days: policy.return_window_days,
     };
   }
 

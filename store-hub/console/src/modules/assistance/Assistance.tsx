@@ -89,6 +89,8 @@ function LaneBasket({ deviceId }: { deviceId: string }) {
       {basket.tax_exempt && <p className="notice">{t('as.taxExemptOn')}</p>}
       <div className="panels">
         <AddItem basket={basket} apply={apply} busy={act.busy} />
+        <OverLimit basket={basket} apply={apply} busy={act.busy} />
+        <ManualItem basket={basket} apply={apply} busy={act.busy} />
         <form
           className="card"
           onSubmit={(e) => {
@@ -187,6 +189,7 @@ function LineRow({
         <th scope="row">
           {line.item_name}
           {line.price_source === 'override' && <span className="tag">{t('as.overridden')}</span>}
+          {line.price_source === 'amount' && <span className="tag">{t('as.manualTag')}</span>}
         </th>
         <td>
           <form
@@ -331,5 +334,107 @@ function AddItem({
         </ul>
       )}
     </div>
+  );
+}
+
+type Apply = (fn: () => Promise<AssistBasket>) => void;
+
+/** A line the store's quantity limit refused at the kiosk, allowed by staff with a reason (can_edit). */
+function OverLimit({ basket, apply, busy }: { basket: AssistBasket; apply: Apply; busy: boolean }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const [code, setCode] = useState('');
+  const [qty, setQty] = useState('1');
+  const [reason, setReason] = useState('');
+  return (
+    <form
+      className="card"
+      aria-labelledby="ol-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply(() => api.limitOverride(basket, code.trim(), Number(qty) || 1, reason));
+      }}
+    >
+      <h2 id="ol-title">{t('as.overLimit')}</h2>
+      <p className="muted">{t('as.overLimitHelp')}</p>
+      <label className="field">
+        <span>{t('as.code')}</span>
+        <input value={code} onChange={(e) => setCode(e.target.value)} required />
+      </label>
+      <label className="field">
+        <span>{t('as.quantity')}</span>
+        <input
+          className="qty"
+          inputMode="numeric"
+          value={qty}
+          onChange={(e) => setQty(e.target.value.replace(/\D/g, ''))}
+          required
+        />
+      </label>
+      <label className="field">
+        <span>{t('as.reason')}</span>
+        <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+      </label>
+      <button type="submit" disabled={busy || !can('can_edit')}>
+        {t('as.overLimitApply')}
+      </button>
+    </form>
+  );
+}
+
+/** A barcode the catalogue does not know, sold at a price staff enter (can_add and can_override_price). */
+function ManualItem({ basket, apply, busy }: { basket: AssistBasket; apply: Apply; busy: boolean }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [price, setPrice] = useState('');
+  const [reason, setReason] = useState('');
+  const [bad, setBad] = useState(false);
+  return (
+    <form
+      className="card"
+      aria-labelledby="mi-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!isAmount(price)) return setBad(true);
+        setBad(false);
+        apply(() =>
+          api.addManualItem(basket, {
+            code: code.trim(),
+            item_name: name.trim(),
+            unit_price: price.trim(),
+            quantity: 1,
+            reason,
+          }),
+        );
+      }}
+    >
+      <h2 id="mi-title">{t('as.manualItem')}</h2>
+      <label className="field">
+        <span>{t('as.code')}</span>
+        <input value={code} onChange={(e) => setCode(e.target.value)} required />
+      </label>
+      <label className="field">
+        <span>{t('as.manualName')}</span>
+        <input value={name} onChange={(e) => setName(e.target.value)} required />
+      </label>
+      <label className="field">
+        <span>{t('as.manualPrice')}</span>
+        <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} required />
+      </label>
+      <label className="field">
+        <span>{t('as.reason')}</span>
+        <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+      </label>
+      <button type="submit" disabled={busy || !can('can_add') || !can('can_override_price')}>
+        {t('as.manualApply')}
+      </button>
+      {bad && (
+        <span role="alert" className="error">
+          {t('err.amount')}
+        </span>
+      )}
+    </form>
   );
 }

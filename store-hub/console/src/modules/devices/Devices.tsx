@@ -14,7 +14,7 @@ export function Devices() {
   const now = useNow();
   useEffect(() => {
     const id = setInterval(reload, 3000);
-    const off = onLive(['device.event'], () => reload());
+    const off = onLive(['device.event', 'device.revoked'], () => reload());
     return () => {
       clearInterval(id);
       off();

@@ -1,26 +1,59 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { api } from '../../api/api';
 import { onLive } from '../../api/live';
 import { href } from '../../app/router';
 import { ErrorNote, Money, Since, useLoad, useNow } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 
-/** Every kiosk with its state; re-read on live events and every 2 s so a silent kiosk turns offline. */
+/** A kiosk not heard from for this long shows offline (the hub's own rule, device-admin OFFLINE_AFTER_MS). */
+const OFFLINE_AFTER_MS = 8_000;
+/** A slow re-read in case a live event was missed (a reconnect); live events do the rest. */
+const FALLBACK_MS = 15_000;
+
+/**
+ * Every kiosk with its state, re-read when a lane's basket, interventions, order or device
+ * changes (live events, at most about 4 reads a second however busy the store is). A silent
+ * kiosk turns offline from its last contact on this page's own clock, corrected by the hub's
+ * time, so no poll is needed for that.
+ */
 export function Lanes() {
   const { t } = useI18n();
   const { data, error, reload } = useLoad(() => api.lanes(), []);
   const now = useNow();
+  const skew = useMemo(() => (data ? Date.parse(data.server_time) - Date.now() : 0), [data]);
   useEffect(() => {
-    const id = setInterval(reload, 2000);
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const soon = () => {
+      pending ??= setTimeout(() => {
+        pending = null;
+        reload();
+      }, 250);
+    };
+    const id = setInterval(reload, FALLBACK_MS);
     const off = onLive(
-      ['basket.updated', 'intervention.created', 'intervention.decided', 'order.completed', 'device.event'],
-      () => reload(),
+      [
+        'basket.updated',
+        'intervention.created',
+        'intervention.decided',
+        'order.completed',
+        'orders.abandoned',
+        'payment.result',
+        'device.event',
+        'device.revoked',
+      ],
+      soon,
     );
     return () => {
       clearInterval(id);
+      if (pending) clearTimeout(pending);
       off();
     };
   }, [reload]);
+  const stateOf = (l: { state: string; last_contact_at: string | null }): string =>
+    l.state !== 'offline' &&
+    (l.last_contact_at === null || now + skew - Date.parse(l.last_contact_at) > OFFLINE_AFTER_MS)
+      ? 'offline'
+      : l.state;
 
   return (
     <section aria-labelledby="lanes-title">
@@ -31,14 +64,15 @@ export function Lanes() {
         {data?.lanes.map((l) => (
           <li
             key={l.device_id}
-            className={`lane state-${l.state}`}
+            className={`lane state-${stateOf(l)}`}
             data-testid={`lane-${l.retailer_device_id}`}
           >
             <h2>
               {l.retailer_device_id} <span className="muted">{l.name}</span>
             </h2>
             <p className="lane-state">
-              <strong>{t(`lane.state.${l.state}`)}</strong> {t('lanes.inState', { time: '' })}
+              <strong>{t(`lane.state.${stateOf(l) as typeof l.state}`)}</strong>{' '}
+              {t('lanes.inState', { time: '' })}
               <Since iso={l.state_since} now={now} />
             </p>
             {l.basket && (

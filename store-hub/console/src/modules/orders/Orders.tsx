@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/api';
-import type { OrderDetail } from '../../api/api';
+import type { OrderDetail, OrderSummary } from '../../api/api';
+import { onLive } from '../../api/live';
 import { go, href } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote, Money, Notice, useAction, useLoad } from '../../components/ui';
@@ -23,7 +24,27 @@ export function Orders({ arg }: { arg: string | null }) {
   const today = storeToday(store?.timezone ?? 'UTC');
   const [filters, setFilters] = useState<Record<string, string>>({ from: today, to: today });
   const [applied, setApplied] = useState(filters);
-  const { data, error } = useLoad(() => api.orders(applied), [JSON.stringify(applied)]);
+  const { data, error, reload } = useLoad(() => api.orders(applied), [JSON.stringify(applied)]);
+  // Older pages are appended below the first; a live change re-reads the first page and drops them.
+  const [older, setOlder] = useState<{ orders: OrderSummary[]; next: string | null } | null>(null);
+  useEffect(() => setOlder(null), [data]);
+  useEffect(
+    () =>
+      onLive(
+        [
+          'order.completed',
+          'order.verified',
+          'order.verification_failed',
+          'refund.completed',
+          'refund.failed',
+        ],
+        () => reload(),
+      ),
+    [reload],
+  );
+  const more = useAction();
+  const next = older ? older.next : (data?.next_cursor ?? null);
+  const rows = [...(data?.orders ?? []), ...(older?.orders ?? [])];
   const find = useAction();
   const set = (k: string) => (e: { target: { value: string } }) =>
     setFilters({ ...filters, [k]: e.target.value });
@@ -83,8 +104,8 @@ export function Orders({ arg }: { arg: string | null }) {
       </form>
       <ErrorNote error={error ?? find.error} />
       {arg && <Detail id={arg} />}
-      {data && data.orders.length === 0 && <p>{t('or.empty')}</p>}
-      {data && data.orders.length > 0 && (
+      {data && rows.length === 0 && <p>{t('or.empty')}</p>}
+      {data && rows.length > 0 && (
         <table className="grid">
           <caption className="sr-only">{t('or.title')}</caption>
           <thead>
@@ -97,7 +118,7 @@ export function Orders({ arg }: { arg: string | null }) {
             </tr>
           </thead>
           <tbody>
-            {data.orders.map((o) => (
+            {rows.map((o) => (
               <tr key={o.order_id}>
                 <th scope="row">
                   <a href={href('orders', o.order_id)}>{o.o_id}</a>
@@ -113,6 +134,23 @@ export function Orders({ arg }: { arg: string | null }) {
           </tbody>
         </table>
       )}
+      {next && (
+        <button
+          type="button"
+          disabled={more.busy}
+          onClick={() =>
+            void more
+              .run(() => api.orders({ ...applied, cursor: next }))
+              .then(
+                (p) =>
+                  p && setOlder({ orders: [...(older?.orders ?? []), ...p.orders], next: p.next_cursor }),
+              )
+          }
+        >
+          {t('or.more')}
+        </button>
+      )}
+      <ErrorNote error={more.error} />
     </section>
   );
 }

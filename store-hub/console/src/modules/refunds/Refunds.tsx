@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/api';
-import type { Refundable, RefundRecord } from '../../api/api';
+import type { Refundable, RefundPreview, RefundRecord } from '../../api/api';
 import { go } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote, formatMoney, Money, Notice, useAction, useLoad } from '../../components/ui';
@@ -42,7 +42,7 @@ function RefundOrder({ orderId }: { orderId: string }) {
   const act = useAction();
   const [done, setDone] = useState<RefundRecord | null>(null);
   useEffect(() => setQty({}), [data]);
-  const [preview, setPreview] = useState<{ amount: string; tax_amount: string } | null>(null);
+  const [preview, setPreview] = useState<RefundPreview | null>(null);
   const wanted = JSON.stringify(
     Object.entries(qty)
       .filter(([, n]) => n > 0)
@@ -53,14 +53,23 @@ function RefundOrder({ orderId }: { orderId: string }) {
     const lines = JSON.parse(wanted) as { line_id: string; quantity: number }[];
     if (lines.length === 0) return setPreview(null);
     let live = true;
-    api.refundPreview({ order_id: orderId, lines }).then(
+    api.refundPreview({ order_id: orderId, lines, method }).then(
       (p) => live && setPreview(p),
       () => live && setPreview(null),
     );
     return () => {
       live = false;
     };
-  }, [wanted, orderId]);
+  }, [wanted, orderId, method]);
+  const sign = store?.currency_sign ?? '';
+  const partsText = (parts: RefundPreview['parts']): string =>
+    parts
+      .map((p) =>
+        p.card
+          ? t('rf.part.card', { amount: formatMoney(sign, p.amount), card: p.card })
+          : t('rf.part.cash', { amount: formatMoney(sign, p.amount) }),
+      )
+      .join(', ');
   if (error) return <ErrorNote error={error} />;
   if (!data) return <p>{t('app.loading')}</p>;
   const allowed = can('can_refund');
@@ -89,6 +98,10 @@ function RefundOrder({ orderId }: { orderId: string }) {
       <h2 id="rfo-title">{t('or.detail', { n: data.o_id })}</h2>
       {!allowed && <Notice>{t('rf.noPermission')}</Notice>}
       {!anything && <p>{t('rf.nothing')}</p>}
+      {!data.partial_allowed && <Notice>{t('rf.wholeOnly')}</Notice>}
+      {data.return_window_days > 0 && (
+        <p className="muted">{t('rf.window', { days: data.return_window_days })}</p>
+      )}
       <table className="grid">
         <caption className="sr-only">{t('rf.title')}</caption>
         <thead>
@@ -166,7 +179,10 @@ function RefundOrder({ orderId }: { orderId: string }) {
                 amount: formatMoney(store?.currency_sign ?? '', preview.amount),
                 tax: formatMoney(store?.currency_sign ?? '', preview.tax_amount),
               })}{' '}
-              — {t(`rf.method.${method}`)}
+              —{' '}
+              {preview.parts.length > 0
+                ? t('rf.parts', { parts: partsText(preview.parts) })
+                : t(`rf.method.${method}`)}
             </p>
           )}
           <button type="submit" className="primary" disabled={act.busy || chosen.length === 0}>
@@ -192,6 +208,8 @@ function RefundOrder({ orderId }: { orderId: string }) {
               <li key={r.refund_id}>
                 {new Date(r.created_at).toLocaleString()} · {r.status} · {r.method} ·{' '}
                 <Money value={r.amount} /> ({t('as.tax')} <Money value={r.tax_amount} />)
+                {r.parts.length > 1 && <> · {partsText(r.parts)}</>}
+                {r.failure && <> · {r.failure}</>}
               </li>
             ))}
           </ul>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/api';
 import type { Shift } from '../../api/api';
 import { go } from '../../app/router';
@@ -77,6 +77,12 @@ export function Shifts({ arg }: { arg: string | null }) {
   const deviceId = arg ?? registers.data?.registers[0]?.device_id ?? null;
   const [date, setDate] = useState(storeToday(store?.timezone ?? 'UTC'));
   const report = useLoad(() => api.cashReport(date), [date]);
+  // Later pages (a store with many registers) are appended; a new first page drops them.
+  const [extra, setExtra] = useState<{ rows: CashRow[]; next: string | null } | null>(null);
+  useEffect(() => setExtra(null), [report.data]);
+  const more = useAction();
+  const next = extra ? extra.next : (report.data?.next_cursor ?? null);
+  const rows = [...(report.data?.rows ?? []), ...(extra?.rows ?? [])];
   return (
     <section aria-labelledby="sh-title">
       <h1 id="sh-title">{t('sh.title')}</h1>
@@ -97,8 +103,8 @@ export function Shifts({ arg }: { arg: string | null }) {
         <input type="date" value={date} onChange={(e) => setDate(e.target.value)} />
       </label>
       <ErrorNote error={report.error} />
-      {report.data && report.data.rows.length === 0 && <p>{t('sh.noReport')}</p>}
-      {report.data && report.data.rows.length > 0 && (
+      {report.data && rows.length === 0 && <p>{t('sh.noReport')}</p>}
+      {report.data && rows.length > 0 && (
         <table className="grid" data-testid="cash-report">
           <caption className="sr-only">{t('sh.report')}</caption>
           <thead>
@@ -115,7 +121,7 @@ export function Shifts({ arg }: { arg: string | null }) {
             </tr>
           </thead>
           <tbody>
-            {report.data.rows.map((r) => (
+            {rows.map((r) => (
               <tr key={r.register + r.business_date}>
                 <th scope="row">{r.register}</th>
                 <td>{r.shift_count}</td>
@@ -141,9 +147,25 @@ export function Shifts({ arg }: { arg: string | null }) {
           </tbody>
         </table>
       )}
+      {next && (
+        <button
+          type="button"
+          disabled={more.busy}
+          onClick={() =>
+            void more
+              .run(() => api.cashReport(date, next))
+              .then((p) => p && setExtra({ rows: [...(extra?.rows ?? []), ...p.rows], next: p.next_cursor }))
+          }
+        >
+          {t('cr.more')}
+        </button>
+      )}
+      <ErrorNote error={more.error} />
     </section>
   );
 }
+
+type CashRow = Awaited<ReturnType<typeof api.cashReport>>['rows'][number];
 
 function RegisterShift({ deviceId, onChange }: { deviceId: string; onChange: () => void }) {
   const { t } = useI18n();

@@ -1,0 +1,142 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * The console actions added in session 3, end to end: a real hub process with the demo store,
+ * Debian's Chromium clicking what a person clicks, a kiosk driven through the API. The lanes
+ * board follows a kiosk's basket live (basket.updated on the staff socket; its re-read every
+ * 15 s is only a fallback), staff allow a line over the quantity limit and sell an unknown
+ * barcode at a price, and a refund of an order paid by two cards goes back to both.
+ * Screenshots go to test-results/screenshots/.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempDirs } from '../harness';
+import type { ConsoleWorld } from '../console/support';
+import { axeViolations, MANAGER, shoot, signIn, startConsoleWorld, TABLET } from '../console/support';
+
+const UNKNOWN = '4006381333931'; // a valid EAN-13 the demo catalogue does not have
+
+let w: ConsoleWorld;
+let ctx: BrowserContext;
+let page: Page;
+let heartbeat: ReturnType<typeof setInterval>;
+let lanesReads = 0;
+
+beforeAll(async () => {
+  w = await startConsoleWorld();
+  const beat = () =>
+    void w.kiosk.req('POST', '/v1/devices/heartbeat', { printer: 'ok', terminal: 'ok' }, { key: null });
+  beat();
+  heartbeat = setInterval(beat, 2000);
+  ctx = await w.browser.newContext({ viewport: TABLET });
+  page = await ctx.newPage();
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/v1/console/lanes') lanesReads++;
+  });
+  await signIn(page, w.hub.url, MANAGER);
+}, 90_000);
+
+afterAll(async () => {
+  clearInterval(heartbeat);
+  await w?.close();
+  removeTempDirs();
+});
+
+describe('staff console (session 3 actions)', { timeout: 40_000 }, () => {
+  it('the lanes board shows a kiosk’s new line from the live event, not from a poll', async () => {
+    const lane = page.getByTestId('lane-K1');
+    await lane.waitFor();
+    await expect.poll(() => lane.textContent(), { timeout: 10_000 }).toContain('Idle');
+    const before = lanesReads;
+    const b = await w.kiosk.req('POST', '/v1/baskets', {});
+    const add = await w.kiosk.req('POST', `/v1/baskets/${b.body.data.basket_id}/lines`, {
+      code: w.codes.other,
+      quantity: 2,
+    });
+    expect(add.status).toBe(201);
+    // Well inside the 15 s fallback: only basket.updated on the staff socket can bring it this soon.
+    await lane.getByText('2 ×', { exact: false }).waitFor({ timeout: 5_000 });
+    expect(lanesReads - before).toBeLessThanOrEqual(2);
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'lanes-live');
+  });
+
+  it('allows a line the quantity limit refused and sells an unknown barcode at a price', async () => {
+    const b = await w.kiosk.req('POST', '/v1/baskets', {});
+    const basketId = b.body.data.basket_id;
+    const add = (code: string, quantity: number) =>
+      w.kiosk.req('POST', `/v1/baskets/${basketId}/lines`, { code, quantity });
+    expect((await add(w.codes.limited, 2)).status).toBe(201);
+    expect((await add(w.codes.limited, 1)).body.error.code).toBe('QUANTITY_RESTRICTED');
+    expect((await add(UNKNOWN, 1)).body.error.code).toBe('ITEM_NOT_FOUND');
+
+    await page.goto(`${w.hub.url}/console/#/assistance/${w.kioskId}`);
+    await page.getByRole('heading', { name: 'Allow over the quantity limit' }).waitFor();
+    const limit = page.locator('form', {
+      has: page.getByRole('heading', { name: 'Allow over the quantity limit' }),
+    });
+    await limit.getByLabel('Barcode').fill(w.codes.limited);
+    await limit.getByLabel('Quantity').fill('1');
+    await limit.getByLabel('Reason').fill('family of three, manager agreed');
+    await limit.getByRole('button', { name: 'Allow and add' }).click();
+    await expect.poll(() => page.getByRole('row', { name: new RegExp(w.codes.limitedName) }).count()).toBe(2);
+
+    const manual = page.locator('form', { has: page.getByRole('heading', { name: 'Sell an unknown item' }) });
+    await manual.getByLabel('Barcode').fill(UNKNOWN);
+    await manual.getByLabel('Item name').fill('Garden gnome');
+    await manual.getByLabel('Price').fill('4.5x');
+    await manual.getByLabel('Reason').fill('not in the catalogue yet');
+    await manual.getByRole('button', { name: 'Add at this price' }).click();
+    await manual.getByRole('alert').getByText('Enter an amount like 12.50.').waitFor();
+    await manual.getByLabel('Price').fill('4.50');
+    await manual.getByRole('button', { name: 'Add at this price' }).click();
+    const gnome = page.getByRole('row', { name: /Garden gnome/ });
+    await gnome.waitFor();
+    expect(await gnome.textContent()).toContain('price entered by staff');
+    expect(await gnome.textContent()).toContain('4.50');
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'assistance-limit-and-unknown');
+
+    const entries = (await page.evaluate(async () =>
+      (await fetch('/v1/console/audit?limit=5')).json(),
+    )) as any;
+    expect(entries.data.entries.map((e: any) => e.action)).toEqual(
+      expect.arrayContaining(['assistance.limit_override', 'assistance.manual_item']),
+    );
+  });
+
+  it('refunds an order paid by two cards back to both, largest first', async () => {
+    const b = await w.kiosk.req('POST', '/v1/baskets', {});
+    const basketId = b.body.data.basket_id;
+    await w.kiosk.req('POST', `/v1/baskets/${basketId}/lines`, { code: w.codes.other, quantity: 3 });
+    const o = await w.kiosk.req('POST', '/v1/orders', { basket_id: basketId });
+    const orderId = o.body.data.order_id;
+    const total = Number(o.body.data.total);
+    const first = (Math.floor(total * 60) / 100).toFixed(2); // about 60 % on the first card
+    for (const body of [{ amount: first, simulate: 'approve' }, { simulate: 'approve' }]) {
+      await w.kiosk.req('POST', `/v1/orders/${orderId}/tenders`, body);
+      await expect
+        .poll(async () => {
+          const g = await w.kiosk.req('GET', `/v1/orders/${orderId}`);
+          return g.body.data.payment.tenders.at(-1)?.status;
+        })
+        .toBe('captured');
+    }
+    await page.goto(`${w.hub.url}/console/#/refunds/${orderId}`);
+    await page.getByRole('heading', { name: /Order \d+/ }).waitFor();
+    await page.getByLabel(/Refund qty/).fill('3');
+    await page.getByLabel('Reason').fill('changed their mind');
+    const preview = page.getByTestId('refund-preview');
+    await expect.poll(() => preview.textContent()).toMatch(/Goes back: .* to visa ••4242, .* to visa ••4242/);
+    expect(await preview.textContent()).toContain(`£${first}`);
+    await page.getByRole('button', { name: /^Refund £/ }).click();
+    await page.getByText(/^Refunded £/).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'refunds-two-cards');
+    const d = (await page.evaluate(
+      async (id) => (await fetch(`/v1/console/orders/${id}`)).json(),
+      orderId,
+    )) as any;
+    expect(d.data.refunds[0].parts.map((p: any) => p.status)).toEqual(['REFUNDED', 'REFUNDED']);
+    expect(d.data.order_status).toBe('refunded');
+  });
+});
