@@ -51,6 +51,8 @@ export type Json = any;
 
 const WIRE_PLACES = 3;
 
+const lineScratch = { perLine: new Int32Array(64), hasRemaining: new Uint8Array(64) };
+
 export function buildResult(
   units: readonly Unit[],
   lines: LineInfo[],
@@ -59,14 +61,19 @@ export function buildResult(
 ): EvaluationResult {
   const st = pr.state;
   const perUnit = st.records!.perUnit();
-  const hasRemaining = new Uint8Array(lines.length);
+  if (lineScratch.perLine.length < lines.length) {
+    lineScratch.perLine = new Int32Array(lines.length * 2);
+    lineScratch.hasRemaining = new Uint8Array(lines.length * 2);
+  }
+  // per-line counters reused by every result (built synchronously, never kept)
+  const hasRemaining = lineScratch.hasRemaining.fill(0, 0, lines.length);
   // each line's units array at its exact size (units come line by line, in basket order)
-  const perLine = new Int32Array(lines.length);
+  const perLine = lineScratch.perLine.fill(0, 0, lines.length);
   for (const u of units) perLine[u.lineIndex]!++;
   const lineResults: LineResult[] = new Array(lines.length);
   for (let i = 0; i < lines.length; i++)
     lineResults[i] = { sno: i + 1, sku: lines[i]!.item.sku, units: new Array(perLine[i]!) };
-  perLine.fill(0);
+  perLine.fill(0, 0, lines.length);
   let discount = 0n;
   let discountN = 0;
   for (let i = 0; i < units.length; i++) {

@@ -92,7 +92,8 @@ export interface PlannedSet {
  */
 export class SpreadSet implements PlannedSet {
   private built: PlannedTarget[] | null = null;
-  readonly requisites: number[] = [];
+  /** A spread has no requisites: the shared frozen empty list. */
+  readonly requisites: number[] = NO_REQUISITES;
   constructor(
     readonly count: number,
     readonly unitsOf: Int32Array,
@@ -167,11 +168,20 @@ export class SpreadRecord implements AppliedRecord {
   }
 }
 
+const NO_REQUISITES: number[] = Object.freeze([]) as unknown as number[];
+
 /**
  * Scratch for the record log, reused by every evaluation: an evaluation is synchronous and
  * builds its result before it returns, so one log is filled at a time. `owner` says which.
  */
-const scratch = { recs: [] as AppliedRecord[], unitOf: new Int32Array(256), owner: 0, next: 0 };
+const scratch = {
+  recs: [] as AppliedRecord[],
+  unitOf: new Int32Array(256),
+  /** Records per unit of the log in use (zeroed for each new log). */
+  count: new Int32Array(64),
+  owner: 0,
+  next: 0,
+};
 
 /**
  * Every unit's records in commit order, kept in the shared scratch list (instead of an
@@ -181,9 +191,9 @@ const scratch = { recs: [] as AppliedRecord[], unitOf: new Int32Array(256), owne
 export class RecordLog {
   private readonly id = ++scratch.next;
   private size = 0;
-  private readonly count: Int32Array;
-  constructor(units: number) {
-    this.count = new Int32Array(units);
+  constructor(private readonly units: number) {
+    if (scratch.count.length < units) scratch.count = new Int32Array(units * 2);
+    else scratch.count.fill(0, 0, units);
     scratch.owner = this.id;
   }
 
@@ -197,17 +207,17 @@ export class RecordLog {
     }
     scratch.recs[this.size] = r;
     scratch.unitOf[this.size++] = u;
-    this.count[u]!++;
+    scratch.count[u]!++;
   }
 
   /** Each unit's records in commit order, one array per unit of exactly its length. */
   perUnit(): AppliedRecord[][] {
     if (scratch.owner !== this.id)
       throw new Error('engine invariant: record log read after another evaluation');
-    const n = this.count.length;
+    const n = this.units;
     const out: AppliedRecord[][] = new Array(n);
-    for (let u = 0; u < n; u++) out[u] = new Array<AppliedRecord>(this.count[u]!);
-    const fill = this.count; // counts become fill positions from the end, in reverse
+    for (let u = 0; u < n; u++) out[u] = new Array<AppliedRecord>(scratch.count[u]!);
+    const fill = scratch.count; // counts become fill positions from the end, in reverse
     for (let i = this.size - 1; i >= 0; i--) {
       const u = scratch.unitOf[i]!;
       out[u]![--fill[u]!] = scratch.recs[i]!;
@@ -233,12 +243,16 @@ export interface Plan {
   delegatedToEasy: boolean;
 }
 
-export const emptyPlan = (suggestion: SuggestionInfo | null = null): Plan => ({
-  sets: [],
-  suggestion,
+/** The plan of nothing, shared (frozen: no reader changes a plan, a family builds its own). */
+const NO_PLAN: Plan = Object.freeze({
+  sets: Object.freeze([]) as unknown as PlannedSet[],
+  suggestion: null,
   consumes: true,
   delegatedToEasy: false,
 });
+
+export const emptyPlan = (suggestion: SuggestionInfo | null = null): Plan =>
+  suggestion === null ? NO_PLAN : { sets: [], suggestion, consumes: true, delegatedToEasy: false };
 
 export const planDiscount = (plan: Plan): bigint => {
   let s = 0n;

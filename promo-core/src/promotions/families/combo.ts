@@ -16,8 +16,9 @@ export function planCombo(ctx: FamilyContext): Plan {
   let count = 0;
   let size = 0; // one set's units: every group's minimum
   for (const n of mins) size += n;
+  // one pool for every attempt: planSet reads it only while it plans (targets keep their units)
+  const pool: number[] = new Array(size);
   while (count < limit) {
-    const pool: number[] = new Array(size);
     let filled = 0;
     let complete = true;
     for (let gi = 0; gi < lists.length; gi++) {
