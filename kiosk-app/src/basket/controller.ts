@@ -226,7 +226,10 @@ export class KioskController {
         }
         if (e.type !== 'scan' || !e.code) return;
         this.touch();
-        if (e.error?.code === 'NO_ACTIVE_BASKET') void this.scan(e.code);
+        // No basket yet, or loose produce the lane scanner read (it is weighed on the scale
+        // screen): the kiosk takes the code as if scanned here.
+        if (e.error?.code === 'NO_ACTIVE_BASKET' || e.error?.code === 'WEIGHT_REQUIRED')
+          void this.scan(e.code);
         else if (e.error) this.notice(refusalKey(e.error.code), 'warn');
         else if (this.state.screen === 'attract' || this.state.screen === 'language')
           this.set({ screen: 'scanning' });

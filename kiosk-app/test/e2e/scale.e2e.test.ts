@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PtyPair } from '../../../hardware/src/sim/pty';
 import { ScaleSimulator } from '../../../hardware/src/sim/scale-sim';
+import { ScannerSimulator } from '../../../hardware/src/sim/scanner-sim';
 import { pairKiosk } from '../../scripts/pair-url';
 import type { DemoStore, RunningHub } from '../support/hub';
 import { api, demoStore, importStore, startHub, tempDir } from '../support/hub';
@@ -29,6 +30,8 @@ let hub: RunningHub;
 let browser: Browser;
 let pty: PtyPair;
 let sim: ScaleSimulator;
+let scannerPty: PtyPair;
+let scanner: ScannerSimulator;
 
 beforeAll(async () => {
   if (!fs.existsSync(DIST))
@@ -41,12 +44,15 @@ beforeAll(async () => {
   pty = await new PtyPair().start();
   sim = await new ScaleSimulator(pty.a, { grams: 0 }).open();
   sim.settleTimeoutMs = 400;
+  scannerPty = await new PtyPair().start();
+  scanner = await new ScannerSimulator(scannerPty.a).open();
   const hw = path.join(dir, 'devices.json');
   fs.writeFileSync(
     hw,
     JSON.stringify({
       discoveryIntervalMs: 0,
       devices: [
+        { id: 'lane-scanner', kind: 'scanner', transport: 'serial', match: { path: scannerPty.b } },
         {
           id: 'lane-scale',
           kind: 'scale',
@@ -56,7 +62,7 @@ beforeAll(async () => {
           stableTimeoutMs: 1_000,
         },
       ],
-      lanes: [{ kiosk: 'K-scale', scale: 'lane-scale' }],
+      lanes: [{ kiosk: 'K-scale', scanner: 'lane-scanner', scale: 'lane-scale' }],
     }),
   );
   hub = await startHub(dataDir, 0, ['--hardware', hw]);
@@ -72,6 +78,8 @@ afterAll(async () => {
   await hub?.stop();
   await sim?.close();
   await pty?.dispose();
+  await scanner?.close();
+  await scannerPty?.dispose();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -190,6 +198,23 @@ describe('weighed PLU items on the lane scale', () => {
     await page.getByTestId('scale-add').click();
     await agreed(page, 1);
     expect((await hubLines(page, token)).map((l) => l.weight_g)).toEqual([1250]);
+  });
+
+  it('loose produce read by the lane scanner opens the scale screen too', async () => {
+    const { page, token } = await openKiosk('K-scale');
+    // A counted item first, so the hub has an active basket and refuses the produce code itself
+    // (WEIGHT_REQUIRED) rather than handing it back for want of a basket.
+    const counted = store.doc.items.find((i: any) => i.unit_of_measure !== 'kg' && !i.minimum_age_required);
+    await page.keyboard.type(String(counted!.product_identifier));
+    await page.keyboard.press('Enter');
+    await agreed(page, 1);
+    await scanner.scan(String(bananas().product_identifier));
+    await expect.poll(() => page.getByTestId('scale-panel').isVisible(), LIVE).toBe(true);
+    sim.set({ grams: 333, stable: true });
+    await expect.poll(() => page.getByTestId('scale-status').textContent(), LIVE).toBe('Weighed');
+    await page.getByTestId('scale-add').click();
+    await agreed(page, 2);
+    expect((await hubLines(page, token)).map((l) => l.weight_g)).toEqual([null, 333]);
   });
 
   it('keeps typing the weight on a lane without a scale', async () => {
