@@ -140,6 +140,56 @@ describe('allocation round 2 leaves no trace in a result', () => {
     );
   }, 180_000);
 
+  it('every unit’s records add up to its discount and end at its price (records shared by neighbours included)', () => {
+    const arb = fc.record({
+      items: basketSpaceArb,
+      promos: fc.tuple(
+        spacePromoArb('I0', { criteria: 'b', layer: 1 }),
+        spacePromoArb('I1', { criteria: 'p', layer: 1 }),
+        spacePromoArb('I2', { criteria: 'p', layer: 2 }),
+      ),
+      spreads: fc.integer({ min: 0, max: 2 }),
+    });
+    const second = promo({
+      id: 'S2',
+      family: 'b',
+      layer: 101,
+      discount_type: 'v',
+      discount_value: '1.99',
+      groups: [{ ...group('g1', '1.00', []), promo_group_nodes: [{ node_id: 'ALL', node_type: 'i' }] }],
+    });
+    fc.assert(
+      fc.property(arb, fc.boolean(), (r, bigints) => {
+        arithmetic.forceBigint = bigints;
+        const promos = [...r.promos, spread, second].slice(0, 3 + r.spreads);
+        const result = evaluateDetailed(request(r.items), promos).result;
+        arithmetic.forceBigint = false;
+        for (const l of result.lines)
+          for (const u of l.units) {
+            let sum = 0n;
+            let lastTarget: bigint | null = null;
+            for (const x of u.records) {
+              sum += x.discount;
+              if (x.role === 'target') lastTarget = x.finalPrice;
+            }
+            expect(sum).toBe(u.discount);
+            if (lastTarget !== null) expect(lastTarget).toBe(u.finalPrice);
+          }
+      }),
+      { numRuns: 400 },
+    );
+  }, 180_000);
+
+  it('named: the units of one line with one outcome share their records, a different outcome gets its own', () => {
+    const items = [line('A', '2.00', 3), line('B', '3.00', 1)];
+    const r = evaluateDetailed(request(items), [spread]).result;
+    const [a, b] = r.lines;
+    expect(a!.units[0]!.records[0]).toBe(a!.units[1]!.records[0]);
+    expect(a!.units[0]!.records[0]!.discount).toBe(6n);
+    expect(b!.units[0]!.records[0]).not.toBe(a!.units[0]!.records[0]);
+    expect(b!.units[0]!.records[0]!.discount).toBe(9n);
+  });
+
   it('candidate lookup finds what a scan of every node finds, in the same order', () => {
     const nodeArb = fc.record({
       id: fc.constantFrom('A', 'B', 'C', 'D', 'X', 'Y', 'ALL'),

@@ -429,6 +429,9 @@ export class EvalState {
         totalN += this.commitSpread(set, plan.consumes, cand, si + 1, bestDiscount);
         continue;
       }
+      // A record is an immutable value without the unit in it: neighbours of one set with the
+      // same outcome (units of one line, mostly) share one record object.
+      let last: UnitRecord | null = null;
       for (const t of set.targets) {
         this.price[t.u] = t.newPrice;
         if (this.numeric) {
@@ -443,12 +446,21 @@ export class EvalState {
         }
         if (plan.consumes) this.consumed[t.u] = 1;
         if (bestDiscount && t.d > 0n) this.bestDiscounted[t.u] = 1;
-        records?.add(t.u, new UnitRecord(cand, 'target', t.d, t.newPrice, si + 1));
+        if (records) {
+          if (!last || last.discount !== t.d || last.finalPrice !== t.newPrice)
+            last = new UnitRecord(cand, 'target', t.d, t.newPrice, si + 1);
+          records.add(t.u, last);
+        }
       }
+      last = null;
       for (const u of set.requisites) {
         this.reqUsed[u] = 1;
         if (plan.consumes) this.consumed[u] = 1;
-        records?.add(u, new UnitRecord(cand, 'requisite', 0n, this.price[u]!, si + 1));
+        if (records) {
+          if (!last || last.finalPrice !== this.price[u]!)
+            last = new UnitRecord(cand, 'requisite', 0n, this.price[u]!, si + 1);
+          records.add(u, last);
+        }
       }
     }
     return this.numeric ? BigInt(totalN) : total;
@@ -465,6 +477,9 @@ export class EvalState {
     let total = 0;
     const records = this.records;
     const shared = records ? new SpreadCommit(cand, setIndex, set.dN, set.newPriceN) : null;
+    // receivers come by price base: neighbours with the same amounts share one record (a value)
+    let last: SpreadRecord | null = null;
+    let lastI = -1;
     for (let i = 0; i < set.count; i++) {
       const u = set.unitsOf[i]!;
       const d = set.dN[i]!;
@@ -477,7 +492,13 @@ export class EvalState {
       total += d;
       if (consumes) this.consumed[u] = 1;
       if (bestDiscount && d > 0) this.bestDiscounted[u] = 1;
-      if (shared) records!.add(u, new SpreadRecord(shared, i));
+      if (shared) {
+        if (!last || set.dN[lastI] !== d || set.newPriceN[lastI] !== newPriceN) {
+          last = new SpreadRecord(shared, i);
+          lastI = i;
+        }
+        records!.add(u, last);
+      }
     }
     return total;
   }
