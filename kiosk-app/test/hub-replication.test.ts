@@ -15,6 +15,7 @@ import { pairKiosk } from '../scripts/pair-url';
 import { basketSchema, referenceSchema } from '../src/data/collections';
 import type { KioskDatabase, KioskReplication } from '../src/data/database';
 import { openKioskDatabase, replicateWithHub } from '../src/data/database';
+import { findItem, readItems } from '../src/data/item-buckets';
 import { HubClient } from '../src/hub/client';
 import type { HubEvents } from '../src/hub/events';
 import { connectHubEvents } from '../src/hub/events';
@@ -302,6 +303,10 @@ async function until(ok: () => boolean | Promise<boolean>, what = 'condition'): 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** item id → its document as JSON, unpacked from the kiosk's buckets. */
+const itemsOf = async (db: KioskDatabase): Promise<Map<string, string>> =>
+  new Map((await readItems(db.items)).map((r) => [String(r.doc.item_id), JSON.stringify(r.doc)]));
+
 const staffImport = async (doc: unknown): Promise<void> => {
   const r = await api(hub.url, 'POST', '/v1/catalog/import', await staffToken(hub.url), doc);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -312,9 +317,10 @@ describe('the change stream carries documents (issue 11 §2 fix 3) and deletes',
     const k = await liveKiosk('S1');
     const other = await kiosk('S1-other');
     try {
-      expect(await k.db.items.count().exec()).toBe(1200);
+      const before = await itemsOf(k.db);
+      expect(before.size).toBe(1200);
       const pullsBefore = k.pulls.length;
-      const stampsBefore = new Map((await k.db.items.find().exec()).map((d) => [d.id, d.updatedAt] as const));
+      const bucketsBefore = new Map((await k.db.items.find().exec()).map((d) => [d.id, d.json] as const));
       // Another kiosk's basket push moves the hub's clock: nothing for this kiosk to do.
       await other.baskets.insert(basket('b-elsewhere', 2));
       await other.reps[0].awaitInSync();
@@ -322,15 +328,18 @@ describe('the change stream carries documents (issue 11 §2 fix 3) and deletes',
       const item = store.doc.items[7] as { item_id: string; base_price: string };
       await staffImport({ items: [{ ...item, base_price: '12.34' }] });
       await until(
-        async () => (await k.db.items.findOne(item.item_id).exec())?.doc.base_price === '12.34',
+        async () => (await findItem(k.db.items, item.item_id))?.base_price === '12.34',
         'the new price in RxDB',
       );
       await k.rep.inSync();
       // Not one pull request: the document came in the event itself.
       expect(k.pulls.slice(pullsBefore)).toEqual([]);
-      const changed = (await k.db.items.find().exec()).filter((d) => stampsBefore.get(d.id) !== d.updatedAt);
-      expect(changed.map((d) => d.id)).toEqual([item.item_id]);
-      expect(await k.db.items.count().exec()).toBe(1200);
+      // That one item changed, in that one bucket; the other 1,199 are as they were.
+      const after = await itemsOf(k.db);
+      expect([...after.keys()].filter((id) => after.get(id) !== before.get(id))).toEqual([item.item_id]);
+      expect(after.size).toBe(1200);
+      const changed = (await k.db.items.find().exec()).filter((d) => bucketsBefore.get(d.id) !== d.json);
+      expect(changed).toHaveLength(1);
       // The kiosk knows it holds the hub's newest data version (pricing comparisons rely on it).
       await until(() => k.caughtUp.at(-1)! >= changed[0]!.updatedAt, 'caught up');
     } finally {
@@ -346,7 +355,7 @@ describe('the change stream carries documents (issue 11 §2 fix 3) and deletes',
       const promos = store.doc.promotions as { id: string }[];
       const gone = items[11]!;
       const gonePromo = promos[promos.length - 1]!;
-      expect(await k.db.items.findOne(gone.item_id).exec()).not.toBeNull();
+      expect(await findItem(k.db.items, gone.item_id)).not.toBeNull();
       expect(await k.db.promotions.findOne(gonePromo.id).exec()).not.toBeNull();
       const pullsBefore = k.pulls.length;
       await staffImport({
@@ -356,12 +365,12 @@ describe('the change stream carries documents (issue 11 §2 fix 3) and deletes',
       });
       await until(
         async () =>
-          (await k.db.items.findOne(gone.item_id).exec()) === null &&
+          (await findItem(k.db.items, gone.item_id)) === null &&
           (await k.db.promotions.findOne(gonePromo.id).exec()) === null,
         'both deleted in RxDB',
       );
       expect(k.pulls.slice(pullsBefore)).toEqual([]);
-      expect(await k.db.items.count().exec()).toBe(1199);
+      expect((await itemsOf(k.db)).size).toBe(1199);
 
       // A kiosk that pulls later (fresh storage) receives the tombstones with their stamps.
       const r = await api(hub.url, 'GET', '/v1/replication/items/pull?limit=1000&updatedAt=0', k.token);
@@ -382,8 +391,8 @@ describe('the change stream carries documents (issue 11 §2 fix 3) and deletes',
       expect(tomb.updatedAt).toBe(Math.max(...docs.map((d: any) => d.updatedAt)));
       const fresh = await liveKiosk('S2-fresh');
       try {
-        expect(await fresh.db.items.count().exec()).toBe(1199);
-        expect(await fresh.db.items.findOne(gone.item_id).exec()).toBeNull();
+        expect((await itemsOf(fresh.db)).size).toBe(1199);
+        expect(await findItem(fresh.db.items, gone.item_id)).toBeNull();
       } finally {
         await fresh.close();
       }

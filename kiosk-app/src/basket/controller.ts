@@ -6,10 +6,10 @@
  * because every replayed request carries the key it was first sent with.
  */
 import type { StoreData } from '@kassa/promo-core';
-import type { KioskBasketDoc, LocalLine, PendingOp, ReferenceCollection } from '../data/collections';
+import type { KioskBasketDoc, LocalLine, PendingOp } from '../data/collections';
 import { REFERENCE_COLLECTIONS } from '../data/collections';
 import type { KioskDatabase, KioskReplication } from '../data/database';
-import { replicateWithHub } from '../data/database';
+import { readReferenceData, replicateWithHub } from '../data/database';
 import type { HubClient } from '../hub/client';
 import { HubRefusal, HubUnreachable } from '../hub/client';
 import type { HubEvents } from '../hub/events';
@@ -187,7 +187,7 @@ export class KioskController {
     // the hub is away), again once the first replication is complete, then (debounced) on change.
     // Not during the first replication: rebuilding 100k items per pulled page would cost minutes.
     for (const name of REFERENCE_COLLECTIONS)
-      db[name].$.subscribe(() => {
+      (db[name] as KioskDatabase['store_config']).$.subscribe(() => {
         if (this.state.synced || !this.state.online) this.scheduleRebuild();
       });
     await this.rebuildStore();
@@ -271,11 +271,10 @@ export class KioskController {
 
   private async rebuildStore(): Promise<void> {
     const db = this.opts.db;
-    const all = async (name: ReferenceCollection) =>
-      (await db[name].find().exec()).map((d) => ({ updatedAt: d.updatedAt, doc: d.doc }));
-    const [config, items, categories, promotions, taxRows] = await Promise.all(
-      (['store_config', 'items', 'categories', 'promotions', 'tax_rows'] as const).map(all),
-    );
+    const data = await readReferenceData(db);
+    const [config, items, categories, promotions, taxRows] = (
+      ['store_config', 'items', 'categories', 'promotions', 'tax_rows'] as const
+    ).map((name) => data[name]);
     const cfg = config?.find((c) => c.doc.store_id !== undefined);
     if (!cfg || !items || !categories || !promotions || !taxRows) return;
     const maxStamp = Math.max(

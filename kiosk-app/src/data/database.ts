@@ -4,7 +4,8 @@
  * kiosk's baskets, and the hub's socket.io `replication.changed` (the changed documents of one
  * collection at a time) fed into that collection's `pull.stream$`.
  */
-import { createRxDatabase } from 'rxdb';
+import { addRxPlugin, createRxDatabase } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import type { RxCollection, RxDatabase, RxReplicationPullStreamItem, RxStorage } from 'rxdb';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
@@ -13,16 +14,26 @@ import type { LiveEventPayload } from '@kassa/store-hub/client';
 import type { HubClient } from '../hub/client';
 import type { KioskBasketDoc, ReferenceCollection, ReferenceDoc } from './collections';
 import { basketSchema, REFERENCE_COLLECTIONS, referenceSchema, toReferenceDoc } from './collections';
+import type { HubItemDoc, ItemBucketDoc } from './item-buckets';
+import { itemBucketMigrations, itemBucketSchema, ItemBuckets, readItems } from './item-buckets';
 
-export type KioskCollections = Record<ReferenceCollection, RxCollection<ReferenceDoc>> & {
+export type KioskCollections = Record<Exclude<ReferenceCollection, 'items'>, RxCollection<ReferenceDoc>> & {
+  /** The catalogue as item buckets (item-buckets.ts), not one document per item. */
+  items: RxCollection<ItemBucketDoc>;
   baskets: RxCollection<KioskBasketDoc>;
 };
+
+let migrationPlugin = false;
 export type KioskDatabase = RxDatabase<KioskCollections>;
 
 export async function openKioskDatabase(
   name: string,
   storage: RxStorage<unknown, unknown>,
 ): Promise<KioskDatabase> {
+  if (!migrationPlugin) {
+    addRxPlugin(RxDBMigrationSchemaPlugin);
+    migrationPlugin = true;
+  }
   const db = await createRxDatabase<KioskCollections>({
     name,
     storage,
@@ -35,7 +46,7 @@ export async function openKioskDatabase(
     tax_rows: ref,
     categories: ref,
     promotions: ref,
-    items: ref,
+    items: { schema: itemBucketSchema, migrationStrategies: itemBucketMigrations },
     baskets: {
       schema: basketSchema,
       // The kiosk is the only writer of its own baskets: its state wins a conflict. The hub's
@@ -70,7 +81,11 @@ export interface KioskReplication {
   cancel(): Promise<void>;
 }
 
+/** Hub item documents taken per pull call (bounds the kiosk's memory during a first pull). */
+const ITEMS_PER_CALL = 100_000;
+
 export interface ReplicationOptions {
+  /** Page size asked of the hub (it clamps to its advertised pull_max_limit). */
   batchSize?: number;
   /** Called when caughtUpTo() advances. */
   onCaughtUp?: (stamp: number) => void;
@@ -90,6 +105,7 @@ export function replicateWithHub(
   let pendingStamp = 0;
 
   for (const name of REFERENCE_COLLECTIONS) {
+    if (name === 'items') continue;
     const stream = new Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>();
     streams.set(name, stream);
     const state = replicateRxCollection<ReferenceDoc, Checkpoint>({
@@ -116,6 +132,66 @@ export function replicateWithHub(
     states.push(state as unknown as RxReplicationState<unknown, Checkpoint>);
   }
 
+  // The catalogue: hub items merged into buckets. RxDB pulls again as long as a call answers
+  // documents (batchSize 1), and each call takes every hub page up to ITEMS_PER_CALL, so a first
+  // replication writes each bucket once or twice instead of once per page.
+  const buckets = new ItemBuckets(db.items);
+  const itemStream = new Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>();
+  streams.set('items', itemStream);
+  let pulling = 0;
+  let pulls = 0;
+  const items = replicateRxCollection<ItemBucketDoc, Checkpoint>({
+    collection: db.items,
+    replicationIdentifier: `kassa-hub-item-buckets-${hub.origin || 'same-origin'}`,
+    live: opts.live ?? true,
+    retryTime: 1000,
+    waitForLeadership: false,
+    autoStart: true,
+    pull: {
+      batchSize: 1,
+      stream$: itemStream.asObservable() as never,
+      async handler(checkpoint) {
+        pulling++;
+        pulls++;
+        try {
+          const docs: HubItemDoc[] = [];
+          let cp = checkpoint ?? undefined;
+          while (docs.length < ITEMS_PER_CALL) {
+            const r = await hub.pull('items', cp, batchSize);
+            docs.push(...r.documents);
+            cp = r.checkpoint ?? cp;
+            if (r.documents.length < batchSize) break;
+          }
+          return { documents: await buckets.merge(docs), checkpoint: cp } as never;
+        } finally {
+          pulling--;
+        }
+      },
+    },
+  });
+  if (opts.onError) items.error$.subscribe(opts.onError);
+  states.push(items as unknown as RxReplicationState<unknown, Checkpoint>);
+
+  /**
+   * Announced item changes, merged into their buckets and fed to the stream. The merged state
+   * must reach RxDB in the order it was made: if a pull ran while this merge did, its buckets
+   * may be older or newer than these, and RxDB persists stream items after the pull — so the
+   * merge is not sent, and a RESYNC (one pull from the checkpoint) settles it instead.
+   */
+  let itemChanges: Promise<void> = Promise.resolve();
+  const announceItems = (documents: HubItemDoc[], checkpoint: Checkpoint): void => {
+    const startedAt = pulls;
+    const idle = pulling === 0;
+    itemChanges = itemChanges
+      .then(async () => {
+        const merged = await buckets.merge(documents);
+        if (idle && pulling === 0 && pulls === startedAt)
+          itemStream.next({ documents: merged, checkpoint } as never);
+        else itemStream.next('RESYNC');
+      })
+      .catch((err: unknown) => opts.onError?.(err));
+  };
+
   const baskets = replicateRxCollection<KioskBasketDoc, Checkpoint>({
     collection: db.baskets,
     replicationIdentifier: `kassa-hub-baskets-${hub.origin || 'same-origin'}`,
@@ -133,6 +209,7 @@ export function replicateWithHub(
   states.push(baskets as unknown as RxReplicationState<unknown, Checkpoint>);
 
   const inSync = async (): Promise<void> => {
+    await itemChanges;
     await Promise.all(states.map((s) => s.awaitInSync()));
   };
   let settling: Promise<void> | null = null;
@@ -160,6 +237,10 @@ export function replicateWithHub(
         return;
       }
       for (const c of e.changes ?? []) {
+        if (c.collection === 'items') {
+          announceItems(c.documents, c.checkpoint);
+          continue;
+        }
         const stream = streams.get(c.collection);
         if (!stream) continue; // not a collection this kiosk keeps
         // The changed documents themselves, for this collection only: no round trip.
@@ -180,4 +261,20 @@ export function replicateWithHub(
       for (const s of streams.values()) s.complete();
     },
   };
+}
+
+/** The reference data as rows `{ updatedAt, doc }` per collection (items unpacked from buckets). */
+export async function readReferenceData(
+  db: KioskDatabase,
+): Promise<Record<ReferenceCollection, { updatedAt: number; doc: Record<string, unknown> }[]>> {
+  const rows = async (name: Exclude<ReferenceCollection, 'items'>) =>
+    (await db[name].find().exec()).map((d) => ({ updatedAt: d.updatedAt, doc: d.doc }));
+  const [store_config, tax_rows, categories, promotions, items] = await Promise.all([
+    rows('store_config'),
+    rows('tax_rows'),
+    rows('categories'),
+    rows('promotions'),
+    readItems(db.items),
+  ]);
+  return { store_config, tax_rows, categories, promotions, items };
 }
