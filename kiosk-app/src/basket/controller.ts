@@ -254,6 +254,8 @@ export class KioskController {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.rebuildTimer) clearTimeout(this.rebuildTimer);
     this.events?.close();
+    // A change still waiting for its frame is written before the replication stops.
+    await this.persisting?.catch(() => undefined);
     await this.rep?.cancel();
     await this.saveChain.catch(() => undefined);
   }
@@ -369,10 +371,15 @@ export class KioskController {
   }
 
   private persist(doc: KioskBasketDoc): Promise<unknown> {
-    // Writes are chained so a later state never lands before an earlier one.
+    // Writes are chained so a later state never lands before an earlier one. A replay answer
+    // arriving after the owner closed the database (stop, then close) has nowhere to go.
     this.saveChain = this.saveChain
       .catch(() => undefined)
-      .then(() => this.opts.db.baskets.upsert({ ...doc, updatedAt: doc.updatedAt ?? 0 }));
+      .then(() =>
+        this.opts.db.closed
+          ? undefined
+          : this.opts.db.baskets.upsert({ ...doc, updatedAt: doc.updatedAt ?? 0 }),
+      );
     return this.saveChain;
   }
 
@@ -1327,8 +1334,8 @@ export function refusalKey(code: string): string {
     case 'RESTRICTED_ITEM':
     case 'RESTRICTED_AGE':
       return 'err.restricted';
+    // SCALE_REQUIRED: a typed weight on a lane whose scale must weigh it (the hub refused it).
     case 'WEIGHT_REQUIRED':
-    // a typed weight on a lane whose scale must weigh it (the hub refused it)
     case 'SCALE_REQUIRED':
       return 'err.weight';
     case 'BASKET_EMPTY':
