@@ -151,6 +151,31 @@ export class HubClient {
       a.removeLine({ params: { id: basketId, lineId }, query: {}, body: {}, idempotencyKey: key, signal }),
     );
   }
+  /**
+   * The same three changes answered with what changed (`basketDelta`; apply with the client's
+   * applyBasketDelta, re-fetch when basketIsStale): O(change) bytes per scan instead of the
+   * whole basket. Pair with the socket auth `basket_events: 'version'`.
+   */
+  addLineDelta(basketId: string, line: { code: string; quantity?: number; weight_g?: number }, key: string) {
+    return this.run((a, signal) =>
+      a.addLineDelta({ params: { id: basketId }, body: line, idempotencyKey: key, signal }),
+    );
+  }
+  changeLineDelta(basketId: string, lineId: string, quantity: number, key: string) {
+    return this.run((a, signal) =>
+      a.changeLineDelta({
+        params: { id: basketId, lineId },
+        body: { quantity },
+        idempotencyKey: key,
+        signal,
+      }),
+    );
+  }
+  removeLineDelta(basketId: string, lineId: string, key: string) {
+    return this.run((a, signal) =>
+      a.removeLineDelta({ params: { id: basketId, lineId }, query: {}, idempotencyKey: key, signal }),
+    );
+  }
   requestAgeCheck(basketId: string, key: string) {
     return this.run((a, signal) =>
       a.requestAgeCheck({ params: { id: basketId }, idempotencyKey: key, signal }),

@@ -17,6 +17,8 @@ export interface HubEventHandlers {
   orderCompleted(o: LiveEventPayload<'order.completed'>): void;
   deviceEvent(e: LiveEventPayload<'device.event'> & { weight_g?: number }): void;
   replicationChanged(e: LiveEventPayload<'replication.changed'>): void;
+  /** With `basketEvents: 'version'`: the basket's new version instead of 'basket.updated'. */
+  basketVersion?(v: LiveEventPayload<'basket.version'>): void;
 }
 
 export interface HubEvents {
@@ -24,9 +26,16 @@ export interface HubEvents {
   close(): void;
 }
 
-export function connectHubEvents(origin: string, token: string, h: HubEventHandlers): HubEvents {
+export function connectHubEvents(
+  origin: string,
+  token: string,
+  h: HubEventHandlers,
+  opts: { basketEvents?: 'version' } = {},
+): HubEvents {
   const socket = io(origin || undefined, {
-    auth: { token },
+    // 'version': the hub sends 'basket.version' (re-fetch when basketIsStale) instead of the
+    // whole basket on every change, for a kiosk on the delta endpoints.
+    auth: { token, ...(opts.basketEvents ? { basket_events: opts.basketEvents } : {}) },
     transports: ['websocket', 'polling'],
     reconnectionDelay: 250,
     reconnectionDelayMax: 2000,
@@ -44,6 +53,7 @@ export function connectHubEvents(origin: string, token: string, h: HubEventHandl
   onLiveEvent(socket, 'order.completed', h.orderCompleted, dropped('order.completed'));
   onLiveEvent(socket, 'device.event', h.deviceEvent, dropped('device.event'));
   onLiveEvent(socket, 'replication.changed', h.replicationChanged, dropped('replication.changed'));
+  if (h.basketVersion) onLiveEvent(socket, 'basket.version', h.basketVersion, dropped('basket.version'));
   return {
     get connected() {
       return socket.connected;
