@@ -45,6 +45,7 @@ export const de: Record<MessageKey, string> = {
   'lane.state.needs_help': 'Braucht Hilfe',
   'lane.state.offline': 'Offline',
   'lanes.empty': 'Noch keine Kiosks gekoppelt. Koppeln Sie einen unter Geräte.',
+  'lanes.line': '{n} Position',
   'lanes.lines': '{n} Positionen',
   'lanes.inState': 'seit {time}',
   'lanes.printer': 'Drucker',

@@ -43,6 +43,7 @@ export const en = {
   'lane.state.needs_help': 'Needs help',
   'lane.state.offline': 'Offline',
   'lanes.empty': 'No kiosks are paired yet. Pair one under Devices.',
+  'lanes.line': '{n} line',
   'lanes.lines': '{n} lines',
   'lanes.inState': 'for {time}',
   'lanes.printer': 'Printer',

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { api } from '../../api/api';
 import { onLive } from '../../api/live';
 import { href } from '../../app/router';
-import { ErrorNote, Money, Since, useLoad, useNow } from '../../components/ui';
+import { duration, ErrorNote, Money, useLoad, useNow } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 
 /** A kiosk not heard from for this long shows offline (the hub's own rule, device-admin OFFLINE_AFTER_MS). */
@@ -72,12 +72,12 @@ export function Lanes() {
             </h2>
             <p className="lane-state">
               <strong>{t(`lane.state.${stateOf(l) as typeof l.state}`)}</strong>{' '}
-              {t('lanes.inState', { time: '' })}
-              <Since iso={l.state_since} now={now} />
+              {t('lanes.inState', { time: duration(t, (now - Date.parse(l.state_since)) / 1000) })}
             </p>
             {l.basket && (
               <p>
-                <Money value={l.basket.total} /> · {t('lanes.lines', { n: l.basket.line_count })}
+                <Money value={l.basket.total} /> ·{' '}
+                {t(l.basket.line_count === 1 ? 'lanes.line' : 'lanes.lines', { n: l.basket.line_count })}
               </p>
             )}
             {l.basket && l.basket.lines.length > 0 && (
@@ -95,8 +95,8 @@ export function Lanes() {
             </p>
             {l.last_contact_at && (
               <p className="muted">
-                {t('lanes.lastContact', { time: '' })}
-                <Since iso={l.last_contact_at} now={now} />
+                {/* The duration goes inside the sentence: German puts it last, English before "ago". */}
+                {t('lanes.lastContact', { time: duration(t, (now - Date.parse(l.last_contact_at)) / 1000) })}
               </p>
             )}
             {l.basket && (
