@@ -285,6 +285,7 @@ describe('a refund left in progress by a SIGKILLed hub', { timeout: 90_000 }, ()
     body: Record<string, unknown>,
     ready: () => boolean,
     env: Record<string, string> = {},
+    whileDown: () => void = () => undefined,
   ): Promise<string> {
     void staff.req('POST', '/v1/console/refunds', body).catch(() => undefined);
     const t0 = Date.now();
@@ -300,6 +301,7 @@ describe('a refund left in progress by a SIGKILLed hub', { timeout: 90_000 }, ()
           .get(body.order_id) as { refund_id: string; status: string },
     );
     expect(id.status).toBe('PROCESSING');
+    whileDown();
     await start(env);
     return id.refund_id;
   }
@@ -384,5 +386,33 @@ describe('a refund left in progress by a SIGKILLed hub', { timeout: 90_000 }, ()
       reason: 'again',
     });
     expect(again.body.data.status).toBe('REFUNDED');
+  });
+
+  it('a refund the terminal never received (the hub stopped first) is marked failed, not sent again', async () => {
+    const { orderId, tenders } = await orderPaidBy(1, ['all']);
+    const l = await line(orderId);
+    const refundId = await killDuring(
+      {
+        order_id: orderId,
+        lines: [{ line_id: l.line_id, quantity: 1 }],
+        method: 'card',
+        reason: 'crash',
+        simulate: 'timeout',
+      },
+      () => terminalRefunds().some((x) => x.tender_id === tenders[0]),
+      {},
+      // While the hub is down, forget the request at the terminal: as if the hub died just
+      // after committing the part and before the terminal heard of it.
+      () => {
+        const sim = new Database(path.join(dataDir, 'simulator', 'terminal.sqlite'));
+        sim.prepare(`DELETE FROM refunds WHERE tender_id = ?`).run(tenders[0]);
+        sim.close();
+      },
+    );
+    const r = await settled(refundId);
+    expect(r.status).toBe('PSP_FAILED');
+    expect(r.failure).toMatch(/before the terminal was asked/);
+    expect(terminalRefunds().filter((x) => x.tender_id === tenders[0])).toEqual([]);
+    expect(await line(orderId)).toMatchObject({ refundable_quantity: 1, processing_quantity: 0 });
   });
 });
