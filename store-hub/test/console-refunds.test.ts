@@ -192,6 +192,39 @@ describe('refunds across card tenders', { timeout: 60_000 }, () => {
   });
 });
 
+describe('a split refund whose second card declines', { timeout: 60_000 }, () => {
+  it('keeps what went back to the first card, holds the lines and says what went where', async () => {
+    const { orderId, tenders } = await orderPaidBy(10, ['6.00', 'rest']);
+    const l = await line(orderId);
+    const r = await staff.req('POST', '/v1/console/refunds', {
+      order_id: orderId,
+      lines: [{ line_id: l.line_id, quantity: 10 }],
+      method: 'card',
+      reason: 'whole order',
+      simulate: 'decline_rest',
+    });
+    expect(r.status).toBe(201);
+    // Money went back to the first card and cannot be taken back: the refund is neither done
+    // nor failed, and its lines stay held so nobody refunds them a second time.
+    expect(r.body.data.status).toBe('PROCESSING');
+    expect(r.body.data.parts.map((p: any) => [p.amount, p.status])).toEqual([
+      ['6.00', 'REFUNDED'],
+      ['3.90', 'FAILED'],
+    ]);
+    expect(r.body.data.failure).toMatch(/^incomplete: 6\.00 went back to .*; 3\.90 to .* failed/);
+    expect(await line(orderId)).toMatchObject({ refundable_quantity: 0, processing_quantity: 10 });
+    const again = await staff.req('POST', '/v1/console/refunds', {
+      order_id: orderId,
+      lines: [{ line_id: l.line_id, quantity: 1 }],
+      method: 'cash',
+      reason: 'retry',
+    });
+    expect(again.status).toBe(422);
+    const approved = terminalRefunds().filter((x) => tenders.includes(x.tender_id) && x.state === 'approved');
+    expect(approved.map((x) => [x.tender_id, x.amount])).toEqual([[tenders[0], '600']]);
+  });
+});
+
 describe('refund policy (§1.1 refund_policy)', { timeout: 60_000 }, () => {
   it('refuses an order sold before the return window with a sentence naming the window', async () => {
     const { orderId } = await orderPaidBy(1, ['all']);

@@ -12,7 +12,7 @@ export const refundRequestSchema = z.object({
   method: z.enum(['card', 'cash']),
   reason: z.string().trim().min(1).max(200),
   register_device_id: z.string().min(1).max(64).optional(),
-  simulate: z.enum(['approve', 'decline', 'timeout', 'delay']).optional(),
+  simulate: z.enum(['approve', 'decline', 'timeout', 'delay', 'decline_rest']).optional(),
 });
 
 export const refundableSchema = z.object({

@@ -49,7 +49,7 @@ export interface RefundRequest {
   /** Cash refunds: the register whose open shift pays out (default: the only open shift). */
   register_device_id?: string | undefined;
   /** Simulator scenario for the card refund. */
-  simulate?: 'approve' | 'decline' | 'timeout' | 'delay' | undefined;
+  simulate?: 'approve' | 'decline' | 'timeout' | 'delay' | 'decline_rest' | undefined;
 }
 
 export interface RefundRecord {

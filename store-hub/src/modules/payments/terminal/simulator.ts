@@ -159,8 +159,9 @@ export class TerminalSimulator implements PaymentTerminal {
 
   /**
    * Refunds accumulate and never exceed what was approved. `scenario` plays a refund out like
-   * a payment: approve (default), decline, timeout (pending until cancelled) or delay (approves
-   * `decideAfterMs` after it started — long enough to kill the hub in between).
+   * a payment: approve (default), decline, timeout (pending until cancelled), delay (approves
+   * `decideAfterMs` after it started — long enough to kill the hub in between) or decline_rest
+   * (a split refund's first part approved, the others declined).
    */
   async refund(
     tenderId: string,
@@ -205,6 +206,9 @@ export class TerminalSimulator implements PaymentTerminal {
         const done = BigInt(txn?.refunded ?? '0');
         if (!txn || txn.state !== 'approved') set('declined', 'no approved transaction');
         else if (r.scenario === 'decline') set('declined', 'refund declined by the acquirer');
+        // decline_rest: the first part of a split refund (ref …:1) goes through, later parts are declined.
+        else if (r.scenario === 'decline_rest' && !ref.endsWith(':1'))
+          set('declined', 'refund declined by the acquirer');
         else if (done + BigInt(r.amount) > BigInt(txn.approved_amount ?? txn.amount))
           set('declined', 'refund above the approved amount');
         else {
