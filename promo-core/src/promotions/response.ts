@@ -17,7 +17,7 @@ export interface UnitResult {
   role: UnitRole;
   discount: bigint;
   finalPrice: bigint;
-  records: AppliedRecord[];
+  records: readonly AppliedRecord[];
 }
 
 export interface LineResult {
@@ -441,7 +441,7 @@ interface EntryUnit {
   role: UnitRole;
   discount: bigint;
   finalPrice: bigint;
-  records: AppliedRecord[];
+  records: readonly AppliedRecord[];
 }
 
 function foldPacks(units: UnitResult[], packSize: number): EntryUnit[] {

@@ -170,6 +170,12 @@ export class SpreadRecord implements AppliedRecord {
 
 const NO_REQUISITES: number[] = Object.freeze([]) as unknown as number[];
 
+/** Whether `list` holds the same record objects, in order, as sorted[from …]. */
+function sameRun(list: readonly AppliedRecord[], sorted: AppliedRecord[], from: number): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] !== sorted[from + i]) return false;
+  return true;
+}
+
 /**
  * Scratch for the record log, reused by every evaluation: an evaluation is synchronous and
  * builds its result before it returns, so one log is filled at a time. `owner` says which.
@@ -179,6 +185,9 @@ const scratch = {
   unitOf: new Int32Array(256),
   /** Records per unit of the log in use (zeroed for each new log). */
   count: new Int32Array(64),
+  /** perUnit's work space: where each unit's run starts, and the log sorted by unit. */
+  start: new Int32Array(64),
+  sorted: [] as AppliedRecord[],
   owner: 0,
   next: 0,
 };
@@ -210,20 +219,48 @@ export class RecordLog {
     scratch.count[u]!++;
   }
 
-  /** Each unit's records in commit order, one array per unit of exactly its length. */
-  perUnit(): AppliedRecord[][] {
+  /**
+   * Each unit's records in commit order, in an array of exactly its length. A unit whose
+   * records are the same objects in the same order as its neighbour's (units of one line,
+   * mostly: records are shared values) gets the neighbour's array (readonly: readers only read;
+   * freezing it cost more than the array).
+   */
+  perUnit(): readonly (readonly AppliedRecord[])[] {
     if (scratch.owner !== this.id)
       throw new Error('engine invariant: record log read after another evaluation');
     const n = this.units;
-    const out: AppliedRecord[][] = new Array(n);
-    for (let u = 0; u < n; u++) out[u] = new Array<AppliedRecord>(scratch.count[u]!);
+    const size = this.size;
+    // a stable counting sort of the log by unit into the scratch's sorted list: each unit's
+    // records become one run in commit order, compared with the previous unit's run before
+    // any array is made
+    if (scratch.start.length < n + 1) scratch.start = new Int32Array((n + 1) * 2);
+    const start = scratch.start;
+    start[0] = 0;
+    for (let u = 0; u < n; u++) start[u + 1] = start[u]! + scratch.count[u]!;
     const fill = scratch.count; // counts become fill positions from the end, in reverse
-    for (let i = this.size - 1; i >= 0; i--) {
+    const sorted = scratch.sorted;
+    // filled in order up to its size first: a store far past the end would make it sparse
+    while (sorted.length < size) sorted.push(undefined as unknown as AppliedRecord);
+    for (let i = size - 1; i >= 0; i--) {
       const u = scratch.unitOf[i]!;
-      out[u]![--fill[u]!] = scratch.recs[i]!;
+      sorted[start[u]! + --fill[u]!] = scratch.recs[i]!;
+    }
+    const out: (readonly AppliedRecord[])[] = new Array(n);
+    let prev: readonly AppliedRecord[] | null = null;
+    for (let u = 0; u < n; u++) {
+      const from = start[u]!;
+      const len = start[u + 1]! - from;
+      if (prev !== null && prev.length === len && sameRun(prev, sorted, from)) {
+        out[u] = prev;
+        continue;
+      }
+      const list: AppliedRecord[] = new Array<AppliedRecord>(len);
+      for (let i = 0; i < len; i++) list[i] = sorted[from + i]!;
+      out[u] = prev = list;
     }
     // drop the references so that the scratch does not keep this evaluation's records alive
-    scratch.recs.fill(undefined as unknown as AppliedRecord, 0, this.size);
+    scratch.recs.fill(undefined as unknown as AppliedRecord, 0, size);
+    sorted.fill(undefined as unknown as AppliedRecord, 0, size);
     this.size = 0;
     return out;
   }
@@ -432,7 +469,10 @@ export class EvalState {
       // A record is an immutable value without the unit in it: neighbours of one set with the
       // same outcome (units of one line, mostly) share one record object.
       let last: UnitRecord | null = null;
-      for (const t of set.targets) {
+      // indexed loops: a for-of here left an iterator result per target when not optimised
+      const targets = set.targets;
+      for (let ti = 0; ti < targets.length; ti++) {
+        const t = targets[ti]!;
         this.price[t.u] = t.newPrice;
         if (this.numeric) {
           this.priceN[t.u] = Number(t.newPrice);
@@ -453,7 +493,9 @@ export class EvalState {
         }
       }
       last = null;
-      for (const u of set.requisites) {
+      const requisites = set.requisites;
+      for (let ri = 0; ri < requisites.length; ri++) {
+        const u = requisites[ri]!;
         this.reqUsed[u] = 1;
         if (plan.consumes) this.consumed[u] = 1;
         if (records) {

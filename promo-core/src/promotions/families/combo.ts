@@ -15,7 +15,7 @@ export function planCombo(ctx: FamilyContext): Plan {
   const sets = upTo<PlannedSet>(Math.min(limit, setsBound(lists, mins)));
   let count = 0;
   let size = 0; // one set's units: every group's minimum
-  for (const n of mins) size += n;
+  for (let gi = 0; gi < mins.length; gi++) size += mins[gi]!;
   // one pool for every attempt: planSet reads it only while it plans (targets keep their units)
   const pool: number[] = new Array(size);
   while (count < limit) {
@@ -23,7 +23,10 @@ export function planCombo(ctx: FamilyContext): Plan {
     let complete = true;
     for (let gi = 0; gi < lists.length; gi++) {
       let got = 0;
-      for (const u of lists[gi]!) {
+      // indexed loops throughout: for-of with a break left an iterator result per unit
+      const list = lists[gi]!;
+      for (let li = 0; li < list.length; li++) {
+        const u = list[li]!;
         if (got === mins[gi]) break;
         if (taken[u] || inPool[u]) continue;
         pool[filled++] = u;
@@ -38,7 +41,7 @@ export function planCombo(ctx: FamilyContext): Plan {
     for (let i = 0; i < filled; i++) inPool[pool[i]!] = 0;
     if (!complete) break;
     const targets = planSet(p, st, pool, 'P');
-    for (const u of pool) taken[u] = 1;
+    for (let i = 0; i < size; i++) taken[pool[i]!] = 1;
     if (targets) sets[count++] = { targets, requisites: NO_UNITS };
   }
   sets.length = count;
@@ -74,9 +77,11 @@ export function shortfall(
   let missing = 0;
   let leftAny = false;
   const claimed = scratchFlags(SCRATCH.shortfallClaimed, units);
-  lists.forEach((list, gi) => {
+  for (let gi = 0; gi < lists.length; gi++) {
+    const list = lists[gi]!;
     let free = 0;
-    for (const u of list) {
+    for (let li = 0; li < list.length; li++) {
+      const u = list[li]!;
       if (taken[u] || claimed[u]) continue;
       if (free < mins[gi]!) {
         claimed[u] = 1;
@@ -85,7 +90,7 @@ export function shortfall(
     }
     if (free > 0) leftAny = true;
     missing += Math.max(0, mins[gi]! - free);
-  });
+  }
   if (missing === 0 || (committed > 0 && !leftAny) || lists.every((l) => l.length === 0)) return null;
   return { missingQty: missing };
 }

@@ -15,13 +15,16 @@ export function planLineSpecial(ctx: FamilyContext): Plan {
   const sets = upTo<PlannedSet>(Math.min(limit, setsBound(lists, mins)));
   let count = 0;
   let size = 0; // one set's units: every group's minimum
-  for (const n of mins) size += n;
+  for (let gi = 0; gi < mins.length; gi++) size += mins[gi]!;
   outer: while (count < limit) {
     const targets: PlannedTarget[] = new Array(size);
     let filled = 0;
     for (let gi = 0; gi < lists.length; gi++) {
       let got = 0;
-      for (const u of lists[gi]!) {
+      // indexed loops: for-of with a break left an iterator result per unit
+      const list = lists[gi]!;
+      for (let li = 0; li < list.length; li++) {
+        const u = list[li]!;
         if (got === mins[gi]) break;
         if (flag[u]) continue;
         const node = m.nodes[gi]!.get(u)!;
@@ -41,7 +44,7 @@ export function planLineSpecial(ctx: FamilyContext): Plan {
         break outer;
       }
     }
-    for (const t of targets) flag[t.u] = 1;
+    for (let i = 0; i < size; i++) flag[targets[i]!.u] = 1;
     sets[count++] = { targets, requisites: NO_UNITS };
   }
   sets.length = count;
