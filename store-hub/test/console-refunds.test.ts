@@ -27,6 +27,7 @@ const DECIDE_MS = 1500;
 let hub: RunningHub;
 let dataDir: string;
 let kiosk: Client;
+let kioskDeviceId: string;
 let staff: Client;
 
 const hubArgs = ['--sim-decide-ms', String(DECIDE_MS)];
@@ -110,6 +111,7 @@ beforeAll(async () => {
     {
       username: 'manager',
       display_name: 'Manager',
+      retailer_staff_id: '7001', // a cash shift needs it (finishing a held refund in cash)
       pin: '123456',
       password: 'manager-pass-1',
       permissions: { can_refund: true, can_import: true, can_approve_age: true },
@@ -119,7 +121,7 @@ beforeAll(async () => {
   fs.writeFileSync(file, JSON.stringify(doc));
   expect(importFile(dataDir, file).code).toBe(0);
   hub = await startHubProcess(dataDir, hubArgs);
-  kiosk = (await pairKiosk(hub.url, hub.pairingCode, 'K1')).client;
+  ({ client: kiosk, deviceId: kioskDeviceId } = await pairKiosk(hub.url, hub.pairingCode, 'K1'));
   staff = await signInStaff(hub.url);
 }, 60_000);
 
@@ -222,6 +224,134 @@ describe('a split refund whose second card declines', { timeout: 60_000 }, () =>
     expect(again.status).toBe(422);
     const approved = terminalRefunds().filter((x) => tenders.includes(x.tender_id) && x.state === 'approved');
     expect(approved.map((x) => [x.tender_id, x.amount])).toEqual([[tenders[0], '600']]);
+  });
+});
+
+describe('finishing a held split refund', { timeout: 60_000 }, () => {
+  /** An order of 10 colas (9.90) paid 6.00 + 3.90, refunded whole; the second card declines. */
+  async function held(): Promise<{ orderId: string; tenders: string[]; refundId: string; lineId: string }> {
+    const { orderId, tenders } = await orderPaidBy(10, ['6.00', 'rest']);
+    const l = await line(orderId);
+    const r = await staff.req('POST', '/v1/console/refunds', {
+      order_id: orderId,
+      lines: [{ line_id: l.line_id, quantity: 10 }],
+      method: 'card',
+      reason: 'whole order',
+      simulate: 'decline_rest',
+    });
+    expect(r.body.data.status).toBe('PROCESSING');
+    return { orderId, tenders, refundId: r.body.data.refund_id, lineId: l.line_id };
+  }
+  const approvedTo = (t: string) =>
+    terminalRefunds()
+      .filter((x) => x.tender_id === t && x.state === 'approved')
+      .reduce((a, x) => a + Number(x.amount), 0);
+
+  it('pays the rest in cash: the order is refunded in full, audited, in the outbox; finishing again is a 409', async () => {
+    const shift = await staff.req('POST', '/v1/console/shifts', {
+      device_id: kioskDeviceId,
+      denominations: { '10.00': 2 },
+    });
+    expect(shift.status, JSON.stringify(shift.body)).toBe(201);
+    const { orderId, tenders, refundId, lineId } = await held();
+    const f = await staff.req('POST', `/v1/console/refunds/${refundId}/finish`, {
+      action: 'cash',
+      reason: 'card declined, customer takes cash',
+    });
+    expect(f.status).toBe(200);
+    expect(f.body.data.status).toBe('REFUNDED');
+    expect(f.body.data.amount).toBe('9.90');
+    expect(f.body.data.parts.map((p: any) => [p.method, p.amount, p.status])).toEqual([
+      ['card', '6.00', 'REFUNDED'],
+      ['card', '3.90', 'FAILED'],
+      ['cash', '3.90', 'REFUNDED'],
+    ]);
+    expect(f.body.data.refund_poslog).toMatch(/^\d+$/);
+    const detail = (await staff.req('GET', `/v1/console/orders/${orderId}`)).body.data;
+    expect(detail.order_status).toBe('refunded');
+    expect(await line(orderId)).toMatchObject({
+      line_id: lineId,
+      refunded_quantity: 10,
+      processing_quantity: 0,
+      refundable_quantity: 0,
+    });
+    // Exactly what each card paid went back to it, the rest in cash, nothing twice.
+    expect(approvedTo(tenders[0]!)).toBe(600);
+    expect(approvedTo(tenders[1]!)).toBe(0);
+    const { events, audit, cash } = hubDb((db) => ({
+      events: db
+        .prepare(`SELECT type FROM outbox WHERE key = ? AND type LIKE 'refund.%' ORDER BY hub_seq`)
+        .all(orderId) as any[],
+      audit: db
+        .prepare(`SELECT action, what, why FROM audit_log WHERE subject = ? AND action = 'refund.finish'`)
+        .all(orderId) as any[],
+      cash: db
+        .prepare(
+          `SELECT SUM(CAST(amount AS INTEGER)) AS s FROM refund_parts WHERE refund_id = ? AND method = 'cash' AND status = 'REFUNDED'`,
+        )
+        .get(refundId) as any,
+    }));
+    expect(events.map((e) => e.type)).toEqual(['refund.completed']);
+    expect(audit).toHaveLength(1);
+    expect(audit[0].what).toMatch(/paid the rest, 3\.90, in cash/);
+    expect(audit[0].why).toBe('card declined, customer takes cash');
+    expect(cash.s).toBe(390);
+    const again = await staff.req('POST', `/v1/console/refunds/${refundId}/finish`, {
+      action: 'cash',
+      reason: 'twice',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('REFUND_NOT_HELD');
+    expect(again.body.error.message).toBe('this refund is already finished');
+  });
+
+  it('retries the rest on the card that declined', async () => {
+    const { tenders, refundId } = await held();
+    const f = await staff.req('POST', `/v1/console/refunds/${refundId}/finish`, {
+      action: 'retry',
+      reason: 'customer tries the card again',
+      simulate: 'approve',
+    });
+    expect(f.status).toBe(200);
+    expect(f.body.data.status).toBe('REFUNDED');
+    expect(f.body.data.parts.map((p: any) => [p.method, p.amount, p.status])).toEqual([
+      ['card', '6.00', 'REFUNDED'],
+      ['card', '3.90', 'FAILED'],
+      ['card', '3.90', 'REFUNDED'],
+    ]);
+    expect(approvedTo(tenders[0]!)).toBe(600);
+    expect(approvedTo(tenders[1]!)).toBe(390);
+  });
+
+  it('cancels the rest: done at what went back, the units free again with only the unpaid money on them', async () => {
+    const { orderId, tenders, refundId, lineId } = await held();
+    const f = await staff.req('POST', `/v1/console/refunds/${refundId}/finish`, {
+      action: 'cancel',
+      reason: 'customer will come back',
+    });
+    expect(f.status).toBe(200);
+    expect(f.body.data).toMatchObject({ status: 'REFUNDED', amount: '6.00' });
+    expect(f.body.data.failure).toBe('rest cancelled: 3.90 was not paid back');
+    expect(await line(orderId)).toMatchObject({
+      refundable_quantity: 10,
+      refundable_amount: '3.90',
+      processing_quantity: 0,
+    });
+    // A later refund of every unit pays back only what is still owed, to the card that has it left.
+    const r = await staff.req('POST', '/v1/console/refunds', {
+      order_id: orderId,
+      lines: [{ line_id: lineId, quantity: 10 }],
+      method: 'card',
+      reason: 'came back',
+    });
+    expect(r.body.data).toMatchObject({ status: 'REFUNDED', amount: '3.90' });
+    expect(approvedTo(tenders[0]!)).toBe(600);
+    expect(approvedTo(tenders[1]!)).toBe(390);
+    const more = await staff.req('POST', '/v1/console/refunds/preview', {
+      order_id: orderId,
+      lines: [{ line_id: lineId, quantity: 1 }],
+    });
+    expect(more.status).toBe(422);
   });
 });
 

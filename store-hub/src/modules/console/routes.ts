@@ -180,6 +180,9 @@ export function consoleRoutes(r: HubRouter, c: Console): void {
   );
   r.async(e.consoleRefund, async ({ staff, body }) => c.refunds.refund(user(staff, 'refunds'), body));
   r.sync(e.consoleRefundPreview, ({ staff, body }) => (user(staff, 'refunds'), c.refunds.preview(body)));
+  r.async(e.consoleRefundFinish, async ({ staff, params, body }) =>
+    c.refunds.finish(user(staff, 'refunds'), params.id, body),
+  );
   r.sync(e.consoleRefundGet, ({ staff, params }) => (user(staff, 'refunds'), c.refunds.record(params.id)));
   r.sync(e.consoleExitLookup, ({ staff, body }) => (user(staff, 'exit_check'), c.exitChecks.lookup(body.qr)));
   r.sync(e.consoleVerify, ({ staff, params }) =>

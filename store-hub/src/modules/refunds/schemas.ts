@@ -15,6 +15,13 @@ export const refundRequestSchema = z.object({
   simulate: z.enum(['approve', 'decline', 'timeout', 'delay', 'decline_rest']).optional(),
 });
 
+export const refundFinishSchema = z.object({
+  action: z.enum(['retry', 'cash', 'cancel']),
+  reason: z.string().trim().min(1).max(200),
+  register_device_id: z.string().min(1).max(64).optional(),
+  simulate: refundRequestSchema.shape.simulate,
+});
+
 export const refundableSchema = z.object({
   order_id: z.string(),
   o_id: z.number().int(),
@@ -101,6 +108,27 @@ export const refundEndpoints = {
       'REFUND_METHOD_NOT_ALLOWED',
       'PARTIAL_REFUND_BLOCKED',
       'RETURN_WINDOW_PASSED',
+      'CSRF_TOKEN_INVALID',
+    ],
+  }),
+  consoleRefundFinish: endpoint({
+    id: 'consoleRefundFinish',
+    method: 'post',
+    path: '/v1/console/refunds/:id/finish',
+    summary:
+      'finish a refund held after a later card declined (can_refund): retry the rest on the cards, pay it in cash, or cancel it (done at what went back, lines free again)',
+    auth: 'staff',
+    idempotency: 'optional',
+    params: id,
+    body: refundFinishSchema,
+    response: refundRecordSchema,
+    status: [200],
+    errors: [
+      'PERMISSION_DENIED',
+      'NOT_FOUND',
+      'REFUND_NOT_HELD',
+      'REFUND_METHOD_NOT_ALLOWED',
+      'NO_ACTIVE_SHIFT',
       'CSRF_TOKEN_INVALID',
     ],
   }),

@@ -115,6 +115,22 @@ interface RefundRow {
 
 const REFUNDABLE_STATUSES = ['completed', 'verified', 'verification_failed'];
 
+/** `failure` of a refund held for staff (some parts moved money, one failed). */
+const INCOMPLETE = 'incomplete: ';
+/** `failure` of a held refund whose rest staff cancelled: done at what was paid, its units free again. */
+const REST_CANCELLED = 'rest cancelled: ';
+
+export type FinishAction = 'retry' | 'cash' | 'cancel';
+
+export interface FinishRequest {
+  action: FinishAction;
+  reason: string;
+  /** `cash`: the register whose open shift pays out (default: the only open shift). */
+  register_device_id?: string | undefined;
+  /** `retry`: simulator scenario for the card part(s). */
+  simulate?: 'approve' | 'decline' | 'timeout' | 'delay' | 'decline_rest' | undefined;
+}
+
 export class Refunds {
   constructor(
     private readonly d: ConsoleDeps,
@@ -159,7 +175,10 @@ export class Refunds {
   private lineStates(orderId: string): Map<string, LineRefundState> {
     const rows = this.d.db
       .prepare<[string], { line_id: string; status: string; q: number; a: number }>(
-        `SELECT rl.line_id, r.status, SUM(rl.quantity) AS q, SUM(rl.amount) AS a FROM refund_lines rl JOIN refunds r USING (refund_id)
+        // A refund whose rest staff cancelled (REST_CANCELLED) released its units but keeps the
+        // money that did go back, so what is left of each line is what the shopper has not had back.
+        `SELECT rl.line_id, r.status, SUM(CASE WHEN r.failure LIKE '${REST_CANCELLED}%' THEN 0 ELSE rl.quantity END) AS q,
+           SUM(rl.amount) AS a FROM refund_lines rl JOIN refunds r USING (refund_id)
          WHERE r.order_id = ? AND r.status IN ('CREATED', 'PROCESSING', 'REFUNDED') GROUP BY rl.line_id, r.status`,
       )
       .all(orderId);
@@ -439,6 +458,202 @@ export class Refunds {
     return this.record(refund.refund_id);
   }
 
+  /** What of the refund no part has paid back or will pay (cash parts are paid on completion). */
+  private uncovered(refund: RefundRow, parts: readonly PartRow[]): bigint {
+    const covered = parts
+      .filter((p) => p.status === 'REFUNDED' || (p.status === 'PROCESSING' && p.method === 'cash'))
+      .reduce((a, p) => a + BigInt(p.amount), 0n);
+    return BigInt(refund.amount) > covered ? BigInt(refund.amount) - covered : 0n;
+  }
+
+  /**
+   * A refund held for staff (a later card declined after an earlier one paid back) finished by
+   * staff: `retry` the rest on the order's cards, pay the rest in `cash`, or `cancel` the rest —
+   * then the refund is done at what did go back (its receipt, POS-log number and refund.completed
+   * say so) and its lines are free again with only the money not yet paid back left on them.
+   * The check that it is still held and the new parts commit in one transaction, so two staff
+   * finishing it at once cannot both pay the rest (the second gets REFUND_NOT_HELD).
+   */
+  async finish(staff: ConsoleUser, refundId: string, req: FinishRequest): Promise<RefundRecord> {
+    requireAction(staff, 'refund.create');
+    const cfg = this.d.store.config();
+    const action = this.d.tx.run(() => {
+      const refund = this.row(refundId);
+      const parts = this.parts(refundId);
+      const rest = this.uncovered(refund, parts);
+      const held =
+        (refund.status === 'PROCESSING' || refund.status === 'CREATED') &&
+        (refund.failure ?? '').startsWith(INCOMPLETE) &&
+        !parts.some((p) => p.status === 'PROCESSING' && p.method === 'card') &&
+        rest > 0n;
+      if (!held)
+        throw new HubError(
+          'REFUND_NOT_HELD',
+          refund.status === 'REFUNDED'
+            ? 'this refund is already finished'
+            : refund.status === 'PSP_FAILED' || refund.status === 'FAILED'
+              ? 'this refund failed and paid nothing back; start a new refund instead'
+              : 'this refund is still being paid back; wait for the terminal',
+          { refund_id: refundId, status: refund.status },
+        );
+      const o = this.order(refund.order_id);
+      const now = nowIso();
+      const seq0 = parts.reduce((m, p) => Math.max(m, p.seq), 0);
+      const insPart = this.d.db.prepare(
+        `INSERT INTO refund_parts(part_id, refund_id, seq, method, tender_id, amount, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'PROCESSING', ?, ?)`,
+      );
+      let what: string;
+      if (req.action === 'retry') {
+        // The rest goes to the order's cards again, each only up to what it still has to take back.
+        const r = splitRefund(rest, 'card', this.cardTenders(o.order_id), false);
+        if (!r.ok || r.parts.some((p) => p.method !== 'card'))
+          throw new HubError(
+            'REFUND_METHOD_NOT_ALLOWED',
+            `the cards of this order can take back ${this.money(r.ok ? 0n : r.cardsCanTake)}, less than the ${this.money(rest)} still owed; pay the rest in cash or cancel it`,
+            { rest: this.money(rest) },
+          );
+        r.parts.forEach((p, i) =>
+          insPart.run(
+            `${refundId}:${seq0 + i + 1}`,
+            refundId,
+            seq0 + i + 1,
+            'card',
+            p.tenderId,
+            Number(p.amount),
+            now,
+            now,
+          ),
+        );
+        what = `retried ${this.money(rest)} to ${r.parts.map((p) => this.cardLabel(p.tenderId)).join(' and ')}`;
+      } else if (req.action === 'cash') {
+        if (!this.settings.refundPolicy().cash_allowed)
+          throw new HubError('REFUND_METHOD_NOT_ALLOWED', 'this store does not give refunds in cash', {
+            method: 'cash',
+          });
+        const shiftId = refund.shift_id ?? this.shifts.openShiftFor(req.register_device_id).shift_id;
+        insPart.run(`${refundId}:${seq0 + 1}`, refundId, seq0 + 1, 'cash', null, Number(rest), now, now);
+        this.d.db.prepare(`UPDATE refunds SET shift_id = ? WHERE refund_id = ?`).run(shiftId, refundId);
+        what = `paid the rest, ${this.money(rest)}, in cash`;
+      } else {
+        what = `cancelled the rest, ${this.money(rest)}; ${this.money(BigInt(refund.amount) - rest)} went back`;
+      }
+      // Cleared so a hub stopped mid-retry settles the new parts on restart (recover()).
+      this.d.db
+        .prepare(`UPDATE refunds SET failure = NULL, updated_at = ? WHERE refund_id = ?`)
+        .run(now, refundId);
+      this.d.audit.write({
+        staff,
+        action: 'refund.finish',
+        subject: refund.order_id,
+        what: `held refund ${what} (order ${o.o_id})`,
+        why: req.reason,
+        details: { refund_id: refundId, action: req.action, rest: this.money(rest) },
+      });
+      if (req.action === 'cancel') this.cancelRest(refund, parts, rest, cfg);
+      return req.action;
+    });
+    if (action === 'retry') await this.settle(refundId, req.simulate, 'live');
+    else if (action === 'cash') this.conclude(refundId);
+    return this.record(refundId);
+  }
+
+  /**
+   * Inside finish's transaction: the refund shrinks to what went back (line amounts and tax in
+   * proportion, the last line and tax level taking the remainder) and completes; REST_CANCELLED
+   * tells lineStates its units are free again while its money still counts as refunded.
+   */
+  private cancelRest(
+    refund: RefundRow,
+    parts: readonly PartRow[],
+    rest: bigint,
+    cfg: ReturnType<ConsoleDeps['store']['config']>,
+  ): void {
+    const total = BigInt(refund.amount);
+    const paid = total - rest;
+    const plan = this.storedPlan(refund);
+    const scale = (v: bigint) => (total === 0n ? 0n : (v * paid) / total);
+    const lines = plan.lines.map((l) => ({ ...l, amount: scale(l.amount), taxAmount: scale(l.taxAmount) }));
+    const fix = (xs: { amount: bigint }[], want: bigint) => {
+      if (xs.length > 0) xs[xs.length - 1]!.amount += want - xs.reduce((a, x) => a + x.amount, 0n);
+    };
+    fix(lines, paid);
+    const taxPaid = scale(plan.taxAmount);
+    const lt = lines.map((l) => ({ amount: l.taxAmount }));
+    fix(lt, taxPaid);
+    lines.forEach((l, i) => (l.taxAmount = lt[i]!.amount));
+    const breakup = plan.breakup.map((b) => ({ ...b, amount: scale(b.taxAmount) }));
+    fix(breakup, taxPaid);
+    const upd = this.d.db.prepare(
+      `UPDATE refund_lines SET amount = ?, tax_amount = ? WHERE refund_id = ? AND line_id = ?`,
+    );
+    for (const l of lines) upd.run(Number(l.amount), Number(l.taxAmount), refund.refund_id, l.lineId);
+    // Unpaid cash parts of the first attempt are not paid either.
+    const now = nowIso();
+    this.d.db
+      .prepare(
+        `UPDATE refund_parts SET status = 'FAILED', failure = 'cancelled by staff', updated_at = ? WHERE refund_id = ? AND status = 'PROCESSING'`,
+      )
+      .run(now, refund.refund_id);
+    const moved = parts.filter((p) => p.status === 'REFUNDED');
+    const poslog = String(
+      nextSequence(this.d.db, 'poslog', 'store', cfg.poslog_range[0], cfg.poslog_range[1]),
+    );
+    const shrunk: RefundRow = {
+      ...refund,
+      amount: Number(paid),
+      tax_amount: Number(taxPaid),
+      tax_breakup: JSON.stringify(
+        breakup.map(({ amount, ...b }) => ({ ...b, taxAmount: amount.toString() })),
+      ),
+    };
+    const o = this.order(refund.order_id);
+    const receipt = this.receipt(
+      o,
+      shrunk,
+      {
+        ...plan,
+        lines,
+        amount: paid,
+        taxAmount: taxPaid,
+        breakup: breakup.map(({ amount, ...b }) => ({ ...b, taxAmount: amount })),
+      },
+      poslog,
+      this.d.auth.user(refund.staff_user_id),
+      moved,
+    );
+    this.d.db
+      .prepare(
+        `UPDATE refunds SET status = 'REFUNDED', amount = ?, tax_amount = ?, tax_breakup = ?, refund_poslog = ?, gateway_reference = ?,
+           receipt_text = ?, failure = ?, updated_at = ? WHERE refund_id = ?`,
+      )
+      .run(
+        shrunk.amount,
+        shrunk.tax_amount,
+        shrunk.tax_breakup,
+        poslog,
+        moved.find((p) => p.method === 'card')?.reference ?? null,
+        receipt?.text ?? null,
+        `${REST_CANCELLED}${this.money(rest)} was not paid back`,
+        now,
+        refund.refund_id,
+      );
+    enqueueOutbox(this.d.db, cfg, {
+      type: 'refund.completed',
+      key: refund.order_id,
+      device_id: refund.device_id,
+      data: this.eventData(refund.refund_id),
+    });
+    this.d.bus.emitTo('staff', 'refund.completed', {
+      refund_id: refund.refund_id,
+      order_id: refund.order_id,
+    });
+    const print = this.d.printerFor(o.device_id);
+    this.d.tx.afterCommit(() => {
+      if (receipt && print) void print(receipt.document, `refund-${refund.refund_id}`).catch(() => undefined);
+    });
+  }
+
   private parts(refundId: string): PartRow[] {
     return this.d.db
       .prepare<[string], PartRow>(`SELECT * FROM refund_parts WHERE refund_id = ? ORDER BY seq`)
@@ -586,6 +801,9 @@ export class Refunds {
       const failed = parts.filter((p) => p.status === 'FAILED');
       const moved = parts.filter((p) => p.status === 'REFUNDED');
       const now = nowIso();
+      // Failed parts stay as history once staff retried them or moved them to cash; what decides
+      // is whether the parts that went (or will go, cash) back cover the refund.
+      const uncovered = this.uncovered(refund, parts);
       if (failed.length > 0 && moved.length === 0) {
         const reason = failed[0]!.failure ?? 'declined';
         this.d.db
@@ -608,11 +826,11 @@ export class Refunds {
         this.d.bus.emitTo('staff', 'refund.failed', { refund_id: refundId, order_id: refund.order_id });
         return;
       }
-      if (failed.length > 0) {
+      if (uncovered > 0n) {
         const msg = `${moved.map((p) => `${this.money(p.amount)} went back to ${p.method === 'cash' ? 'cash' : this.cardLabel(p.tender_id)}`).join(', ')}; ${failed.map((p) => `${this.money(p.amount)} to ${p.method === 'cash' ? 'cash' : this.cardLabel(p.tender_id)} failed (${p.failure ?? 'declined'})`).join(', ')}`;
         this.d.db
           .prepare(`UPDATE refunds SET failure = ?, updated_at = ? WHERE refund_id = ?`)
-          .run(`incomplete: ${msg}`, now, refundId);
+          .run(`${INCOMPLETE}${msg}`, now, refundId);
         this.d.bus.emitTo('staff', 'alert', {
           code: 'REFUND_INCOMPLETE',
           refund_id: refundId,
