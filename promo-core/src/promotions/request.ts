@@ -202,7 +202,6 @@ export function buildUnits(
         k++;
         units[idx] = {
           idx,
-          sno: lineIndex + 1,
           k,
           pack,
           lineIndex,

@@ -87,10 +87,10 @@ export interface Promotion {
 /** One unit of a basket line (§6.1); static for a whole evaluation. */
 export interface Unit {
   idx: number;
-  sno: number;
   k: number;
   /** 1-based pack number within the line (1 when the line is not sold in packs). */
   pack: number;
+  /** The line's position in the basket; its sno is lineIndex + 1 (no field of its own: units are many). */
   lineIndex: number;
   sku: string;
   mrp: bigint;
