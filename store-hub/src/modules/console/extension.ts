@@ -44,8 +44,6 @@ export function consoleExtension(opts: { refundTerminalTimeoutMs?: number } = {}
           `INSERT INTO device_contact(device_id, last_contact_at) VALUES (?, ?)
            ON CONFLICT(device_id) DO UPDATE SET last_contact_at = excluded.last_contact_at`,
         );
-        const normal = db.prepare('PRAGMA synchronous = NORMAL');
-        const full = db.prepare('PRAGMA synchronous = FULL');
         const written = new Map<string, number>();
         st = (id, at) => {
           // Every authenticated request lands here. Written as its own synchronous=FULL commit it
@@ -57,11 +55,12 @@ export function consoleExtension(opts: { refundTerminalTimeoutMs?: number } = {}
           if (now - (written.get(id) ?? 0) < LAST_CONTACT_EVERY_MS) return;
           written.set(id, now);
           if (db.inTransaction) return void prepared.run(id, at);
-          normal.run();
+          // db.pragma, not a prepared statement: SQLite applies this pragma when it is prepared.
+          db.pragma('synchronous = NORMAL');
           try {
             prepared.run(id, at);
           } finally {
-            full.run();
+            db.pragma('synchronous = FULL');
           }
         };
         touches.set(db, st);
