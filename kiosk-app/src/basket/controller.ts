@@ -6,6 +6,8 @@
  * because every replayed request carries the key it was first sent with.
  */
 import type { StoreData } from '@kassa/promo-core';
+import { basketIsStale, nextBasket } from '@kassa/store-hub/client';
+import type { BasketDelta } from '@kassa/store-hub/client';
 import type { KioskBasketDoc, LocalLine, PendingOp } from '../data/collections';
 import { REFERENCE_COLLECTIONS } from '../data/collections';
 import type { KioskDatabase, KioskReplication } from '../data/database';
@@ -203,39 +205,48 @@ export class KioskController {
       });
       this.reprice();
     } else this.set({ screen: 'attract' });
-    this.events = connectHubEvents(this.opts.hub.origin, this.opts.token, {
-      connected: () => {
-        this.set({ online: true });
-        this.rep?.changed('RESYNC');
-        this.kick();
-        void this.resumeCheckout();
+    this.events = connectHubEvents(
+      this.opts.hub.origin,
+      this.opts.token,
+      {
+        connected: () => {
+          this.set({ online: true });
+          this.rep?.changed('RESYNC');
+          this.kick();
+          void this.resumeCheckout();
+        },
+        disconnected: () => this.set({ online: false }),
+        // On every (re)connect the hub sends the lane's basket: notices missed while away are covered.
+        state: (s) => {
+          if (s.basket) this.onHubBasket(s.basket);
+        },
+        basketUpdated: (b) => this.onHubBasket(b),
+        basketVersion: (v) => this.onBasketVersion(v),
+        interventionDecided: (i) => this.onDecided(i),
+        paymentPrompt: (p) => this.set({ payment: { ...this.state.payment, prompt: p.prompt } }),
+        paymentResult: (o) => this.onOrder(o),
+        orderCompleted: (o) => {
+          if ('payment' in o) this.onOrder(o);
+        },
+        deviceEvent: (e) => {
+          if (e.weight_g !== undefined && this.state.weighing) {
+            void this.addWeighed(e.weight_g);
+            return;
+          }
+          if (e.type !== 'scan' || !e.code) return;
+          this.touch();
+          // No basket yet, or loose produce the lane scanner read (it is weighed on the scale
+          // screen): the kiosk takes the code as if scanned here.
+          if (e.error?.code === 'NO_ACTIVE_BASKET' || e.error?.code === 'WEIGHT_REQUIRED')
+            void this.scan(e.code);
+          else if (e.error) this.notice(refusalKey(e.error.code), 'warn');
+          else if (this.state.screen === 'attract' || this.state.screen === 'language')
+            this.set({ screen: 'scanning' });
+        },
+        replicationChanged: (e) => this.rep?.changed(e),
       },
-      disconnected: () => this.set({ online: false }),
-      state: () => undefined,
-      basketUpdated: (b) => this.onHubBasket(b),
-      interventionDecided: (i) => this.onDecided(i),
-      paymentPrompt: (p) => this.set({ payment: { ...this.state.payment, prompt: p.prompt } }),
-      paymentResult: (o) => this.onOrder(o),
-      orderCompleted: (o) => {
-        if ('payment' in o) this.onOrder(o);
-      },
-      deviceEvent: (e) => {
-        if (e.weight_g !== undefined && this.state.weighing) {
-          void this.addWeighed(e.weight_g);
-          return;
-        }
-        if (e.type !== 'scan' || !e.code) return;
-        this.touch();
-        // No basket yet, or loose produce the lane scanner read (it is weighed on the scale
-        // screen): the kiosk takes the code as if scanned here.
-        if (e.error?.code === 'NO_ACTIVE_BASKET' || e.error?.code === 'WEIGHT_REQUIRED')
-          void this.scan(e.code);
-        else if (e.error) this.notice(refusalKey(e.error.code), 'warn');
-        else if (this.state.screen === 'attract' || this.state.screen === 'language')
-          this.set({ screen: 'scanning' });
-      },
-      replicationChanged: (e) => this.rep?.changed(e),
-    });
+      { basketEvents: 'version' },
+    );
     this.idleTimer = setInterval(() => this.checkIdle(), 1000);
     const beat = (): void => void this.opts.hub.heartbeat(this.opts.appVersion).catch(() => undefined);
     beat();
@@ -524,9 +535,16 @@ export class KioskController {
       // Each press is a new weighing with its own key: the last refusal must not answer it.
       const key = `${doc.id}:scale:${doc.next_seq}`;
       await this.save({ ...doc, next_seq: doc.next_seq + 1 });
-      const r = await this.opts.hub.addLineByScale(doc.hub_basket_id, w.code, key);
+      this.inFlight++;
+      let r;
+      try {
+        r = await this.opts.hub.addLineByScale(doc.hub_basket_id, w.code, key);
+      } finally {
+        this.inFlight--;
+      }
       this.set({ weighing: null, notice: null, screen: 'scanning' });
       this.onHubBasket(r.basket);
+      this.refetchIfStale();
       return null;
     } catch (err) {
       if (err instanceof HubRefusal) return { code: err.code, details: err.details };
@@ -721,15 +739,20 @@ export class KioskController {
           const s = await hub.startSession(`${doc.id}:session`);
           basketId = s.basket.basket_id;
           await this.save({ ...this.state.basket!, hub_basket_id: basketId });
+          // The base the first delta answer applies to (else it would cost a GET).
+          this.onHubBasket(s.basket);
         }
         const op = doc.ops[0]!;
         const key = `${doc.id}:op:${op.seq}`;
         const cur = () => this.state.basket!;
         const hubLine = (id: string | undefined) => cur().lines.find((l) => l.line_id === id)?.hub_line_id;
         let view: BasketView | null = null;
+        // While our own change is on its way, the hub's notice of it may arrive before the
+        // answer: it is checked against the basket the answer leads to, not fetched.
+        this.inFlight++;
         try {
           if (op.kind === 'add') {
-            const r = await hub.addLine(
+            const d = await hub.addLineDelta(
               basketId,
               {
                 code: op.code!,
@@ -738,23 +761,24 @@ export class KioskController {
               },
               key,
             );
-            view = r.basket;
+            if (!d.line_id) throw new Error('the hub answered an added line without its line_id');
+            view = await this.afterDelta(d);
             const lines = cur().lines.map((l) =>
-              l.line_id === op.line_id ? { ...l, hub_line_id: r.line_id } : l,
+              l.line_id === op.line_id ? { ...l, hub_line_id: d.line_id } : l,
             );
             // Removed before the hub had it: the queued remove needs the hub's line id.
             const ops = cur().ops.map((o) =>
               o.kind === 'remove' && o.line_id === op.line_id && !o.hub_line_id
-                ? { ...o, hub_line_id: r.line_id }
+                ? { ...o, hub_line_id: d.line_id }
                 : o,
             );
             await this.save({ ...cur(), lines, ops });
           } else if (op.kind === 'quantity') {
             const id = hubLine(op.line_id);
-            if (id) view = await hub.changeLine(basketId, id, op.quantity!, key);
+            if (id) view = await this.afterDelta(await hub.changeLineDelta(basketId, id, op.quantity!, key));
           } else if (op.kind === 'remove') {
             const id = op.hub_line_id ?? hubLine(op.line_id);
-            if (id) view = await hub.removeLine(basketId, id, key);
+            if (id) view = await this.afterDelta(await hub.removeLineDelta(basketId, id, key));
           } else if (op.kind === 'help') {
             await hub.requestHelp(basketId, op.reason ?? 'help', key);
           }
@@ -777,6 +801,8 @@ export class KioskController {
             const lines = cur().lines.filter((l) => l.line_id !== op.line_id || l.hub_line_id);
             await this.save({ ...cur(), lines });
           }
+        } finally {
+          this.inFlight--;
         }
         const after = this.state.basket!;
         // State first, then the hub's view, then one save: nobody may see "nothing queued"
@@ -785,6 +811,8 @@ export class KioskController {
         if (view) this.onHubBasket(view);
         else this.reprice();
         await this.save(this.state.basket!);
+        // A notice that came during the call and is newer than its answer: someone else's change.
+        this.refetchIfStale();
       } catch (err) {
         if (err instanceof HubUnreachable) {
           this.set({ online: false });
@@ -824,12 +852,68 @@ export class KioskController {
     await this.save(next);
     const s = await this.opts.hub.startSession(`${doc.id}:session:${gen}`);
     await this.save({ ...this.state.basket!, hub_basket_id: s.basket.basket_id });
+    this.onHubBasket(s.basket);
+  }
+
+  // --- the hub's basket from delta answers and version notices (issue 8 §3) ---------------------
+  /** Our own changes on their way to the hub (their notices are checked against their answers). */
+  private inFlight = 0;
+  /** The newest 'basket.version' notice for our hub basket. */
+  private noticed: { basket_id: string; version: number } | null = null;
+  private refetching: Promise<void> | null = null;
+
+  /**
+   * The hub's basket after one of our delta answers: applied to the basket the kiosk holds when
+   * it starts from that version, else (a change the kiosk has not seen, or a replayed answer
+   * after a restart) fetched whole.
+   */
+  private afterDelta(d: BasketDelta): Promise<BasketView> {
+    const held = this.lastHubView && this.lastHubView.basket_id === d.basket_id ? this.lastHubView : null;
+    return nextBasket(held, { delta: d }, (id) => this.opts.hub.basket(id));
+  }
+
+  /** The hub says our basket has a new version: fetch it unless the kiosk holds it already. */
+  private onBasketVersion(v: { basket_id: string; version: number }): void {
+    if (v.basket_id !== this.state.basket?.hub_basket_id) return;
+    if (!this.noticed || this.noticed.basket_id !== v.basket_id || this.noticed.version < v.version)
+      this.noticed = { basket_id: v.basket_id, version: v.version };
+    if (this.inFlight === 0) this.refetchIfStale();
+  }
+
+  private refetchIfStale(): void {
+    const n = this.noticed;
+    if (!n || this.refetching || this.inFlight > 0 || this.disposed) return;
+    if (n.basket_id !== this.state.basket?.hub_basket_id) return;
+    const held = this.lastHubView?.basket_id === n.basket_id ? this.lastHubView : null;
+    if (held && !basketIsStale(held, n)) return;
+    this.refetching = this.opts.hub.basket(n.basket_id).then(
+      (view) => {
+        this.refetching = null;
+        const before = this.lastHubView?.version ?? -1;
+        this.onHubBasket(view);
+        // Changed again while the answer was on its way: one more look (only after progress,
+        // so a hub restored from an older copy is not asked in a loop).
+        if ((this.lastHubView?.version ?? -1) > before) this.refetchIfStale();
+      },
+      () => {
+        // Away or refused: the hub's state event on the next connect brings the basket.
+        this.refetching = null;
+      },
+    );
+  }
+
+  /** For tests: the hub's basket as the kiosk holds it (built from delta answers). */
+  get hubBasket(): BasketView | null {
+    return this.lastHubView;
   }
 
   /** The hub's view of our basket: adopt its lines when nothing is queued, then compare. */
   private onHubBasket(view: BasketView): void {
     const doc = this.state.basket;
     if (!doc || view.basket_id !== doc.hub_basket_id) return;
+    // Answers and fetches can cross: an older version never replaces a newer one.
+    const held = this.lastHubView;
+    if (held && held.basket_id === view.basket_id && held.version > view.version) return;
     this.lastHubView = view;
     // Every answer and its live event carry the approval: a state change (a render) only when it moved.
     if (JSON.stringify(view.approval) !== JSON.stringify(this.state.approval))
