@@ -4,7 +4,8 @@
  * Debian's Chromium clicking what a person clicks, a kiosk driven through the API. The lanes
  * board follows a kiosk's basket live (basket.updated on the staff socket; its re-read every
  * 15 s is only a fallback), staff allow a line over the quantity limit and sell an unknown
- * barcode at a price, and a refund of an order paid by two cards goes back to both.
+ * barcode at a price, a refund of an order paid by two cards goes back to both, and a split
+ * refund held after the second card declined is finished from the Refunds screen.
  * Screenshots go to test-results/screenshots/.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -139,4 +140,69 @@ describe('staff console (session 3 actions)', { timeout: 40_000 }, () => {
     expect(d.data.refunds[0].parts.map((p: any) => p.status)).toEqual(['REFUNDED', 'REFUNDED']);
     expect(d.data.order_status).toBe('refunded');
   });
+
+  it('finishes a split refund held after the second card declined by trying the card again', async () => {
+    const orderId = await paidByTwoCards();
+    // The held refund is made through the staff session's API (the simulator scenario is not a
+    // console control); finishing it is what staff click.
+    const held = (await page.evaluate(async (id) => {
+      const csrf = decodeURIComponent(document.cookie.match(/kassa_csrf=([^;]*)/)?.[1] ?? '');
+      const h = { 'content-type': 'application/json', 'x-csrf-token': csrf };
+      const r = await (await fetch(`/v1/console/orders/${id}/refundable`)).json();
+      const line = r.data.lines[0];
+      const body = {
+        order_id: id,
+        lines: [{ line_id: line.line_id, quantity: line.refundable_quantity }],
+        method: 'card',
+        reason: 'whole order',
+        simulate: 'decline_rest',
+      };
+      return (
+        await fetch('/v1/console/refunds', { method: 'POST', headers: h, body: JSON.stringify(body) })
+      ).json();
+    }, orderId)) as any;
+    expect(held.data.status).toBe('PROCESSING');
+    await page.goto(`${w.hub.url}/console/#/refunds/${orderId}`);
+    const panel = page.getByTestId('held-refund');
+    await panel
+      .getByRole('heading', { name: /stopped halfway: £[\d.]+ went back, £[\d.]+ is still owed/ })
+      .waitFor();
+    const retry = panel.getByRole('button', { name: 'Try the card again' });
+    expect(await retry.isDisabled()).toBe(true); // a reason first
+    await panel.getByLabel('Reason for finishing').fill('customer tries the card again');
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'refund-held');
+    await retry.click();
+    await page.getByText(/^The refund is finished: £[\d.]+ went back in all\.$/).waitFor();
+    expect(await panel.count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'refund-held-finished');
+    const d = (await page.evaluate(
+      async (id) => (await fetch(`/v1/console/orders/${id}`)).json(),
+      orderId,
+    )) as any;
+    expect(d.data.refunds[0].parts.map((p: any) => p.status)).toEqual(['REFUNDED', 'FAILED', 'REFUNDED']);
+    expect(d.data.refunds[0].status).toBe('REFUNDED');
+    expect(d.data.order_status).toBe('refunded');
+  });
 });
+
+/** An order of 3 items paid about 60 % by a first card and the rest by a second. */
+async function paidByTwoCards(): Promise<string> {
+  const b = await w.kiosk.req('POST', '/v1/baskets', {});
+  const basketId = b.body.data.basket_id;
+  await w.kiosk.req('POST', `/v1/baskets/${basketId}/lines`, { code: w.codes.other, quantity: 3 });
+  const o = await w.kiosk.req('POST', '/v1/orders', { basket_id: basketId });
+  const orderId = o.body.data.order_id;
+  const first = (Math.floor(Number(o.body.data.total) * 60) / 100).toFixed(2);
+  for (const body of [{ amount: first, simulate: 'approve' }, { simulate: 'approve' }]) {
+    await w.kiosk.req('POST', `/v1/orders/${orderId}/tenders`, body);
+    await expect
+      .poll(async () => {
+        const g = await w.kiosk.req('GET', `/v1/orders/${orderId}`);
+        return g.body.data.payment.tenders.at(-1)?.status;
+      })
+      .toBe('captured');
+  }
+  return orderId;
+}

@@ -82,6 +82,8 @@ export const api = {
 
   refundable: (orderId: string) => hub.consoleRefundable({ params: { id: orderId } }),
   refund: (body: CallInput<Endpoints['consoleRefund']>['body']) => hub.consoleRefund({ body }),
+  finishRefund: (id: string, body: CallInput<Endpoints['consoleRefundFinish']>['body']) =>
+    hub.consoleRefundFinish({ params: { id }, body }),
   refundPreview: (body: CallInput<Endpoints['consoleRefundPreview']>['body']) =>
     hub.consoleRefundPreview({ body }),
 

@@ -55,6 +55,7 @@ export function errorText(t: Translate, err: unknown): string {
   if (err.code === 'RETURN_WINDOW_PASSED' && typeof d.return_window_days === 'number')
     return t('err.returnWindow', { days: d.return_window_days });
   if (err.code === 'PARTIAL_REFUND_BLOCKED') return t('err.wholeOnly');
+  if (err.code === 'REFUND_NOT_HELD') return t('err.notHeld');
   return err.message;
 }
 

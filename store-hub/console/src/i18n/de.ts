@@ -261,6 +261,17 @@ export const de: Record<MessageKey, string> = {
   'as.manualPrice': 'Preis',
   'as.manualApply': 'Zu diesem Preis hinzufügen',
   'as.manualTag': 'Preis vom Personal eingegeben',
+  'rf.held':
+    'Diese Erstattung ist halb erledigt: {paid} wurden zurückgezahlt, {rest} stehen dem Kunden noch zu. Wählen Sie, wie sie abgeschlossen wird.',
+  'rf.heldReason': 'Grund für den Abschluss',
+  'rf.finish.retry': 'Karte erneut versuchen',
+  'rf.finish.cash': 'Rest bar auszahlen',
+  'rf.finish.cancel': 'Rest stornieren',
+  'rf.finished': 'Die Erstattung ist abgeschlossen: insgesamt {amount} zurückgezahlt.',
+  'rf.finishedCancelled':
+    'Der Rest ist storniert: {amount} wurden zurückgezahlt, die Zeilen können erneut erstattet werden.',
+  'err.notHeld':
+    'Diese Erstattung wartet nicht mehr auf Sie: Sie wurde abgeschlossen oder das Terminal arbeitet noch daran.',
   'rf.parts': 'Geht zurück: {parts}',
   'rf.part.card': '{amount} auf {card}',
   'rf.part.cash': '{amount} bar',

@@ -258,6 +258,16 @@ export const en = {
   'as.manualPrice': 'Price',
   'as.manualApply': 'Add at this price',
   'as.manualTag': 'price entered by staff',
+  'rf.held':
+    'This refund stopped halfway: {paid} went back, {rest} is still owed to the customer. Choose how to finish it.',
+  'rf.heldReason': 'Reason for finishing',
+  'rf.finish.retry': 'Try the card again',
+  'rf.finish.cash': 'Pay the rest in cash',
+  'rf.finish.cancel': 'Cancel the rest',
+  'rf.finished': 'The refund is finished: {amount} went back in all.',
+  'rf.finishedCancelled': 'The rest is cancelled: {amount} went back and the lines can be refunded again.',
+  'err.notHeld':
+    'This refund is no longer waiting for you: it was finished or the terminal is still working on it.',
   'rf.parts': 'Goes back: {parts}',
   'rf.part.card': '{amount} to {card}',
   'rf.part.cash': '{amount} in cash',

@@ -43,6 +43,8 @@ function RefundOrder({ orderId }: { orderId: string }) {
   const [done, setDone] = useState<RefundRecord | null>(null);
   useEffect(() => setQty({}), [data]);
   const [preview, setPreview] = useState<RefundPreview | null>(null);
+  // Kept here: the held refund's panel goes away once the hub no longer holds it.
+  const [finished, setFinished] = useState<string | null>(null);
   const wanted = JSON.stringify(
     Object.entries(qty)
       .filter(([, n]) => n > 0)
@@ -93,128 +95,233 @@ function RefundOrder({ orderId }: { orderId: string }) {
     }
   };
 
+  const held = order.data?.refunds.filter(isHeld) ?? [];
   return (
-    <form onSubmit={submit} aria-labelledby="rfo-title" className="card">
-      <h2 id="rfo-title">{t('or.detail', { n: data.o_id })}</h2>
-      {!allowed && <Notice>{t('rf.noPermission')}</Notice>}
-      {!anything && <p>{t('rf.nothing')}</p>}
-      {!data.partial_allowed && <Notice>{t('rf.wholeOnly')}</Notice>}
-      {data.return_window_days > 0 && (
-        <p className="muted">{t('rf.window', { days: data.return_window_days })}</p>
-      )}
-      <table className="grid">
-        <caption className="sr-only">{t('rf.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('as.item')}</th>
-            <th scope="col">{t('rf.paidQty')}</th>
-            <th scope="col">{t('rf.refundedQty')}</th>
-            <th scope="col">{t('rf.inProgress')}</th>
-            <th scope="col">{t('rf.refundable')}</th>
-            <th scope="col">{t('rf.unitPaid')}</th>
-            <th scope="col">{t('rf.unitTax')}</th>
-            {allowed && <th scope="col">{t('rf.toRefund')}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {data.lines.map((l) => (
-            <tr key={l.line_id} data-testid={`refund-line-${l.line_id}`}>
-              <th scope="row">{l.name}</th>
-              <td>{l.quantity}</td>
-              <td>{l.refunded_quantity}</td>
-              <td>{l.processing_quantity}</td>
-              <td>
-                {l.refundable_quantity} (<Money value={l.refundable_amount} />)
-              </td>
-              <td>
-                <Money value={l.unit_paid} />
-              </td>
-              <td>
-                <Money value={l.unit_tax} />
-              </td>
-              {allowed && (
-                <td>
-                  <input
-                    type="number"
-                    min={0}
-                    max={l.refundable_quantity}
-                    className="qty"
-                    aria-label={`${t('rf.toRefund')} ${l.name}`}
-                    value={qty[l.line_id] ?? 0}
-                    disabled={l.refundable_quantity === 0}
-                    onChange={(e) =>
-                      setQty({
-                        ...qty,
-                        [l.line_id]: Math.max(
-                          0,
-                          Math.min(l.refundable_quantity, Number(e.target.value) || 0),
-                        ),
-                      })
-                    }
-                  />
-                </td>
-              )}
+    <>
+      {held.map((r) => (
+        <HeldRefund
+          key={r.refund_id}
+          refund={r}
+          cashAllowed={data.methods.includes('cash')}
+          allowed={allowed}
+          onDone={(r, action) => {
+            setFinished(
+              r.status !== 'REFUNDED'
+                ? t('rf.failed', { message: r.failure ?? r.status })
+                : action === 'cancel'
+                  ? t('rf.finishedCancelled', { amount: formatMoney(sign, r.amount) })
+                  : t('rf.finished', { amount: formatMoney(sign, r.amount) }),
+            );
+            reload();
+            order.reload();
+          }}
+        />
+      ))}
+      {finished && <Notice>{finished}</Notice>}
+      <form onSubmit={submit} aria-labelledby="rfo-title" className="card">
+        <h2 id="rfo-title">{t('or.detail', { n: data.o_id })}</h2>
+        {!allowed && <Notice>{t('rf.noPermission')}</Notice>}
+        {!anything && <p>{t('rf.nothing')}</p>}
+        {!data.partial_allowed && <Notice>{t('rf.wholeOnly')}</Notice>}
+        {data.return_window_days > 0 && (
+          <p className="muted">{t('rf.window', { days: data.return_window_days })}</p>
+        )}
+        <table className="grid">
+          <caption className="sr-only">{t('rf.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('as.item')}</th>
+              <th scope="col">{t('rf.paidQty')}</th>
+              <th scope="col">{t('rf.refundedQty')}</th>
+              <th scope="col">{t('rf.inProgress')}</th>
+              <th scope="col">{t('rf.refundable')}</th>
+              <th scope="col">{t('rf.unitPaid')}</th>
+              <th scope="col">{t('rf.unitTax')}</th>
+              {allowed && <th scope="col">{t('rf.toRefund')}</th>}
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {allowed && anything && (
-        <>
-          <fieldset className="segmented">
-            <legend>{t('rf.method')}</legend>
-            {(data.methods as Refundable['methods']).map((m) => (
-              <label key={m}>
-                <input type="radio" name="method" checked={method === m} onChange={() => setMethod(m)} />
-                {t(`rf.method.${m}`)}
-              </label>
+          </thead>
+          <tbody>
+            {data.lines.map((l) => (
+              <tr key={l.line_id} data-testid={`refund-line-${l.line_id}`}>
+                <th scope="row">{l.name}</th>
+                <td>{l.quantity}</td>
+                <td>{l.refunded_quantity}</td>
+                <td>{l.processing_quantity}</td>
+                <td>
+                  {l.refundable_quantity} (<Money value={l.refundable_amount} />)
+                </td>
+                <td>
+                  <Money value={l.unit_paid} />
+                </td>
+                <td>
+                  <Money value={l.unit_tax} />
+                </td>
+                {allowed && (
+                  <td>
+                    <input
+                      type="number"
+                      min={0}
+                      max={l.refundable_quantity}
+                      className="qty"
+                      aria-label={`${t('rf.toRefund')} ${l.name}`}
+                      value={qty[l.line_id] ?? 0}
+                      disabled={l.refundable_quantity === 0}
+                      onChange={(e) =>
+                        setQty({
+                          ...qty,
+                          [l.line_id]: Math.max(
+                            0,
+                            Math.min(l.refundable_quantity, Number(e.target.value) || 0),
+                          ),
+                        })
+                      }
+                    />
+                  </td>
+                )}
+              </tr>
             ))}
-          </fieldset>
+          </tbody>
+        </table>
+        {allowed && anything && (
+          <>
+            <fieldset className="segmented">
+              <legend>{t('rf.method')}</legend>
+              {(data.methods as Refundable['methods']).map((m) => (
+                <label key={m}>
+                  <input type="radio" name="method" checked={method === m} onChange={() => setMethod(m)} />
+                  {t(`rf.method.${m}`)}
+                </label>
+              ))}
+            </fieldset>
+            <label className="field">
+              <span>{t('rf.reason')}</span>
+              <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+            </label>
+            {preview && (
+              <p role="status" data-testid="refund-preview">
+                {t('rf.total', {
+                  amount: formatMoney(store?.currency_sign ?? '', preview.amount),
+                  tax: formatMoney(store?.currency_sign ?? '', preview.tax_amount),
+                })}{' '}
+                —{' '}
+                {preview.parts.length > 0
+                  ? t('rf.parts', { parts: partsText(preview.parts) })
+                  : t(`rf.method.${method}`)}
+              </p>
+            )}
+            <button type="submit" className="primary" disabled={act.busy || chosen.length === 0}>
+              {t('rf.submit', {
+                amount: preview ? formatMoney(store?.currency_sign ?? '', preview.amount) : '',
+              })}
+            </button>
+          </>
+        )}
+        <ErrorNote error={act.error} />
+        {done && (
+          <Notice>
+            {done.status === 'REFUNDED'
+              ? t('rf.done', { amount: formatMoney(store?.currency_sign ?? '', done.amount) })
+              : t('rf.failed', { message: done.failure ?? done.status })}
+          </Notice>
+        )}
+        {order.data && order.data.refunds.length > 0 && (
+          <>
+            <h3>{t('rf.history')}</h3>
+            <ul>
+              {order.data.refunds.map((r) => (
+                <li key={r.refund_id}>
+                  {new Date(r.created_at).toLocaleString()} · {r.status} · {r.method} ·{' '}
+                  <Money value={r.amount} /> ({t('as.tax')} <Money value={r.tax_amount} />)
+                  {/* A finished refund names where money went; retried or replaced failed parts are history. */}
+                  {r.parts.length > 1 && (
+                    <>
+                      {' '}
+                      ·{' '}
+                      {partsText(
+                        r.status === 'REFUNDED' ? r.parts.filter((p) => p.status === 'REFUNDED') : r.parts,
+                      )}
+                    </>
+                  )}
+                  {r.failure && <> · {r.failure}</>}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </form>
+    </>
+  );
+}
+
+/** Held by the hub: some parts paid back, a later card declined (failure "incomplete: …"). */
+const isHeld = (r: RefundRecord): boolean =>
+  r.status === 'PROCESSING' &&
+  (r.failure ?? '').startsWith('incomplete:') &&
+  !r.parts.some((p) => p.status === 'PROCESSING' && p.method === 'card');
+
+// Amounts arrive as decimal strings in the store's exponent; sums are done in minor units.
+const minor = (s: string): bigint => BigInt(s.replace('.', ''));
+const decimals = (s: string): number => (s.includes('.') ? s.length - s.indexOf('.') - 1 : 0);
+const asMoney = (v: bigint, exp: number): string => {
+  if (exp === 0) return v.toString();
+  const d = v.toString().padStart(exp + 1, '0');
+  return `${d.slice(0, -exp)}.${d.slice(-exp)}`;
+};
+
+function HeldRefund({
+  refund,
+  cashAllowed,
+  allowed,
+  onDone,
+}: {
+  refund: RefundRecord;
+  cashAllowed: boolean;
+  allowed: boolean;
+  onDone: (r: RefundRecord, action: 'retry' | 'cash' | 'cancel') => void;
+}) {
+  const { t } = useI18n();
+  const { store } = useSession();
+  const sign = store?.currency_sign ?? '';
+  const [reason, setReason] = useState('');
+  const act = useAction();
+  const exp = decimals(refund.amount);
+  const paid = refund.parts.filter((p) => p.status === 'REFUNDED').reduce((a, p) => a + minor(p.amount), 0n);
+  const rest = minor(refund.amount) - paid;
+  const finish = async (action: 'retry' | 'cash' | 'cancel') => {
+    const r = await act.run(() => api.finishRefund(refund.refund_id, { action, reason }));
+    if (r) onDone(r, action);
+  };
+  const id = `held-${refund.refund_id}`;
+  return (
+    <section className="card" aria-labelledby={id} data-testid="held-refund">
+      <h2 id={id}>
+        {t('rf.held', {
+          paid: formatMoney(sign, asMoney(paid, exp)),
+          rest: formatMoney(sign, asMoney(rest, exp)),
+        })}
+      </h2>
+      {allowed ? (
+        <form className="inline" onSubmit={(e) => e.preventDefault()}>
           <label className="field">
-            <span>{t('rf.reason')}</span>
+            <span>{t('rf.heldReason')}</span>
             <input value={reason} onChange={(e) => setReason(e.target.value)} required />
           </label>
-          {preview && (
-            <p role="status" data-testid="refund-preview">
-              {t('rf.total', {
-                amount: formatMoney(store?.currency_sign ?? '', preview.amount),
-                tax: formatMoney(store?.currency_sign ?? '', preview.tax_amount),
-              })}{' '}
-              —{' '}
-              {preview.parts.length > 0
-                ? t('rf.parts', { parts: partsText(preview.parts) })
-                : t(`rf.method.${method}`)}
-            </p>
-          )}
-          <button type="submit" className="primary" disabled={act.busy || chosen.length === 0}>
-            {t('rf.submit', {
-              amount: preview ? formatMoney(store?.currency_sign ?? '', preview.amount) : '',
-            })}
+          <button type="button" disabled={act.busy || !reason.trim()} onClick={() => void finish('retry')}>
+            {t('rf.finish.retry')}
           </button>
-        </>
+          {cashAllowed && (
+            <button type="button" disabled={act.busy || !reason.trim()} onClick={() => void finish('cash')}>
+              {t('rf.finish.cash')}
+            </button>
+          )}
+          <button type="button" disabled={act.busy || !reason.trim()} onClick={() => void finish('cancel')}>
+            {t('rf.finish.cancel')}
+          </button>
+        </form>
+      ) : (
+        <Notice>{t('rf.noPermission')}</Notice>
       )}
       <ErrorNote error={act.error} />
-      {done && (
-        <Notice>
-          {done.status === 'REFUNDED'
-            ? t('rf.done', { amount: formatMoney(store?.currency_sign ?? '', done.amount) })
-            : t('rf.failed', { message: done.failure ?? done.status })}
-        </Notice>
-      )}
-      {order.data && order.data.refunds.length > 0 && (
-        <>
-          <h3>{t('rf.history')}</h3>
-          <ul>
-            {order.data.refunds.map((r) => (
-              <li key={r.refund_id}>
-                {new Date(r.created_at).toLocaleString()} · {r.status} · {r.method} ·{' '}
-                <Money value={r.amount} /> ({t('as.tax')} <Money value={r.tax_amount} />)
-                {r.parts.length > 1 && <> · {partsText(r.parts)}</>}
-                {r.failure && <> · {r.failure}</>}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </form>
+    </section>
   );
 }
