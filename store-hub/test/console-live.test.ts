@@ -3,7 +3,7 @@
  * The console's live events reach a STAFF socket of the real hub process, each parsed by its
  * schema in LIVE_EVENTS through the typed client (issue 12 item 7): basket.updated (so the lanes
  * board needs no poll), order.verified / order.verification_failed, refund.completed /
- * refund.failed, alert and device.revoked.
+ * refund.failed, alert (also a split refund held for staff) and device.revoked.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -127,6 +127,44 @@ describe('live events on a staff socket', { timeout: 60_000 }, () => {
       (await staff.req('POST', `/v1/console/orders/${f}/fail-verification`, { reason: 'extra item' })).status,
     ).toBe(200);
     await waitFor('order.verification_failed', (x) => x.order_id === f);
+  });
+
+  it('hears a split refund held after its second card declined, then completed when staff finish it', async () => {
+    const b = await kiosk.req('POST', '/v1/baskets', {});
+    await kiosk.req('POST', `/v1/baskets/${b.body.data.basket_id}/lines`, { code: COLA, quantity: 2 });
+    const o = (await kiosk.req('POST', '/v1/orders', { basket_id: b.body.data.basket_id })).body.data;
+    for (const body of [{ amount: '1.00', simulate: 'approve' }, { simulate: 'approve' }]) {
+      await kiosk.req('POST', `/v1/orders/${o.order_id}/tenders`, body);
+      await expect
+        .poll(
+          async () =>
+            (await kiosk.req('GET', `/v1/orders/${o.order_id}`)).body.data.payment.tenders.at(-1)?.status,
+        )
+        .toBe('captured');
+    }
+    const line = (await staff.req('GET', `/v1/console/orders/${o.order_id}/refundable`)).body.data.lines[0];
+    const held = (
+      await staff.req('POST', '/v1/console/refunds', {
+        order_id: o.order_id,
+        lines: [{ line_id: line.line_id, quantity: 2 }],
+        method: 'card',
+        reason: 'x',
+        simulate: 'decline_rest',
+      })
+    ).body.data;
+    expect(held.status).toBe('PROCESSING');
+    const alert = await waitFor(
+      'alert',
+      (x) => x.code === 'REFUND_INCOMPLETE' && x.refund_id === held.refund_id,
+    );
+    expect(alert.order_id).toBe(o.order_id);
+    expect(alert.message).toMatch(/^1\.00 went back to .*; 0\.98 to .* failed/);
+    const f = await staff.req('POST', `/v1/console/refunds/${held.refund_id}/finish`, {
+      action: 'cancel',
+      reason: 'customer left',
+    });
+    expect(f.status).toBe(200);
+    await waitFor('refund.completed', (x) => x.refund_id === held.refund_id);
   });
 
   it('hears a pricing-mismatch alert and a revoked device', async () => {
