@@ -333,6 +333,72 @@ describe.each(['landscape', 'portrait'] as const)('the shopper journey (%s)', (s
   }, 180_000);
 });
 
+describe('a staff change in the console', () => {
+  it('reaches the kiosk live (a version notice, then one GET), while the kiosk’s own changes go to the delta endpoints only', async () => {
+    const size = 'landscape';
+    const { page, token } = await openKiosk(size, 'K-staff');
+    // The kiosk's basket calls, with ids taken out.
+    const calls: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/v1/baskets/'))
+        calls.push(
+          `${r.method()} ${u.pathname.replace(/^\/v1\/baskets\/[^/]+/, ':b').replace(/\/lines\/[^/]+$/, '/lines/:l')}`,
+        );
+    });
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'English' }).click();
+    const snack = item((i) => i.category_ids?.[0] === 'SNACKS' && !i.minimum_age_required);
+    const bread = item((i) => i.category_ids?.[0] === 'BAKERY');
+    await wedge(page, snack.product_identifier);
+    await wedge(page, bread.product_identifier);
+    await wedge(page, bread.product_identifier);
+    await agreed(page, token, 2);
+    await expect.poll(() => page.locator('[data-testid=qty]').allTextContents()).toEqual(['1', '2']);
+    // A scan is an add, also of a code already in the basket (the hub merges it as the kiosk does).
+    expect(calls.filter((c) => !c.startsWith('GET'))).toEqual([
+      'POST :b/delta/lines',
+      'POST :b/delta/lines',
+      'POST :b/delta/lines',
+    ]);
+    expect(calls.filter((c) => c.startsWith('GET'))).toEqual([]);
+
+    // Staff at the console: the snack line to 3, and one more item the kiosk never scanned.
+    const staff = await staffToken(hub.url);
+    const hb = await hubBasket(page, token);
+    const snackLine = hb.priced.lines.find((l: any) => l.scanned_code === snack.product_identifier);
+    const q = await api(
+      hub.url,
+      'POST',
+      `/v1/console/baskets/${hb.basket_id}/lines/${encodeURIComponent(snackLine.line_id)}/quantity`,
+      staff,
+      { quantity: 3, basket_version: hb.version },
+    );
+    expect(q.status, JSON.stringify(q.body)).toBe(200);
+    const dairy = item((i) => i.category_ids?.[0] === 'DAIRY' && !i.selling_price);
+    const a = await api(hub.url, 'POST', `/v1/console/baskets/${hb.basket_id}/lines`, staff, {
+      code: dairy.product_identifier,
+      quantity: 1,
+    });
+    expect(a.status, JSON.stringify(a.body)).toBeLessThan(300);
+    await expect
+      .poll(() => page.locator('[data-testid=qty]').allTextContents(), { timeout: 20_000 })
+      .toEqual(['3', '2', '1']);
+    await agreed(page, token, 3);
+    // Learnt from 'basket.version' notices: a whole basket at most once per staff change.
+    const gets = calls.filter((c) => c === 'GET :b').length;
+    expect(gets).toBeGreaterThanOrEqual(1);
+    expect(gets).toBeLessThanOrEqual(2);
+
+    // The kiosk's next scan applies its delta on top of the staff's version.
+    await wedge(page, dairy.product_identifier);
+    await agreed(page, token, 3);
+    await expect.poll(() => page.locator('[data-testid=qty]').allTextContents()).toEqual(['3', '2', '2']);
+    expect(calls.filter((c) => /:b\/lines/.test(c))).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
+
 describe('the app shell', () => {
   it('is replaced when the build changes, and the new build is what a reload gets when the server is away', async () => {
     // A copy of the build, served by the kiosk's own server, so that this test can change it.
