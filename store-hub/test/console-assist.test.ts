@@ -119,6 +119,11 @@ describe('assistance: quantity-limit override and unknown items', { timeout: 60_
     expect(order.total).toBe('2.97');
     const snap = await snapshotOf(order.order_id);
     expect(snap.data.items.reduce((n: number, l: any) => n + Number(l.quantity), 0)).toBe(3);
+    // HQ's pricing audit re-prices from this line input: the waiver must travel with the line.
+    expect(snap.data.audit.basket.lines.map((l: any) => l.limit_override?.max_quantity ?? null)).toEqual([
+      null,
+      1,
+    ]);
   });
 
   it('sells an unknown barcode at a manual price, on the order snapshot and the receipt', async () => {
@@ -177,5 +182,11 @@ describe('assistance: quantity-limit override and unknown items', { timeout: 60_
     expect(JSON.stringify(receipt.body.data)).toMatch(/Garden gnome/);
     const snap = await snapshotOf(order.order_id);
     expect(JSON.stringify(snap.data)).toMatch(/Garden gnome/);
+    // HQ's pricing audit re-prices from the line input: the staff price and name travel with it.
+    expect(snap.data.audit.basket.lines[0]).toMatchObject({
+      amount: '4.50',
+      manual_item: { item_name: 'Garden gnome' },
+    });
+    expect(snap.data.audit.priced.lines[0].item_id).toBe(`manual:${snap.data.audit.basket.lines[0].line_id}`);
   });
 });
