@@ -32,7 +32,7 @@ export interface Membership {
 export class BasketIndex {
   private readonly bySku = new Map<string, number[]>();
   private readonly byCategory = new Map<string, number[]>();
-  private readonly all: number[];
+  private readonly all: readonly number[];
   /** Memberships by promotion id for `membership` (made on first use: the evaluation path does not use it). */
   private cache: Map<string, Membership> | null = null;
   /** Distinct SKUs and category keys of the basket, in first-seen order (candidate lookup reads them). */
@@ -44,8 +44,7 @@ export class BasketIndex {
 
   constructor(readonly units: readonly Unit[]) {
     const n = units.length;
-    this.all = new Array(n);
-    for (let i = 0; i < n; i++) this.all[i] = units[i]!.idx;
+    this.all = allUnits(units);
     this.included = new Int32Array(n);
     // A line's units come together with one SKU and one category list: index them run by
     // run, each list at its exact size (one push at a time reserved spare slots per list).
@@ -153,6 +152,21 @@ export class BasketIndex {
     }
     return ++this.stamp;
   }
+}
+
+/** The last basket size's list 0 … n − 1, shared by the baskets of that size (read only). */
+let identity: readonly number[] = [];
+
+/** The units' indices in basket order: the shared identity list when every unit sits at its index. */
+function allUnits(units: readonly Unit[]): readonly number[] {
+  const n = units.length;
+  let inPlace = true;
+  for (let i = 0; i < n && inPlace; i++) inPlace = units[i]!.idx === i;
+  if (inPlace && identity.length === n) return identity;
+  const list: number[] = new Array(n);
+  for (let i = 0; i < n; i++) list[i] = units[i]!.idx;
+  if (inPlace) identity = list;
+  return list;
 }
 
 /** Shared empty node map for groups whose matching node nobody reads. */
