@@ -162,6 +162,8 @@ async function settle(k: Kiosk): Promise<void> {
 describe('the kiosk on the hub’s delta answers', () => {
   it('builds the hub’s basket from deltas over random shopper and staff changes, fetching only after staff changes', async () => {
     const k = await kiosk();
+    // What the runs exercised, so that a generator gone wrong cannot pass by doing nothing.
+    const seen = { staff: 0, gets: 0, changes: 0 };
     try {
       k.c.chooseLanguage('en');
       await fc.assert(
@@ -214,12 +216,18 @@ describe('the kiosk on the hub’s delta answers', () => {
             expect(used.filter((c) => /\/v1\/baskets\/:id\/lines/.test(c))).toEqual([]);
             // A whole basket only after someone else changed it (at most one per staff change).
             const gets = used.filter((c) => c === 'GET /v1/baskets/:id').length;
+            seen.staff += staffChanges;
+            seen.gets += gets;
+            seen.changes += used.filter((c) => c.includes('/delta/lines')).length;
             expect(gets).toBeLessThanOrEqual(staffChanges);
             if (staffChanges > 0) expect(gets).toBeGreaterThan(0);
           },
         ),
-        { numRuns: 12, endOnFailure: true },
+        { numRuns: 25, endOnFailure: true },
       );
+      expect(seen.staff).toBeGreaterThan(0);
+      expect(seen.gets).toBeGreaterThan(0);
+      expect(seen.changes).toBeGreaterThan(50);
     } finally {
       await k.c.stop();
       await k.db.close();
