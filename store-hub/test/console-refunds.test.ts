@@ -305,6 +305,34 @@ describe('finishing a held split refund', { timeout: 60_000 }, () => {
     expect(again.body.error.message).toBe('this refund is already finished');
   });
 
+  it('holds a refund over three cards whose second declines, and pays both unpaid parts in cash', async () => {
+    const { orderId, tenders } = await orderPaidBy(10, ['4.00', '3.00', 'rest']); // 2.90 last
+    const l = await line(orderId);
+    const r = await staff.req('POST', '/v1/console/refunds', {
+      order_id: orderId,
+      lines: [{ line_id: l.line_id, quantity: 10 }],
+      method: 'card',
+      reason: 'whole order',
+      simulate: 'decline_rest',
+    });
+    expect(r.body.data.status).toBe('PROCESSING');
+    expect(r.body.data.parts.map((p: any) => [p.amount, p.status])).toEqual([
+      ['4.00', 'REFUNDED'],
+      ['3.00', 'FAILED'],
+      ['2.90', 'FAILED'],
+    ]);
+    expect(r.body.data.failure).toMatch(/^incomplete: /);
+    const f = await staff.req('POST', `/v1/console/refunds/${r.body.data.refund_id}/finish`, {
+      action: 'cash',
+      reason: 'cards declined',
+    });
+    expect(f.body.data.status).toBe('REFUNDED');
+    expect(f.body.data.parts.at(-1)).toMatchObject({ method: 'cash', amount: '5.90', status: 'REFUNDED' });
+    expect(approvedTo(tenders[0]!)).toBe(400);
+    // The third card was never asked (its part was not sent).
+    expect(terminalRefunds().filter((x) => x.tender_id === tenders[2])).toEqual([]);
+  });
+
   it('retries the rest on the card that declined', async () => {
     const { tenders, refundId } = await held();
     const f = await staff.req('POST', `/v1/console/refunds/${refundId}/finish`, {

@@ -702,7 +702,15 @@ export class Refunds {
       const outcome = mode === 'live' ? await this.cardPart(part, scenario) : await this.askAgain(part, mode);
       if (outcome === null) return; // terminal unreachable: asked again later, the part stays in progress
       this.markPart(part, outcome);
-      if (!outcome.ok) break;
+      if (!outcome.ok) {
+        // Live, the later card parts were never sent: failing them lets conclude hold the refund
+        // for staff now (left in progress they would wait for a restart to be asked about).
+        if (mode === 'live')
+          for (const later of this.parts(refundId))
+            if (later.status === 'PROCESSING' && later.method === 'card' && later.seq > part.seq)
+              this.markPart(later, { ok: false, reason: 'not sent: an earlier card part failed' });
+        break;
+      }
     }
     this.conclude(refundId);
   }
