@@ -6,6 +6,7 @@
  * SIGKILLed hub settled from the terminal's journal on restart — never paid twice, never lost.
  */
 import Database from 'better-sqlite3';
+import { refundV1 } from '@kassa/cloud-sync/protocol';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -292,6 +293,21 @@ describe('finishing a held split refund', { timeout: 60_000 }, () => {
         .get(refundId) as any,
     }));
     expect(events.map((e) => e.type)).toEqual(['refund.completed']);
+    // HQ's contract for the event reads it (cloud-sync protocol refundV1).
+    const env = hubDb(
+      (db) =>
+        db
+          .prepare(`SELECT envelope FROM outbox WHERE key = ? AND type = 'refund.completed'`)
+          .get(orderId) as any,
+    );
+    const hq = refundV1.safeParse(JSON.parse(env.envelope).data);
+    expect(hq.error?.issues ?? []).toEqual([]);
+    expect(hq.data).toMatchObject({ total: '9.90', transaction_id_poslog: f.body.data.refund_poslog });
+    expect((hq.data as any).tenders.map((t: any) => [t.method, t.amount, t.status])).toEqual([
+      ['CARD_TERMINAL', '6.00', 'REFUNDED'],
+      ['CARD_TERMINAL', '3.90', 'FAILED'],
+      ['CASH', '3.90', 'REFUNDED'],
+    ]);
     expect(audit).toHaveLength(1);
     expect(audit[0].what).toMatch(/paid the rest, 3\.90, in cash/);
     expect(audit[0].why).toBe('card declined, customer takes cash');

@@ -1026,9 +1026,56 @@ export class Refunds {
     }
   }
 
+  /**
+   * The outbox payload: the console's record plus the fields HQ's refund contract
+   * (cloud-sync protocol `refundV1`) reads — total, total_tax, tenders, per line basket_item_id
+   * and tax, the POS-log number, who and when — which the record names differently.
+   */
   private eventData(refundId: string): Record<string, unknown> {
     const r = this.record(refundId);
-    return { ...r, store_id: this.d.store.config().store_id };
+    const row = this.d.db
+      .prepare<[string], { staff_user_id: string; updated_at: string }>(
+        `SELECT staff_user_id, updated_at FROM refunds WHERE refund_id = ?`,
+      )
+      .get(refundId)!;
+    const tenders = this.d.db
+      .prepare<
+        [string],
+        {
+          part_id: string;
+          method: 'card' | 'cash';
+          amount: number;
+          status: string;
+          reference: string | null;
+          card_brand: string | null;
+          card_last4: string | null;
+        }
+      >(
+        `SELECT p.part_id, p.method, p.amount, p.status, p.reference, t.card_brand, t.card_last4
+         FROM refund_parts p LEFT JOIN tenders t USING (tender_id) WHERE p.refund_id = ? ORDER BY p.seq`,
+      )
+      .all(refundId)
+      .map((p) => ({
+        tender_id: p.part_id,
+        method: p.method === 'card' ? 'CARD_TERMINAL' : 'CASH',
+        amount: this.money(p.amount),
+        status: p.status,
+        card_brand: p.card_brand,
+        card_last4: p.card_last4 && /^\d{4}$/.test(p.card_last4) ? p.card_last4 : null,
+        psp_reference: p.reference,
+      }));
+    return {
+      ...r,
+      store_id: this.d.store.config().store_id,
+      lines: r.lines.map((l) => ({ ...l, basket_item_id: l.line_id, tax: l.tax_amount })),
+      total: r.amount,
+      total_tax: r.tax_amount,
+      tenders,
+      staff_user_id: row.staff_user_id,
+      transaction_id_poslog: r.refund_poslog,
+      completed_at: r.status === 'REFUNDED' ? row.updated_at : null,
+      failure_reason: r.failure,
+    };
   }
 
   record(refundId: string): RefundRecord {
