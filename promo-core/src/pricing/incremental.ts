@@ -28,7 +28,7 @@
 import { localDate } from '../barcodes/resolve';
 import type { EvaluationResult } from '../promotions/response';
 import type { TaxResult } from '../tax/types';
-import { pricedJsonReplacer } from './json';
+import { joinPricedJson, pricedJsonReplacer } from './json';
 import type { Draft, PricingMemo } from './price-basket';
 import { priceValidated } from './price-basket';
 import type {
@@ -65,6 +65,16 @@ export interface PricingState {
   /** The basket's canonical JSON with `"lines":[]` (what is not per line: totals, tax, promotions). */
   headJson(): string;
   /**
+   * The lines to write when the basket is stored by parts (a head plus one row per line) and
+   * `prev` was stored before: `changed` are this state's line ids, in basket order, that are new
+   * or whose `lineJson` differs from prev's line of the same id; `removed` are prev's line ids
+   * that are gone. A line kept from prev (the same priced line object) is never compared, so
+   * the cost is in the lines that were re-made, not in the basket. `prev` null: every line is
+   * changed. Line order is `priced.lines`; `joinPricedJson(headJson(), texts in that order)`
+   * equals `json()`.
+   */
+  changedLines(prev: PricingState | null): LineChanges;
+  /**
    * What the promotion engine answered in this pricing (its suggestions: "add 1 more…"), with
    * the lines it was given in order; null when no line went to the engine. Not part of the JSON.
    */
@@ -72,6 +82,12 @@ export interface PricingState {
     suggestions: EvaluationResult['suggestions'];
     lines: readonly { line_id: string; item_id: string }[];
   } | null;
+}
+
+/** What `PricingState.changedLines` answers. */
+export interface LineChanges {
+  changed: string[];
+  removed: string[];
 }
 
 const headSchema = basketInputSchema.omit({ lines: true });
@@ -136,14 +152,32 @@ class State implements PricingState {
 
   json(): string {
     if (this.text === null) {
-      const head = this.headJson();
-      // `"lines":[]` can only be the top-level key: inside a JSON string every quote is escaped.
-      const at = head.indexOf('"lines":[]');
       const exp = this.priced.currency_exponent;
-      const parts = this.priced.lines.map((l) => lineText(l, exp));
-      this.text = `${head.slice(0, at)}"lines":[${parts.join(',')}]${head.slice(at + 10)}`;
+      this.text = joinPricedJson(
+        this.headJson(),
+        this.priced.lines.map((l) => lineText(l, exp)),
+      );
     }
     return this.text;
+  }
+
+  changedLines(prev: PricingState | null): LineChanges {
+    const had = new Map<string, PricedLine>();
+    if (prev !== null) for (const l of prev.priced.lines) had.set(l.line_id, l);
+    const exp = this.priced.currency_exponent;
+    const prevExp = prev?.priced.currency_exponent;
+    const changed: string[] = [];
+    for (const l of this.priced.lines) {
+      const p = had.get(l.line_id);
+      had.delete(l.line_id);
+      if (p === l) continue;
+      // A re-made line can come out equal (e.g. a new data version with the same prices): its
+      // row need not be written. Both texts are cached per line object, and the new one is
+      // what the caller writes anyway.
+      if (p !== undefined && lineText(p, prevExp!) === lineText(l, exp)) continue;
+      changed.push(l.line_id);
+    }
+    return { changed, removed: [...had.keys()] };
   }
 }
 

@@ -2,7 +2,7 @@
 export * from './types';
 export { priceBasket } from './price-basket';
 export { allocateLargestRemainder } from './allocation';
-export { pricedBasketToJson } from './json';
+export { joinPricedJson, pricedBasketToJson } from './json';
 export { repriceBasket, startPricing } from './incremental';
-export type { BasketChange, BasketFields, PricingState } from './incremental';
+export type { BasketChange, BasketFields, LineChanges, PricingState } from './incremental';
 export { taxLedgerFromPricedBasket } from './tax-ledger';
