@@ -14,6 +14,8 @@ import { newToken, nowIso } from '../../platform/ids';
 import { hashToken } from '../../platform/tokens';
 import type { StaffUser } from '../staff/schemas';
 import { CONSOLE_TABS, visibleTabs } from './permissions';
+import type { RequestLike, TrustProxy } from './secure';
+import { isSecureRequest, parseTrustProxy } from './secure';
 
 export const CONSOLE_SESSION_TTL_MS = 12 * 3600_000;
 export const SESSION_COOKIE = 'kassa_session';
@@ -70,8 +72,14 @@ export interface StaffAccessInput {
 
 export class ConsoleAuth {
   private readonly st;
+  private readonly trust: TrustProxy;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    trustProxy: string | undefined = process.env.KASSA_TRUST_PROXY,
+  ) {
+    // Parsed here so a wrong setting stops the hub at start-up, not the first sign-in.
+    this.trust = parseTrustProxy(trustProxy);
     this.st = {
       byUsername: db.prepare<[string], UserRow>(
         `SELECT ${USER_COLUMNS} FROM staff_users u LEFT JOIN staff_access a USING (user_id) WHERE u.username = ? AND u.active = 1`,
@@ -102,6 +110,11 @@ export class ConsoleAuth {
       setPin: db.prepare(`UPDATE staff_users SET pin_hash = ? WHERE user_id = ?`),
       clearReset: db.prepare(`UPDATE staff_access SET force_reset_pin = 0 WHERE user_id = ?`),
     };
+  }
+
+  /** Whether the request came over HTTPS (its session cookies then carry `Secure`); see ./secure.ts. */
+  isSecure(req: RequestLike): boolean {
+    return isSecureRequest(req, this.trust);
   }
 
   /** Throws TOO_MANY_ATTEMPTS while an account or address is locked out. */
@@ -268,16 +281,24 @@ export function cookieValue(header: string | string[] | undefined, name: string)
 const sameHash = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-export function sessionCookies(token: string, csrf: string): string[] {
+/**
+ * `secure`: the request came over HTTPS (ConsoleAuth.isSecure). The hub serves plain HTTP on the
+ * store LAN, where a `Secure` cookie would never be sent back, so it is added only then.
+ */
+export function sessionCookies(token: string, csrf: string, secure = false): string[] {
   const age = Math.floor(CONSOLE_SESSION_TTL_MS / 1000);
-  // No `Secure`: the hub serves plain HTTP on the store LAN.
+  const s = secure ? '; Secure' : '';
   return [
-    `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${age}`,
-    `${CSRF_COOKIE}=${csrf}; SameSite=Strict; Path=/; Max-Age=${age}`,
+    `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${age}${s}`,
+    `${CSRF_COOKIE}=${csrf}; SameSite=Strict; Path=/; Max-Age=${age}${s}`,
   ];
 }
 
-export const clearedCookies = (): string[] => [
-  `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
-  `${CSRF_COOKIE}=; SameSite=Strict; Path=/; Max-Age=0`,
-];
+/** Same `secure` as sessionCookies: over HTTPS a browser only lets a Secure cookie replace its own. */
+export const clearedCookies = (secure = false): string[] => {
+  const s = secure ? '; Secure' : '';
+  return [
+    `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${s}`,
+    `${CSRF_COOKIE}=; SameSite=Strict; Path=/; Max-Age=0${s}`,
+  ];
+};

@@ -58,7 +58,7 @@ export function consoleRoutes(r: HubRouter, c: Console): void {
         what: `signed in to the console from ${client}`,
       }),
     );
-    req.res?.append('Set-Cookie', sessionCookies(s.token, s.csrf));
+    req.res?.append('Set-Cookie', sessionCookies(s.token, s.csrf, auth.isSecure(req)));
     return session(s.user);
   });
   r.sync(e.consoleSession, ({ staff }) => {
@@ -68,7 +68,7 @@ export function consoleRoutes(r: HubRouter, c: Console): void {
   });
   r.sync(e.consoleSignOut, ({ req }) => {
     auth.signOut(req.headers.cookie);
-    req.res?.append('Set-Cookie', clearedCookies());
+    req.res?.append('Set-Cookie', clearedCookies(auth.isSecure(req)));
     return { signed_out: true as const };
   });
   r.async(e.consoleResetPin, async ({ staff, body }) => {
