@@ -190,6 +190,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     },
     log,
   });
+  // Kiosk sockets' scale.watch / scale.unwatch (live weight, src/lanes/).
+  lanes?.serveSockets(io);
 
   const replTimer = setInterval(services.notifyReplication, 200);
   const sweepEvery = Math.max(

@@ -4,7 +4,9 @@
  * After a command goes unanswered the scale is reset with `@` (which cancels whatever it still
  * owes) before the next one, so a late answer can never be taken for the next command's.
  * While enabled it polls `SI` to report the live weight (`weight` event on every change) and to
- * notice a scale that stopped answering although its port is still there.
+ * notice a scale that stopped answering although its port is still there. With
+ * `setLivePolling('watched')` it polls only while someone holds a `watch()` (the store hub: only
+ * while a kiosk shows the live weight), so an idle lane does not talk to its scale all day.
  */
 import type { BackoffPolicy } from '../backoff';
 import { Device, type BaseDeviceEvents } from '../device';
@@ -63,8 +65,10 @@ export class SerialScale extends Device<ScaleEvents> {
   private chain: Promise<unknown> = Promise.resolve();
   private needsReset = true;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
-  private polling = false;
+  private polling: Promise<void> | null = null;
   private last: ScaleReading | null = null;
+  private livePolling: 'enabled' | 'watched' = 'enabled';
+  private watchers = 0;
 
   constructor(id: string, path: string | null, options: SerialScaleOptions = {}) {
     super(id, path, options.backoff);
@@ -119,6 +123,50 @@ export class SerialScale extends Device<ScaleEvents> {
   override async enable(): Promise<void> {
     await super.enable();
     if (this.isConnected) this.startPolling();
+  }
+
+  /**
+   * 'enabled' (the default): polls the live weight whenever enabled. 'watched': only while at
+   * least one `watch()` is held; a weighing (`weighStable`) works either way.
+   */
+  setLivePolling(mode: 'enabled' | 'watched'): void {
+    this.livePolling = mode;
+    if (this.wantsPolling()) {
+      if (this.lifecycle === 'enabled' && this.isConnected) this.startPolling();
+    } else this.stopPolling();
+  }
+
+  /** How many `watch()` holders there are now. */
+  get watchCount(): number {
+    return this.watchers;
+  }
+
+  /**
+   * Polls the live weight until the returned function is called (each holder calls its own once;
+   * a second call does nothing). Changes arrive as `weight` and `health` events.
+   */
+  watch(): () => void {
+    this.watchers++;
+    if (this.lifecycle === 'enabled' && this.isConnected) this.startPolling();
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.watchers--;
+      if (!this.wantsPolling()) this.stopPolling();
+    };
+  }
+
+  /**
+   * Reads the live weight once now (or waits for the read under way), so `reading` is fresh
+   * after a pause in polling. Never throws: a failure shows in `reading` and `health`.
+   */
+  refresh(): Promise<void> {
+    return this.polling ?? this.poll();
+  }
+
+  private wantsPolling(): boolean {
+    return this.livePolling === 'enabled' || this.watchers > 0;
   }
 
   override async disable(): Promise<void> {
@@ -292,26 +340,30 @@ export class SerialScale extends Device<ScaleEvents> {
   // ---- live weight ------------------------------------------------------------------------
 
   private startPolling(): void {
-    if (this.pollTimer || this.options.pollIntervalMs <= 0) return;
+    if (this.pollTimer || this.options.pollIntervalMs <= 0 || !this.wantsPolling()) return;
     this.pollTimer = setInterval(() => void this.poll(), this.options.pollIntervalMs);
     this.pollTimer.unref?.();
     void this.poll();
   }
 
-  private async poll(): Promise<void> {
+  private poll(): Promise<void> {
     // One poll at a time; a weighing in progress answers for the poll anyway.
-    if (this.polling || !this.isConnected || this.pending) return;
-    this.polling = true;
-    try {
-      await this.weighNow();
-    } catch (err) {
-      if (err instanceof HardwareError && err.code === 'DEVICE_TIMEOUT' && this.isConnected) {
-        this.forget();
-        this.setHealth('error', `the scale does not answer: ${describeError(err)}`);
+    if (this.polling) return this.polling;
+    if (!this.isConnected || this.pending) return Promise.resolve();
+    const run = (async () => {
+      try {
+        await this.weighNow();
+      } catch (err) {
+        if (err instanceof HardwareError && err.code === 'DEVICE_TIMEOUT' && this.isConnected) {
+          this.forget();
+          this.setHealth('error', `the scale does not answer: ${describeError(err)}`);
+        }
+      } finally {
+        this.polling = null;
       }
-    } finally {
-      this.polling = false;
-    }
+    })();
+    this.polling = run;
+    return run;
   }
 
   private stopPolling(): void {

@@ -9,6 +9,7 @@ import { interventionSchema } from '../modules/interventions/schemas';
 import { orderSchema } from '../modules/orders/schemas';
 import { checkpointSchema, replicatedDocSchema } from '../modules/replication/schemas';
 import { lockoutSchema } from '../modules/security/schemas';
+import { scaleReadingEventSchema } from '../lanes/schemas';
 
 export const LIVE_EVENTS = {
   /** On connect, to a paired client: its active (or checked-out) basket and open order. */
@@ -47,6 +48,11 @@ export const LIVE_EVENTS = {
     line_id: z.string().optional(),
     error: z.object({ code: z.string(), message: z.string() }).loose().optional(),
   }),
+  /**
+   * To one kiosk socket that sent `scale.watch` (src/lanes/schemas.ts): its lane scale's
+   * reading, at the start and on every change, until `scale.unwatch` or the socket goes.
+   */
+  'scale.reading': scaleReadingEventSchema,
   /** To staff: an account or client address was locked after repeated wrong PINs or pairing codes. */
   'security.lockout': lockoutSchema,
   /** To staff: a receipt passed or failed the exit check (the console's orders and exit-check screens). */

@@ -26,6 +26,8 @@ export { orderQrValue } from '../modules/receipts/schemas';
 export { kioskSettingsSchema, type KioskSettings } from '../modules/catalog/store-config';
 export type { Basket, BasketDelta } from '../modules/baskets/schemas';
 export { applyBasketDelta, basketIsStale, nextBasket } from './basket-delta';
+export { scaleWatchAckSchema } from '../lanes/schemas';
+export type { LaneScale, ScaleReadingEvent, ScaleWatchAck } from '../lanes/schemas';
 export type { Order } from '../modules/orders/schemas';
 export type { Payment } from '../modules/payments/schemas';
 export type { ReceiptView } from '../modules/receipts/schemas';

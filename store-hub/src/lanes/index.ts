@@ -10,6 +10,11 @@
  *
  * The scale is the hub's, not the kiosk's: a weighed line added "by scale" takes its weight
  * from a stable reading the hub asks for itself, so a kiosk (or a shopper) cannot assert one.
+ *
+ * Live weight: a lane's scale is read continuously only while someone looks at it — a kiosk
+ * socket that sent `scale.watch` (pushed `scale.reading`, see schemas.ts), or, for a kiosk
+ * whose socket is down, a recent GET /v1/lane/scale (each one keeps the scale read for a short
+ * lease). An idle lane leaves its scale alone.
  */
 import type { ScanEvent, SerialScale } from '@kassa/hardware';
 import type { HardwareConfigInput } from '@kassa/hardware';
@@ -25,7 +30,15 @@ import type { ReceiptDocument } from '../modules/catalog/pricing';
 import type { PrintFn } from '../modules/receipts/service';
 import type { Bus } from '../platform/live/bus';
 import { HubError } from '../platform/errors';
-import type { LaneScale } from './schemas';
+import type { Server as IoServer, Socket } from 'socket.io';
+import type { LaneScale, ScaleReadingEvent, ScaleWatchAck } from './schemas';
+import { scaleWatchRequestSchema } from './schemas';
+
+/**
+ * How long one GET /v1/lane/scale keeps its scale read: the kiosk's fallback asks every 250 ms,
+ * so its scale stays live; once it stops, the scale goes quiet soon after.
+ */
+const GET_LEASE_MS = 3_000;
 
 const laneSchema = z.object({
   kiosk: z.string().min(1).max(30),
@@ -52,6 +65,10 @@ const SYMBOLOGY: Record<string, Symbology> = {
 export class Lanes {
   readonly manager: DeviceManager;
   private readonly lanes: z.output<typeof laneSchema>[];
+  /** Per scale: the GET lease (release + its timer), while one is held. */
+  private readonly leases = new Map<SerialScale, { release: () => void; timer: NodeJS.Timeout }>();
+  /** Per scale: the sockets watching it, each with the last reading it was sent. */
+  private readonly watchers = new Map<SerialScale, Map<Socket, string | null>>();
 
   constructor(
     config: unknown,
@@ -72,6 +89,13 @@ export class Lanes {
       }
       if (lane.scale !== undefined && this.manager.get(lane.scale).kind !== 'scale')
         throw new HubError('INVALID_HARDWARE_CONFIG', `lane ${lane.kiosk}: ${lane.scale} is not a scale`);
+      if (lane.scale !== undefined) {
+        const scale = this.manager.scale(lane.scale);
+        scale.setLivePolling('watched');
+        const changed = (): void => this.pushReading(scale);
+        scale.on('weight', changed);
+        scale.on('health', changed);
+      }
     }
     this.manager.on('scan', (scan) => this.onScan(scan));
     this.manager.on('fault', (f) => this.log.warn({ fault: f }, 'device fault'));
@@ -87,6 +111,11 @@ export class Lanes {
   }
 
   async stop(): Promise<void> {
+    for (const { release, timer } of this.leases.values()) {
+      clearTimeout(timer);
+      release();
+    }
+    this.leases.clear();
     await this.manager.stop();
   }
 
@@ -150,10 +179,39 @@ export class Lanes {
     return lane?.scale ? this.manager.scale(lane.scale) : null;
   }
 
-  /** GET /v1/lane/scale: whether the kiosk's lane has a scale, and its last reading. */
-  scaleView(device: PairedClient): LaneScale {
+  /**
+   * GET /v1/lane/scale: whether the kiosk's lane has a scale, and what it reads. Keeps the scale
+   * read for a lease; the first GET after a quiet spell reads it once first (the last reading
+   * may be from long ago).
+   */
+  async liveScaleView(device: PairedClient): Promise<LaneScale> {
     const scale = this.scaleOf(device);
     if (!scale) return NO_SCALE;
+    const wasLive = scale.watchCount > 0;
+    this.lease(scale);
+    if (!wasLive) await scale.refresh();
+    return this.view(scale);
+  }
+
+  /** The lane's scale and its last reading, as they are (no reading is asked for). */
+  scaleView(device: PairedClient): LaneScale {
+    const scale = this.scaleOf(device);
+    return scale ? this.view(scale) : NO_SCALE;
+  }
+
+  private lease(scale: SerialScale): void {
+    const held = this.leases.get(scale);
+    if (held) clearTimeout(held.timer);
+    const release = held?.release ?? scale.watch();
+    const timer = setTimeout(() => {
+      this.leases.delete(scale);
+      release();
+    }, GET_LEASE_MS);
+    timer.unref();
+    this.leases.set(scale, { release, timer });
+  }
+
+  private view(scale: SerialScale): LaneScale {
     const r = scale.reading;
     return {
       attached: true,
@@ -161,6 +219,84 @@ export class Lanes {
       health: scale.health.state,
       reading: r ? { status: r.status, weight_g: r.grams, at: new Date(r.at).toISOString() } : null,
     };
+  }
+
+  /**
+   * socket.io: `scale.watch` / `scale.unwatch` from kiosk sockets (schemas.ts). Staff sockets
+   * have no lane; a watch ends with its socket (a revoked kiosk is disconnected).
+   */
+  serveSockets(io: IoServer): void {
+    io.on('connection', (socket) => {
+      const device = socket.data.device as PairedClient | undefined;
+      if (!device) return;
+      let watching: { scale: SerialScale; release: () => void } | null = null;
+      const unwatch = (): void => {
+        if (!watching) return;
+        this.watchers.get(watching.scale)?.delete(socket);
+        watching.release();
+        watching = null;
+      };
+      const handle = (name: string, fn: () => Promise<ScaleWatchAck>) =>
+        socket.on(name, (...args: unknown[]) => {
+          const ack =
+            typeof args[args.length - 1] === 'function' ? (args.pop() as (a: unknown) => void) : null;
+          const body = scaleWatchRequestSchema.safeParse(args[0] ?? {});
+          if (!body.success) {
+            ack?.(
+              new HubError('VALIDATION_FAILED', `${name} takes {}`, {
+                issues: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+              }).toBody(),
+            );
+            return;
+          }
+          fn().then(
+            (a) => ack?.(a),
+            (err: unknown) => {
+              this.log.warn({ err }, `${name} failed`);
+              ack?.({ error: { code: 'INTERNAL', message: String(err), details: {} } });
+            },
+          );
+        });
+      handle('scale.watch', async () => {
+        // A fresh lookup: the pairing may have changed lanes since the socket connected.
+        const client = this.clients.get(device.device_id) ?? device;
+        const scale = this.scaleOf(client);
+        if (!scale) {
+          unwatch();
+          return { data: NO_SCALE };
+        }
+        if (watching?.scale !== scale) {
+          unwatch();
+          watching = { scale, release: scale.watch() };
+          let sockets = this.watchers.get(scale);
+          if (!sockets) this.watchers.set(scale, (sockets = new Map()));
+          sockets.set(socket, null);
+          await scale.refresh();
+          // The first reading goes out at once, as every later one does: only when it changes.
+          this.pushReading(scale);
+        }
+        return { data: this.view(scale) };
+      });
+      handle('scale.unwatch', async () => {
+        const scale = watching?.scale;
+        unwatch();
+        return { data: scale ? this.view(scale) : NO_SCALE };
+      });
+      socket.on('disconnect', unwatch);
+    });
+  }
+
+  /** Sends each socket watching `scale` its reading, when it differs from the last one it got. */
+  private pushReading(scale: SerialScale): void {
+    const sockets = this.watchers.get(scale);
+    if (!sockets || sockets.size === 0) return;
+    const e = readingEvent(scale);
+    const key = `${e.state}:${e.weight_g}`;
+    for (const [socket, last] of sockets) {
+      if (last === key) continue;
+      sockets.set(socket, key);
+      socket.emit('scale.reading', e);
+    }
   }
 
   /** Refuses a weight the kiosk typed when its lane has a scale (it weighs by scale there). */
@@ -208,12 +344,37 @@ export class Lanes {
 
 const NO_SCALE: LaneScale = { attached: false, device_id: null, health: null, reading: null };
 
+/** The `scale.reading` event for what the scale reads now. */
+function readingEvent(scale: SerialScale): ScaleReadingEvent {
+  const r = scale.reading;
+  if (!r || !scale.isConnected || scale.health.state !== 'online')
+    return {
+      device_id: scale.id,
+      state: 'offline',
+      stable: false,
+      weight_g: null,
+      at: new Date().toISOString(),
+    };
+  return {
+    device_id: scale.id,
+    state: r.status,
+    stable: r.status === 'stable',
+    weight_g: r.grams,
+    at: new Date(r.at).toISOString(),
+  };
+}
+
 const notAttached = (): HubError =>
   new HubError('SCALE_NOT_ATTACHED', 'This checkout has no scale. Please type the weight instead.');
 
-/** GET /v1/lane/scale on any hub: one without lanes has no scale. */
+/** The kiosk's lane scale as it is, on any hub: one without lanes has no scale. */
 export function laneScaleView(lanes: Lanes | null, device: PairedClient): LaneScale {
   return lanes ? lanes.scaleView(device) : NO_SCALE;
+}
+
+/** GET /v1/lane/scale on any hub: the scale read now (see Lanes.liveScaleView). */
+export function liveLaneScaleView(lanes: Lanes | null, device: PairedClient): Promise<LaneScale> {
+  return lanes ? lanes.liveScaleView(device) : Promise.resolve(NO_SCALE);
 }
 
 /** The weight of a line added by scale: read by the hub, or refused (a hub without lanes has no scale). */

@@ -2,7 +2,7 @@ import { HubError } from '../platform/errors';
 import { reply } from '../platform/http/router';
 import type { HubRouter, Services } from '../services';
 import { laneEndpoints as e } from './schemas';
-import { laneScaleView } from './index';
+import { liveLaneScaleView } from './index';
 
 export function laneRoutes(r: HubRouter, s: Services): void {
   r.sync(e.reportDeviceEvent, ({ device, body }) => {
@@ -30,5 +30,5 @@ export function laneRoutes(r: HubRouter, s: Services): void {
     return reply(201, { routed_to: lane.device_id, ...added });
   });
 
-  r.sync(e.getLaneScale, ({ device }) => laneScaleView(s.lanes ?? null, device));
+  r.async(e.getLaneScale, ({ device }) => liveLaneScaleView(s.lanes ?? null, device));
 }

@@ -61,3 +61,35 @@ export const laneEndpoints = {
     errors: [],
   }),
 } as const;
+
+/*
+ * Live weight over socket.io, for a kiosk showing its scale screen (instead of polling
+ * GET /v1/lane/scale). The kiosk emits `scale.watch` (payload `{}`, with an acknowledgement):
+ * the hub answers the lane's scale as GET /v1/lane/scale does (`{ data: LaneScale }`) and, for
+ * as long as that socket watches, reads the scale continuously and emits `scale.reading` to that
+ * socket only, once at the start and then whenever the weight or state changes. `scale.unwatch`
+ * (or the socket going away) ends it; the hub stops reading a scale nobody watches.
+ */
+
+/** The client's `scale.watch` / `scale.unwatch` payload: nothing yet (an object for growth). */
+export const scaleWatchRequestSchema = z.object({}).strict();
+
+/** The acknowledgement of `scale.watch` / `scale.unwatch`. */
+export const scaleWatchAckSchema = z.union([
+  z.object({ data: laneScaleSchema }),
+  z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }) }),
+]);
+export type ScaleWatchAck = z.output<typeof scaleWatchAckSchema>;
+
+/** `scale.reading`: what the watched scale reads now; sent only when it changed. */
+export const scaleReadingEventSchema = z.object({
+  device_id: z.string(),
+  /** A weight (stable or moving), out of range either way, or no usable reading (unplugged, not answering). */
+  state: z.enum(['stable', 'moving', 'overload', 'underload', 'offline']),
+  /** state === 'stable': the weight a line added by scale would take now. */
+  stable: z.boolean(),
+  /** Net weight in whole grams (negative below zero); null when over-/underloaded or offline. */
+  weight_g: z.number().int().nullable(),
+  at: z.string(),
+});
+export type ScaleReadingEvent = z.output<typeof scaleReadingEventSchema>;
