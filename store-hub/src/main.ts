@@ -138,6 +138,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const router: HubRouter = new Router(app, {
     guards,
     idempotency: new Idempotency(db, tx),
+    tx,
     scopeOf: { device: (d) => d.device_id, staff: (s) => `staff:${s.user_id}` },
     validateResponses: opts.validateResponses ?? process.env.KASSA_VALIDATE_RESPONSES === '1',
   });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CONSOLE_ERROR_STATUS } from '../modules/console-auth/errors';
 import { SCALE_ERROR_STATUS } from '../lanes/errors';
+import { HTTP_ERROR_STATUS } from './http/errors';
 
 export const ERROR_STATUS = {
   // the request itself
@@ -86,6 +87,7 @@ export const ERROR_STATUS = {
   // spread in here, e.g. `...CONSOLE_ERROR_STATUS,`.
   ...CONSOLE_ERROR_STATUS,
   ...SCALE_ERROR_STATUS,
+  ...HTTP_ERROR_STATUS,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

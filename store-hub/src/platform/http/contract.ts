@@ -51,8 +51,12 @@ export const endpoint = <
 ): Endpoint<P, Q, B, R> => e;
 
 /** Errors any endpoint can answer with, by its auth and idempotency rule. */
-export function commonErrors(e: Pick<Endpoint, 'auth' | 'idempotency' | 'body'>): ErrorCode[] {
+export function commonErrors(
+  e: Pick<Endpoint, 'auth' | 'idempotency' | 'body'> & { method?: Method },
+): ErrorCode[] {
   const out: ErrorCode[] = ['VALIDATION_FAILED'];
+  // Writes commit in groups (Tx.group): a refused group COMMIT answers each member 503.
+  if (e.method !== undefined && e.method !== 'get') out.push('COMMIT_FAILED');
   if (e.body) out.push('MALFORMED_JSON', 'BODY_TOO_DEEP', 'BODY_TOO_LARGE');
   if (e.auth === 'device') out.push('DEVICE_UNAUTHENTICATED');
   if (e.auth === 'staff') out.push('STAFF_UNAUTHENTICATED');

@@ -81,7 +81,13 @@ export class Idempotency {
     this.recordSt.run(scope, key, hash, answer.status, response ?? JSON.stringify(answer.body), nowIso());
   }
 
-  /** Runs a synchronous handler and records its answer in one transaction. */
+  /**
+   * Runs a synchronous handler and records its answer in one transaction. The router calls it
+   * inside a Tx.group member, so this transaction is a savepoint of the turn's group and a
+   * repeat of a key whose first request is in the same group finds that request's record
+   * (same connection, same transaction): it is answered the same, after the same commit, and
+   * never runs twice. `relaxed` only matters when called outside a group.
+   */
   runSync(
     scope: string,
     key: string,
@@ -122,7 +128,9 @@ export class Idempotency {
         if (!(err instanceof HubError) || err.status >= 500) throw err;
         a = { status: err.status, body: err.toBody() };
       }
-      this.record(scope, key, hash, a);
+      // Outside the handler's own transactions (it awaited in between): the record joins the
+      // turn's group commit, and the answer waits for it, as a synchronous handler's does.
+      await this.tx.group(() => this.record(scope, key, hash, a));
       return a;
     } finally {
       this.inFlight.delete(flight);

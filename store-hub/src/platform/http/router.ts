@@ -5,6 +5,7 @@
  */
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
+import type { Tx } from '../db/tx';
 import { HubError } from '../errors';
 import type { Endpoint } from './contract';
 import type { Guards } from './guards';
@@ -41,6 +42,8 @@ type Result<E extends Endpoint> = z.input<E['response']> | Reply<z.input<E['resp
 export interface RouterDeps<D, S> {
   guards: Guards<D, S>;
   idempotency: Idempotency;
+  /** Synchronous write handlers of one event-loop turn commit together (Tx.group). */
+  tx: Tx;
   scopeOf: { device: (d: D) => string; staff: (s: S) => string };
   /** Check every answer against its response schema (tests turn this on). */
   validateResponses: boolean;
@@ -75,7 +78,7 @@ export class Router<D, S> {
     isAsync: boolean,
   ): void {
     this.bound.push(e);
-    const { guards, idempotency, scopeOf } = this.deps;
+    const { guards, idempotency, scopeOf, tx } = this.deps;
     const toAnswer = (r: Result<E>): Answer => {
       const [status, data] = isReply(r) ? [r.status, r.data] : [e.status[0] ?? 200, r];
       if (this.deps.validateResponses && status < 400) {
@@ -137,11 +140,15 @@ export class Router<D, S> {
             if (r instanceof Promise) throw new Error(`${e.id} is bound as sync but returned a promise`);
             return toAnswer(r as Result<E>);
           };
-          answer = useKey
-            ? idempotency.runSync(scope, key, requestHash(req.method, req.path, req.body), run, {
-                relaxed: e.durability === 'relaxed',
-              })
-            : run();
+          const work = (): Answer =>
+            useKey
+              ? idempotency.runSync(scope, key, requestHash(req.method, req.path, req.body), run)
+              : run();
+          // Writes join the turn's group commit and are answered once it committed (a failed
+          // commit answers 503 COMMIT_FAILED). Reads run at once: no transaction is ever open
+          // between turns (Tx.group), so they see committed state only.
+          answer =
+            e.method === 'get' ? work() : await tx.group(work, { relaxed: e.durability === 'relaxed' });
         }
         // Hub-side time (guards, validation, transaction, idempotency record, serialisation) for
         // the store-load bench and for anyone profiling a live hub from the browser.
