@@ -317,7 +317,9 @@ describe.skipIf(!kafka)('HQ dashboard in Chromium against the real hub, broker a
     await page.getByRole('heading', { name: 'Promotion test bench' }).waitFor();
     await page.getByRole('button', { name: 'Copy the live set' }).click();
     await expect
-      .poll(async () => (await page.getByLabel(/Draft promotions/).inputValue()).length)
+      .poll(async () => (await page.getByLabel(/Draft promotions/).inputValue()).length, {
+        timeout: 20_000,
+      })
       .toBeGreaterThan(100);
     const live = JSON.parse(await page.getByLabel(/Draft promotions/).inputValue()) as Record<
       string,

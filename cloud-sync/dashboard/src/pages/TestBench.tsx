@@ -193,8 +193,10 @@ export function TestBenchPage({ me }: { me: Me }) {
             </div>
           </fieldset>
           {source === 'edited_live' ? (
-            <button type="button" onClick={() => void loadLive()}>
-              Copy the live set
+            // Off until the store list has loaded: before that there is no live set to copy,
+            // and a click that silently did nothing would look broken.
+            <button type="button" disabled={!first} onClick={() => void loadLive()}>
+              {first ? 'Copy the live set' : 'Loading stores…'}
             </button>
           ) : (
             <div>
