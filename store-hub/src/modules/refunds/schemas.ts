@@ -2,6 +2,21 @@ import { z } from 'zod';
 import { endpoint } from '../../platform/http/contract';
 import { refundPartSchema, refundRecordSchema } from '../order-review/schemas';
 
+/** A decimal amount in the store's currency ("3.90"); its decimals are checked against the currency. */
+const amountSchema = z.string().regex(/^\d{1,12}(\.\d{1,6})?$/, 'a decimal amount such as 3.90');
+
+/**
+ * Staff's own split of a card refund (default: largest card first, then cash): one part per
+ * card tender of the order (`tender_id`) or cash (`tender_id` null), each tender at most once.
+ * Whether each part fits its tender, cash is allowed and the parts add up to the refund is
+ * checked by the hub against the order (REFUND_SPLIT_INVALID, with every problem in details).
+ */
+export const refundSplitSchema = z
+  .array(z.object({ tender_id: z.string().min(1).max(64).nullable(), amount: amountSchema }))
+  .min(1)
+  .max(20)
+  .refine((ps) => new Set(ps.map((p) => p.tender_id)).size === ps.length, 'each tender (and cash) once');
+
 export const refundRequestSchema = z.object({
   order_id: z.string().min(1).max(64),
   lines: z
@@ -10,10 +25,15 @@ export const refundRequestSchema = z.object({
     .max(500)
     .refine((ls) => new Set(ls.map((l) => l.line_id)).size === ls.length, 'each line once'),
   method: z.enum(['card', 'cash']),
+  /** Card refunds only: how the money goes back (default largest-first). */
+  split: refundSplitSchema.optional(),
   reason: z.string().trim().min(1).max(200),
   register_device_id: z.string().min(1).max(64).optional(),
   simulate: z.enum(['approve', 'decline', 'timeout', 'delay', 'decline_rest']).optional(),
 });
+
+/** A planned part as the preview shows it: with its tender, so the console can offer to change it. */
+export const plannedPartSchema = refundPartSchema.extend({ tender_id: z.string().nullable() });
 
 export const refundFinishSchema = z.object({
   action: z.enum(['retry', 'cash', 'cancel']),
@@ -39,6 +59,10 @@ export const refundableSchema = z.object({
     }),
   ),
   methods: z.array(z.enum(['card', 'cash'])),
+  /** The order's captured card tenders, paid first first: what each paid and can still take back. */
+  tenders: z.array(
+    z.object({ tender_id: z.string(), card: z.string(), paid: z.string(), refundable: z.string() }),
+  ),
   partial_allowed: z.boolean(),
   /** The store's return window in days (0 = none). */
   return_window_days: z.number().int(),
@@ -76,6 +100,7 @@ export const refundEndpoints = {
       'REFUND_EXCEEDS_REFUNDABLE',
       'REFUND_NOT_ALLOWED',
       'REFUND_METHOD_NOT_ALLOWED',
+      'REFUND_SPLIT_INVALID',
       'PARTIAL_REFUND_BLOCKED',
       'RETURN_WINDOW_PASSED',
       'NO_ACTIVE_SHIFT',
@@ -89,15 +114,15 @@ export const refundEndpoints = {
     summary: 'what a refund of these lines would pay back and how much tax it reverses (nothing is recorded)',
     auth: 'staff',
     idempotency: 'none',
-    body: refundRequestSchema.pick({ order_id: true, lines: true }).extend({
+    body: refundRequestSchema.pick({ order_id: true, lines: true, split: true }).extend({
       method: refundRequestSchema.shape.method.optional(),
     }),
     response: z.object({
       amount: z.string(),
       tax_amount: z.string(),
       mode: z.enum(['F', 'P']),
-      /** With `method`: how the money would go back (card tenders largest first, then cash). */
-      parts: z.array(refundPartSchema),
+      /** With `method`: how the money would go back (`split`, else card tenders largest first, then cash). */
+      parts: z.array(plannedPartSchema),
     }),
     status: [200],
     errors: [
@@ -106,6 +131,7 @@ export const refundEndpoints = {
       'REFUND_EXCEEDS_REFUNDABLE',
       'REFUND_NOT_ALLOWED',
       'REFUND_METHOD_NOT_ALLOWED',
+      'REFUND_SPLIT_INVALID',
       'PARTIAL_REFUND_BLOCKED',
       'RETURN_WINDOW_PASSED',
       'CSRF_TOKEN_INVALID',

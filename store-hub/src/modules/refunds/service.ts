@@ -18,7 +18,13 @@
  * and never forgets one.
  */
 import type { CompletedOrderInput, StoreReceiptConfigInput, TaxRounding } from '@kassa/promo-core';
-import { buildReceipt, formatMoney, parseStoreTaxConfig, renderReceiptText } from '@kassa/promo-core';
+import {
+  buildReceipt,
+  formatMoney,
+  parseMoney,
+  parseStoreTaxConfig,
+  renderReceiptText,
+} from '@kassa/promo-core';
 import { nextSequence } from '../../platform/db/sequences';
 import { HubError, notFound } from '../../platform/errors';
 import { newId, nowIso } from '../../platform/ids';
@@ -34,8 +40,8 @@ import type { PlannedRefund, StoredPriced } from './refund-tax';
 import { paidLines, planRefund, RefundLineUnknown } from './refund-tax';
 import type { LineRefundState, RefundStatus } from './refundable';
 import { NO_REFUNDS, RefundAmountError, refundableLine, refundMode } from './refundable';
-import type { RefundPartPlan, TenderCapacity } from './split';
-import { splitRefund } from './split';
+import type { RefundPartPlan, SplitProblem, TenderCapacity } from './split';
+import { checkSplit, splitRefund, tenderLeft } from './split';
 import type { TerminalRefundState } from '../payments/terminal/port';
 
 /** How long the hub waits for the terminal to answer a refund before calling it failed. */
@@ -45,12 +51,16 @@ export interface RefundRequest {
   order_id: string;
   lines: { line_id: string; quantity: number }[];
   method: 'card' | 'cash';
+  /** Card refunds: staff's own split over the order's card tenders and cash (default largest-first). */
+  split?: SplitRequest | undefined;
   reason: string;
   /** Cash refunds: the register whose open shift pays out (default: the only open shift). */
   register_device_id?: string | undefined;
   /** Simulator scenario for the card refund. */
   simulate?: 'approve' | 'decline' | 'timeout' | 'delay' | 'decline_rest' | undefined;
 }
+
+export type SplitRequest = { tender_id: string | null; amount: string }[];
 
 export interface RefundRecord {
   refund_id: string;
@@ -206,6 +216,7 @@ export class Refunds {
     const states = this.lineStates(orderId);
     const open = REFUNDABLE_STATUSES.includes(o.order_status);
     const policy = this.settings.refundPolicy();
+    const tenders = this.cardTenders(orderId);
     return {
       order_id: o.order_id,
       o_id: o.o_id,
@@ -224,9 +235,15 @@ export class Refunds {
         };
       }),
       methods: [
-        ...(policy.card_allowed && this.cardTenders(orderId).length > 0 ? (['card'] as const) : []),
+        ...(policy.card_allowed && tenders.length > 0 ? (['card'] as const) : []),
         ...(policy.cash_allowed ? (['cash'] as const) : []),
       ],
+      tenders: tenders.map((t) => ({
+        tender_id: t.tenderId,
+        card: this.cardLabel(t.tenderId)!,
+        paid: this.money(t.paid),
+        refundable: this.money(tenderLeft(t)),
+      })),
       partial_allowed: policy.partial_allowed,
       return_window_days: policy.return_window_days,
     };
@@ -245,13 +262,7 @@ export class Refunds {
   }
 
   private cardLabel(tenderId: string | null): string | null {
-    if (!tenderId) return null;
-    const t = this.d.db
-      .prepare<[string], { card_brand: string | null; card_last4: string | null }>(
-        `SELECT card_brand, card_last4 FROM tenders WHERE tender_id = ?`,
-      )
-      .get(tenderId);
-    return `${t?.card_brand ?? 'card'} ••${t?.card_last4 ?? '????'}`;
+    return tenderId ? (this.cardLabelOf(tenderId) ?? 'card ••????') : null;
   }
 
   /** R1 (§2.6) with the store's refund policy: the order's status, the return window, partial refunds. */
@@ -287,7 +298,12 @@ export class Refunds {
       );
   }
 
-  private split(orderId: string, amount: bigint, method: 'card' | 'cash'): RefundPartPlan[] {
+  private split(
+    orderId: string,
+    amount: bigint,
+    method: 'card' | 'cash',
+    requested?: SplitRequest,
+  ): RefundPartPlan[] {
     const policy = this.settings.refundPolicy();
     if (method === 'cash' && !policy.cash_allowed)
       throw new HubError('REFUND_METHOD_NOT_ALLOWED', 'this store does not give refunds in cash', {
@@ -297,6 +313,7 @@ export class Refunds {
       throw new HubError('REFUND_METHOD_NOT_ALLOWED', 'this store does not give refunds to cards', {
         method,
       });
+    if (requested) return this.chosenSplit(orderId, amount, method, requested, policy.cash_allowed);
     const r = splitRefund(amount, method, this.cardTenders(orderId), policy.cash_allowed);
     if (!r.ok)
       throw new HubError(
@@ -312,9 +329,95 @@ export class Refunds {
     return r.parts;
   }
 
+  /** Staff's own split, checked against the order's tenders now (inside the refund's transaction). */
+  private chosenSplit(
+    orderId: string,
+    amount: bigint,
+    method: 'card' | 'cash',
+    requested: SplitRequest,
+    cashAllowed: boolean,
+  ): RefundPartPlan[] {
+    if (method !== 'card')
+      throw new HubError(
+        'VALIDATION_FAILED',
+        'a split is for card refunds; a cash refund is all paid in cash',
+        {
+          method,
+        },
+      );
+    const exp = this.exp();
+    const parts = requested.map((p) => {
+      const decimals = p.amount.includes('.') ? p.amount.length - p.amount.indexOf('.') - 1 : 0;
+      if (decimals > exp)
+        throw new HubError(
+          'VALIDATION_FAILED',
+          `${p.amount} has more decimals than this store's currency (${exp})`,
+          { amount: p.amount },
+        );
+      return { tenderId: p.tender_id, amount: parseMoney(p.amount, exp) };
+    });
+    const r = checkSplit(amount, parts, this.cardTenders(orderId), cashAllowed);
+    if (r.ok) return r.parts;
+    throw new HubError('REFUND_SPLIT_INVALID', r.problems.map((x) => this.problemText(x)).join('; '), {
+      problems: r.problems.map((x) => this.problemDetail(x)),
+    });
+  }
+
+  private problemText(p: SplitProblem): string {
+    const where = (id: string | null) => (id === null ? 'cash' : (this.cardLabelOf(id) ?? `tender ${id}`));
+    switch (p.kind) {
+      case 'unknown_tender':
+        return `tender ${p.tenderId} is not a card payment of this order`;
+      case 'tender_twice':
+        return `${where(p.tenderId)} is named more than once`;
+      case 'over_tender':
+        return `${where(p.tenderId)} can take back at most ${this.money(p.left)}, not ${this.money(p.amount)}`;
+      case 'cash_not_allowed':
+        return `this store does not give refunds in cash, so ${this.money(p.amount)} cannot go back in cash`;
+      case 'sum':
+        return p.sum < p.amount
+          ? `the parts add up to ${this.money(p.sum)} but the refund is ${this.money(p.amount)}: ${this.money(p.amount - p.sum)} still has to go somewhere`
+          : `the parts add up to ${this.money(p.sum)} but the refund is ${this.money(p.amount)}: that is ${this.money(p.sum - p.amount)} too much`;
+    }
+  }
+
+  /** The same problem for the console (money as strings), which says it in the staff's language. */
+  private problemDetail(p: SplitProblem): Record<string, unknown> {
+    const { kind } = p;
+    switch (p.kind) {
+      case 'unknown_tender':
+        return { kind, tender_id: p.tenderId };
+      case 'tender_twice':
+        return { kind, tender_id: p.tenderId, card: p.tenderId && this.cardLabelOf(p.tenderId) };
+      case 'over_tender':
+        return {
+          kind,
+          tender_id: p.tenderId,
+          card: this.cardLabelOf(p.tenderId),
+          amount: this.money(p.amount),
+          left: this.money(p.left),
+        };
+      case 'cash_not_allowed':
+        return { kind, amount: this.money(p.amount) };
+      case 'sum':
+        return { kind, sum: this.money(p.sum), amount: this.money(p.amount) };
+    }
+  }
+
+  /** A tender's card label, or null when there is no such tender. */
+  private cardLabelOf(tenderId: string): string | null {
+    const t = this.d.db
+      .prepare<[string], { card_brand: string | null; card_last4: string | null }>(
+        `SELECT card_brand, card_last4 FROM tenders WHERE tender_id = ?`,
+      )
+      .get(tenderId);
+    return t ? `${t.card_brand ?? 'card'} ••${t.card_last4 ?? '????'}` : null;
+  }
+
   private partsView(parts: readonly { method: 'card' | 'cash'; tenderId: string | null; amount: bigint }[]) {
     return parts.map((p) => ({
       method: p.method,
+      tender_id: p.tenderId,
       card: this.cardLabel(p.tenderId),
       amount: this.money(p.amount),
       status: 'PROCESSING' as const,
@@ -322,11 +425,13 @@ export class Refunds {
   }
 
   /** What a refund would pay back and reverse, without recording anything (the confirmation, §7.4). */
-  preview(req: Pick<RefundRequest, 'order_id' | 'lines'> & { method?: 'card' | 'cash' | undefined }): {
+  preview(
+    req: Pick<RefundRequest, 'order_id' | 'lines' | 'split'> & { method?: 'card' | 'cash' | undefined },
+  ): {
     amount: string;
     tax_amount: string;
     mode: 'F' | 'P';
-    parts: RefundPartView[];
+    parts: (RefundPartView & { tender_id: string | null })[];
   } {
     const o = this.order(req.order_id);
     const priced = JSON.parse(o.priced) as StoredPriced;
@@ -344,7 +449,9 @@ export class Refunds {
         new Map(req.lines.map((l) => [l.line_id, l.quantity])),
       );
       this.checkPolicy(o, mode);
-      const parts = req.method ? this.partsView(this.split(o.order_id, plan.amount, req.method)) : [];
+      const parts = req.method
+        ? this.partsView(this.split(o.order_id, plan.amount, req.method, req.split))
+        : [];
       return { amount: this.money(plan.amount), tax_amount: this.money(plan.taxAmount), mode, parts };
     } catch (err) {
       if (err instanceof RefundAmountError)
@@ -383,7 +490,7 @@ export class Refunds {
         new Map(req.lines.map((l) => [l.line_id, l.quantity])),
       );
       this.checkPolicy(o, mode);
-      const parts = this.split(o.order_id, plan.amount, req.method);
+      const parts = this.split(o.order_id, plan.amount, req.method, req.split);
       const firstCard = parts.find((p) => p.method === 'card');
       const shiftId = parts.some((p) => p.method === 'cash')
         ? this.shifts.openShiftFor(req.register_device_id).shift_id
@@ -443,9 +550,14 @@ export class Refunds {
         staff,
         action: 'refund.create',
         subject: o.order_id,
-        what: `refund ${mode === 'F' ? 'of the whole order' : 'of ' + plan.lines.map((l) => `${l.quantity} × ${l.name}`).join(', ')} ${this.money(plan.amount)}: ${where || 'nothing to pay back'} (order ${o.o_id})`,
+        what: `refund ${mode === 'F' ? 'of the whole order' : 'of ' + plan.lines.map((l) => `${l.quantity} × ${l.name}`).join(', ')} ${this.money(plan.amount)}: ${where || 'nothing to pay back'}${req.split ? ' (split chosen by staff)' : ''} (order ${o.o_id})`,
         why: req.reason,
-        details: { refund_id: row.refund_id, lines: plan.lines, parts },
+        details: {
+          refund_id: row.refund_id,
+          lines: plan.lines,
+          parts,
+          split: req.split ? 'staff' : 'largest_first',
+        },
       });
       return { refund: row, plan };
     });
