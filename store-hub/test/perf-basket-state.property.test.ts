@@ -104,9 +104,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 function fullPricingText(basketId: string): string {
-  const stored = (
-    db.prepare(`SELECT priced FROM baskets WHERE basket_id = ?`).get(basketId) as { priced: string }
-  ).priced;
+  // Rebuilt from the tables (the priced state is stored by parts, migration 0007).
+  const stored = services.baskets.repo.pricedJson(basketId)!.priced;
   const at = (JSON.parse(stored) as { evaluation_time: string }).evaluation_time;
   const lines = services.baskets.repo.lines(basketId) as BasketLineInput[];
   const input = { ...services.baskets.basketInput(basketId, lines), evaluation_time: at };

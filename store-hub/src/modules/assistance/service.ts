@@ -125,18 +125,18 @@ export class Assistance {
           reason: string;
           created_at: string;
           decided_at: string | null;
-          priced: string | null;
         }
       >(
         `SELECT i.intervention_id, i.kind, i.status, i.device_id, d.retailer_device_id, i.basket_id, i.code, i.reason,
-                i.created_at, i.decided_at, b.priced
-         FROM interventions i JOIN devices d USING (device_id) LEFT JOIN baskets b ON b.basket_id = i.basket_id
+                i.created_at, i.decided_at
+         FROM interventions i JOIN devices d USING (device_id)
          WHERE i.status = 'P' ORDER BY i.created_at`,
       )
       .all();
     const open = rows.map((r): QueueItem => {
-      const priced = r.priced
-        ? (JSON.parse(r.priced) as {
+      // The basket's priced state is stored by parts; the baskets service has it (in memory).
+      const priced = r.basket_id
+        ? (this.d.baskets.pricedOf(r.basket_id) as {
             lines?: {
               line_id: string;
               item_name: string;

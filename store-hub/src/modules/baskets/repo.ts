@@ -10,12 +10,37 @@ export interface BasketRow {
   version: number;
   requires_approval: number;
   pricing_error: string | null;
+  /** Only baskets priced before migration 0007 keep their whole JSON here (else `{}`). */
   priced: string;
+  /** The priced JSON's head (`"lines":[]`); NULL for a basket not priced since 0007. */
+  priced_head: string | null;
   created_at: string;
   updated_at: string;
 }
 
-export type BasketHead = Omit<BasketRow, 'priced'>;
+export type BasketHead = Omit<BasketRow, 'priced' | 'priced_head'>;
+
+/** One row of basket_priced_lines: a priced line's canonical JSON and its place in the basket. */
+export interface PricedPart {
+  line_id: string;
+  pos: number;
+  json: string;
+}
+
+/** A basket's stored priced state: the head and its lines in order, or a pre-0007 whole JSON. */
+export type StoredPriced =
+  { version: number; head: string; lines: PricedPart[] } | { version: number; head: null; whole: string };
+
+/**
+ * The canonical priced JSON from its head and the lines' texts in order — what promo-core's
+ * `PricingState.json()` gives. `"lines":[]` can only be the head's top-level key: inside a JSON
+ * string every quote is escaped.
+ */
+export function joinPricedJson(head: string, lineTexts: readonly string[]): string {
+  const at = head.indexOf('"lines":[]');
+  if (at < 0) throw new Error('a priced head has "lines":[]');
+  return `${head.slice(0, at)}"lines":[${lineTexts.join(',')}]${head.slice(at + 10)}`;
+}
 
 /** Every SQL statement on baskets, lines and kiosk sessions, prepared once. */
 export class BasketRepo {
@@ -23,13 +48,20 @@ export class BasketRepo {
 
   constructor(db: Db) {
     this.st = {
-      get: db.prepare<[string], BasketRow>(`SELECT * FROM baskets WHERE basket_id = ?`),
       head: db.prepare<[string], BasketHead>(
         `SELECT basket_id, device_id, session_id, state, version, requires_approval, pricing_error, created_at, updated_at FROM baskets WHERE basket_id = ?`,
       ),
-      pricedJson: db.prepare<[string], { priced: string; version: number }>(
-        `SELECT priced, version FROM baskets WHERE basket_id = ?`,
+      pricedHead: db.prepare<[string], { head: string | null; priced: string; version: number }>(
+        `SELECT priced_head AS head, priced, version FROM baskets WHERE basket_id = ?`,
       ),
+      parts: db.prepare<[string], PricedPart>(
+        `SELECT line_id, pos, json FROM basket_priced_lines WHERE basket_id = ? ORDER BY pos`,
+      ),
+      putPart: db.prepare(
+        `INSERT INTO basket_priced_lines(basket_id, line_id, pos, json) VALUES (?, ?, ?, ?)
+         ON CONFLICT(basket_id, line_id) DO UPDATE SET pos = excluded.pos, json = excluded.json`,
+      ),
+      dropPart: db.prepare(`DELETE FROM basket_priced_lines WHERE basket_id = ? AND line_id = ?`),
       insert: db.prepare(
         `INSERT INTO baskets(basket_id, device_id, session_id, state, version, created_at, updated_at) VALUES (?, ?, ?, 'active', 0, ?, ?)`,
       ),
@@ -47,8 +79,9 @@ export class BasketRepo {
       ),
       updateLine: db.prepare(`UPDATE basket_lines SET input = ? WHERE line_id = ?`),
       deleteLine: db.prepare(`DELETE FROM basket_lines WHERE basket_id = ? AND line_id = ?`),
+      // `priced = '{}'`: a pre-0007 whole JSON is superseded by the parts from now on.
       priced: db.prepare(
-        `UPDATE baskets SET priced = ?, pricing_error = NULL, requires_approval = ?, version = version + 1, updated_at = ? WHERE basket_id = ? RETURNING version`,
+        `UPDATE baskets SET priced_head = ?, priced = '{}', pricing_error = NULL, requires_approval = ?, version = version + 1, updated_at = ? WHERE basket_id = ? RETURNING version`,
       ),
       pricingError: db.prepare(
         `UPDATE baskets SET pricing_error = ?, version = version + 1, updated_at = ? WHERE basket_id = ? RETURNING version`,
@@ -81,15 +114,39 @@ export class BasketRepo {
     };
   }
 
-  get(basketId: string): BasketRow | undefined {
-    return this.st.get.get(basketId);
+  /** The row without its priced state (read that with `storedPriced` / `pricedJson`). */
+  get(basketId: string): BasketHead | undefined {
+    return this.st.head.get(basketId);
   }
   /** The row without its priced JSON (the service keeps that in memory per version). */
   head(basketId: string): BasketHead | undefined {
     return this.st.head.get(basketId);
   }
+  /** The stored priced state as it is in the tables (one read of the head, one of the lines). */
+  storedPriced(basketId: string): StoredPriced | undefined {
+    const row = this.st.pricedHead.get(basketId);
+    if (!row) return undefined;
+    if (row.head === null) return { version: row.version, head: null, whole: row.priced };
+    return { version: row.version, head: row.head, lines: this.st.parts.all(basketId) };
+  }
+  /** The stored canonical priced JSON, rebuilt from its parts (`{}` before the first pricing). */
   pricedJson(basketId: string): { priced: string; version: number } | undefined {
-    return this.st.pricedJson.get(basketId);
+    const s = this.storedPriced(basketId);
+    if (!s) return undefined;
+    return {
+      version: s.version,
+      priced:
+        s.head === null
+          ? s.whole
+          : joinPricedJson(
+              s.head,
+              s.lines.map((l) => l.json),
+            ),
+    };
+  }
+  /** The priced lines' rows as stored, in position order. */
+  pricedParts(basketId: string): PricedPart[] {
+    return this.st.parts.all(basketId);
   }
   insert(basketId: string, deviceId: string, sessionId: string | null, at: string): void {
     this.st.insert.run(basketId, deviceId, sessionId, at, at);
@@ -115,10 +172,20 @@ export class BasketRepo {
   deleteLine(basketId: string, lineId: string): boolean {
     return this.st.deleteLine.run(basketId, lineId).changes > 0;
   }
-  /** Stores the priced JSON and bumps the version; returns the new version. */
-  storePriced(basketId: string, pricedJson: string, requiresApproval: boolean, at: string): number {
-    return (this.st.priced.get(pricedJson, requiresApproval ? 1 : 0, at, basketId) as { version: number })
+  /**
+   * Stores the priced JSON's head and bumps the version; returns the new version. The lines go
+   * with `putPart` / `dropPart`, in the same transaction.
+   */
+  storePricedHead(basketId: string, headJson: string, requiresApproval: boolean, at: string): number {
+    return (this.st.priced.get(headJson, requiresApproval ? 1 : 0, at, basketId) as { version: number })
       .version;
+  }
+  /** Writes one priced line (new, re-priced or moved). */
+  putPart(basketId: string, lineId: string, pos: number, json: string): void {
+    this.st.putPart.run(basketId, lineId, pos, json);
+  }
+  dropPart(basketId: string, lineId: string): void {
+    this.st.dropPart.run(basketId, lineId);
   }
   storePricingError(basketId: string, errorJson: string, at: string): number {
     return (this.st.pricingError.get(errorJson, at, basketId) as { version: number }).version;

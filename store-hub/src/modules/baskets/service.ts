@@ -33,7 +33,7 @@ import type { StoreDataCache } from '../catalog/store-data';
 import type { PairedClient } from '../clients/repo';
 import type { Interventions } from '../interventions/service';
 import type { BasketHead } from './repo';
-import { BasketRepo } from './repo';
+import { BasketRepo, joinPricedJson } from './repo';
 import type { AddLine, Basket, BasketDelta } from './schemas';
 import { enqueueOutbox } from '../../outbox';
 
@@ -50,20 +50,39 @@ type StoredLine = BasketLineInput & { merge_key?: string };
 /**
  * A basket's priced state at one version, kept in memory so a scan neither reads nor parses
  * the 30–80 KB priced JSON back, nor re-prices unchanged lines: promo-core's incremental
- * pricing state (its JSON text is what is stored), the stored line inputs in order, and — made
- * on first use — the parsed JSON and the lines' JSON. The version is the basket row's, bumped
- * by every pricing, so an entry is valid exactly while the row is at that version; the priced
- * JSON itself carries the data version it was priced with. After a restart (or eviction) the
- * first read takes the stored JSON (`pricing` null) and the next change prices in full once.
+ * pricing state, what the priced-line table holds for it, the stored line inputs in order,
+ * and — made on first use — the whole JSON, the parsed JSON and the lines' JSON. The version
+ * is the basket row's, bumped by every pricing, so an entry is valid exactly while the row is
+ * at that version; the priced JSON itself carries the data version it was priced with. After
+ * a restart (or eviction) the first read takes the stored parts (`pricing` null) and the next
+ * change prices in full once.
  */
 interface PricedState {
   version: number;
+  /** The pricing the priced JSON is made from (null: `json` holds the stored text). */
   pricing: PricingState | null;
+  /**
+   * Whether the next change may re-price incrementally from `pricing`: not after a pricing
+   * error (the stored lines moved on without it) — the priced JSON is still this pricing's.
+   */
+  reusable: boolean;
+  /** What basket_priced_lines holds at this version, by line id (a scan writes the difference). */
+  parts: ReadonlyMap<string, StoredPart>;
   /** The stored line inputs, in order (null: read them from the table). */
   stored: StoredLine[] | null;
   json: string | null;
   obj: Basket['priced'] | null;
   lines: Map<string, string> | null;
+}
+/**
+ * One priced line's row: its position and text, and the priced line object it was made from
+ * (null when read from the table) — promo-core keeps that object for a line whose pricing did
+ * not change, so an unchanged line is recognised without comparing text.
+ */
+interface StoredPart {
+  readonly pos: number;
+  readonly text: string;
+  readonly line: PricedLine | null;
 }
 /** Enough for every kiosk of a large store several times over; the oldest entries go first. */
 const MAX_CACHED_BASKETS = 2000;
@@ -132,21 +151,85 @@ export class Baskets {
   private pricedState(basketId: string, version: number): PricedState {
     const hit = this.states.get(basketId);
     if (hit && hit.version === version) return hit;
-    const row = this.repo.pricedJson(basketId);
+    return this.remember(basketId, this.loadState(basketId));
+  }
+
+  /** The priced state as stored: the head with its lines spliced in, or a pre-0007 whole JSON. */
+  private loadState(basketId: string): PricedState {
+    const row = this.repo.storedPriced(basketId);
     if (!row) throw new HubError('NOT_FOUND', `basket ${basketId} not found`, { basket_id: basketId });
-    return this.remember(basketId, {
+    const parts = new Map<string, StoredPart>();
+    if (row.head !== null)
+      for (const l of row.lines) parts.set(l.line_id, { pos: l.pos, text: l.json, line: null });
+    return {
       version: row.version,
       pricing: null,
+      reusable: false,
+      parts,
       stored: null,
-      json: row.priced,
+      json:
+        row.head === null
+          ? row.whole
+          : joinPricedJson(
+              row.head,
+              row.lines.map((l) => l.json),
+            ),
       obj: null,
       lines: null,
-    });
+    };
   }
 
   private jsonOf(st: PricedState): string {
     st.json ??= st.pricing!.json();
     return st.json;
+  }
+
+  /**
+   * Writes `pricing` by parts: the head always (totals, evaluation time…), a line only when it
+   * is new, priced differently or out of place, and removes the rows of lines that went. What
+   * the table holds is the in-memory state one version back, or — after a restart or an
+   * eviction — read from the table once. Returns what the table holds now.
+   */
+  private storeParts(
+    basketId: string,
+    pricing: PricingState,
+  ): { version: number; parts: Map<string, StoredPart> } {
+    const version = this.repo.storePricedHead(
+      basketId,
+      pricing.headJson(),
+      pricing.priced.requires_approval,
+      nowIso(),
+    );
+    const prior = this.states.get(basketId);
+    const had: ReadonlyMap<string, StoredPart> =
+      prior && prior.version === version - 1
+        ? prior.parts
+        : new Map(
+            this.repo.pricedParts(basketId).map((l) => [l.line_id, { pos: l.pos, text: l.json, line: null }]),
+          );
+    const parts = new Map<string, StoredPart>();
+    // Positions only ever grow along the basket, so ORDER BY pos is the line order; a line that
+    // keeps its place keeps its position (adds append, a removal leaves a gap).
+    let last = 0;
+    for (const line of pricing.priced.lines) {
+      const id = line.line_id;
+      const was = had.get(id);
+      const inPlace = was !== undefined && was.pos > last;
+      let part: StoredPart;
+      if (inPlace && was.line === line) part = was;
+      else {
+        const text = pricing.lineJson(line);
+        if (inPlace && was.text === text) part = { pos: was.pos, text, line };
+        else {
+          part = { pos: inPlace ? was.pos : last + 1, text, line };
+          this.repo.putPart(basketId, id, part.pos, text);
+        }
+      }
+      parts.set(id, part);
+      last = part.pos;
+    }
+    for (const id of had.keys()) if (!parts.has(id)) this.repo.dropPart(basketId, id);
+    return { version, parts };
   }
 
   /** The stored line inputs at this state (one read of the table when not in memory). */
@@ -170,7 +253,7 @@ export class Baskets {
     void _lines;
     const store = this.store.storeData();
     try {
-      return base.pricing
+      return base.pricing && base.reusable
         ? repriceBasket(base.pricing, changes, store, fields)
         : startPricing({ ...fields, lines: next }, store);
     } catch (err) {
@@ -259,18 +342,30 @@ export class Baskets {
         stored = this.repo.lines(basketId) as StoredLine[];
         pricing = startPricing(this.basketInput(basketId, stored), this.store.storeData());
       }
-      // promo-core's JSON text is stored as is: made from its per-line texts, never parsed back.
-      const json = pricing.json();
-      const version = this.repo.storePriced(basketId, json, pricing.priced.requires_approval, nowIso());
-      this.remember(basketId, { version, pricing, stored, json, obj: null, lines: null });
+      // promo-core's texts are stored as they are, by parts; the whole JSON text is made only
+      // if someone reads it (a delta answer does not).
+      const { version, parts } = this.storeParts(basketId, pricing);
+      this.remember(basketId, {
+        version,
+        pricing,
+        reusable: true,
+        parts,
+        stored,
+        json: null,
+        obj: null,
+        lines: null,
+      });
       return pricing.priced;
     } catch (err) {
       if (!isPricingError(err)) throw err;
       const prior = this.states.get(basketId);
       const version = this.repo.storePricingError(basketId, JSON.stringify(err.toJSON().error), nowIso());
       // The priced JSON is unchanged by a pricing error; only the version moved on (and the
-      // lines may have: they are read again, and the next change prices in full).
-      if (prior) this.remember(basketId, { ...prior, version, pricing: null, stored: null });
+      // lines may have: they are read again, and the next change prices in full). A prior
+      // state is carried over only if it is the one just superseded.
+      if (prior?.version === version - 1)
+        this.remember(basketId, { ...prior, version, reusable: false, stored: null });
+      else this.states.delete(basketId);
       return null;
     }
   }
@@ -406,6 +501,15 @@ export class Baskets {
   get(device: PairedClient | null, basketId: string): Basket {
     this.owned(device, basketId);
     return this.view(basketId);
+  }
+
+  /**
+   * The basket's priced JSON at its current version, parsed (from memory, else rebuilt from the
+   * stored parts once) — for readers outside this module (console lanes, assistance queue).
+   * Shared with later reads: do not change it.
+   */
+  pricedOf(basketId: string): Basket['priced'] {
+    return this.pricedObj(this.pricedState(basketId, this.row(basketId).version));
   }
 
   /**
@@ -574,7 +678,12 @@ export class Baskets {
           },
         };
         next = [...next.slice(0, -1), input];
-        pricing = this.priceChange(basketId, { ...base, pricing }, [{ op: 'replace', line: input }], next);
+        pricing = this.priceChange(
+          basketId,
+          { ...base, pricing, reusable: true },
+          [{ op: 'replace', line: input }],
+          next,
+        );
       }
       this.repo.insertLine(basketId, input, nowIso());
     }

@@ -95,8 +95,8 @@ export class DeviceAdmin {
                 c.last_contact_at, c.printer, c.terminal
          FROM devices d LEFT JOIN device_contact c USING (device_id) ORDER BY d.retailer_device_id, d.paired_at`,
       ),
-      basket: db.prepare<[string], { basket_id: string; state: string; created_at: string; priced: string }>(
-        `SELECT basket_id, state, created_at, priced FROM baskets WHERE device_id = ? AND state IN ('active', 'checked_out')
+      basket: db.prepare<[string], { basket_id: string; state: string; created_at: string }>(
+        `SELECT basket_id, state, created_at FROM baskets WHERE device_id = ? AND state IN ('active', 'checked_out')
          ORDER BY created_at DESC LIMIT 1`,
       ),
       payment: db.prepare<[string], { created_at: string }>(
@@ -127,7 +127,7 @@ export class DeviceAdmin {
       .map((r) => {
         const b = this.st.basket.get(r.device_id);
         const priced = b
-          ? (JSON.parse(b.priced) as {
+          ? (this.d.baskets.pricedOf(b.basket_id) as {
               lines?: { item_name: string; quantity: number; payable: string }[];
               totals?: { total_after_tax?: string };
             })
