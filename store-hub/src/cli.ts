@@ -24,7 +24,10 @@ export const DEFAULT_DATA_DIR = path.join(os.homedir(), '.kassa', 'hub');
 const USAGE = `usage: store-hub <command> [--data-dir DIR]
   serve [--port 8750] [--host 127.0.0.1] [--hardware devices.json] [--json]
                                            start the hub (prints URLs, pairing code, codes to scan)
-  import <file> [--kind items|tax_table]   load catalogue/promotions/tax/config/staff (JSON or CSV), all-or-nothing
+  import <file> [--kind items|tax_table] [--replace]
+                                           load catalogue/promotions/tax/config/staff (JSON or CSV), all-or-nothing;
+                                           --replace: the file's item, category, promotion and tax lists replace
+                                           the stored ones (what the file leaves out is deleted; kiosks drop it too)
   pair                                     print a new device pairing code
   demo-codes [--json]                      print a few codes to scan: counted, weighed, age-restricted, on promotion`;
 
@@ -43,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       'sim-decide-ms': { type: 'string' },
       hardware: { type: 'string' },
       'payment-session-timeout-ms': { type: 'string' },
+      replace: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -167,9 +171,19 @@ async function main(argv: string[]): Promise<number> {
       if (!file) throw new CliError('import needs a file: store-hub import <file.json|items.csv|tax.csv>');
       if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`);
       const kind = values.kind === 'items' || values.kind === 'tax_table' ? values.kind : undefined;
+      const doc = readImportFile(file, kind);
+      // --replace = the service's `replace: true`: every list section the file has. A file that
+      // names its own sections to replace keeps them without the flag; with it the flag wins.
+      if (values.replace) {
+        if (!['categories', 'items', 'promotions', 'tax_table'].some((k) => k in doc))
+          throw new CliError(
+            `--replace needs a file with items, categories, promotions or tax_table: ${file} has none (nothing would be replaced)`,
+          );
+        doc.replace = true;
+      }
       const db = openDatabase(dataDir);
       try {
-        const report = await importDoc(db, readImportFile(file, kind), file);
+        const report = await importDoc(db, doc, file);
         console.log(JSON.stringify(report, null, 2));
         return report.applied ? 0 : 1;
       } finally {
