@@ -10,58 +10,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPromotionSet, evaluateDetailed } from '../src';
 import { evaluateBuilt } from '../src/promotions/evaluate';
 import { evaluateRequestSchema } from '../src/promotions/request';
-import type { EvaluationResult } from '../src/promotions/response';
 import { arithmetic } from '../src/promotions/state';
 import type { Promotion } from '../src/promotions/types';
 import { basketSpaceArb, spacePromoArb } from './support/promotion-space';
+import { allItemsGroup, detailedBytes as bytes, onBothPaths, typedBytes } from './support/paths';
 import { group, line, promo, request, type Json } from './support/promotions';
 
 afterEach(() => {
   arithmetic.forceBigint = false;
 });
-
-/** The typed result as text, every record field read (some are getters). */
-function typedBytes(r: EvaluationResult): string {
-  return JSON.stringify(
-    {
-      lines: r.lines.map((l) => ({
-        sno: l.sno,
-        sku: l.sku,
-        units: l.units.map((u) => ({
-          k: u.k,
-          pack: u.pack,
-          role: u.role,
-          discount: u.discount,
-          finalPrice: u.finalPrice,
-          records: u.records.map((x) => [
-            x.promoId,
-            x.promoIdRetailer,
-            x.title,
-            x.family,
-            x.role,
-            x.discount,
-            x.finalPrice,
-            x.layer,
-            x.setIndex,
-            x.discountApplyType,
-          ]),
-        })),
-      })),
-      totals: r.totals,
-      basketPromos: r.basketPromos,
-      appliedPromoIds: r.appliedPromoIds,
-      suggestions: r.suggestions,
-      clusters: r.clusters.map((c) => ({ ...c, originalAlgorithmDiscount: c.originalAlgorithmDiscount })),
-      diagnostics: r.diagnostics,
-    },
-    (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v),
-  );
-}
-
-const bytes = (req: Json, promos: Json[]): string => {
-  const ev = evaluateDetailed(req, promos);
-  return `${typedBytes(ev.result)}\n${JSON.stringify(ev.response)}`;
-};
 
 /** A spread over every unit, so that records of both kinds (views and plain) meet on a unit. */
 const spread = promo({
@@ -70,7 +27,7 @@ const spread = promo({
   layer: 100,
   discount_type: 'p',
   discount_value: '3.00',
-  groups: [{ ...group('g1', '1.00', []), promo_group_nodes: [{ node_id: 'ALL', node_type: 'i' }] }],
+  groups: [allItemsGroup('1.00')],
 });
 
 /**
@@ -102,11 +59,7 @@ describe('allocation round 2 leaves no trace in a result', () => {
           r.big[i] !== null && p['discount_type'] !== 'p' ? { ...p, discount_value: r.big[i] } : p,
         );
         if (r.withSpread) promos.push(spread);
-        arithmetic.forceBigint = false;
-        const numbers = bytes(request(items), promos);
-        arithmetic.forceBigint = true;
-        const bigints = bytes(request(items), promos);
-        arithmetic.forceBigint = false;
+        const { numbers, bigints } = onBothPaths(() => bytes(request(items), promos));
         expect(numbers).toBe(bigints);
       }),
       { numRuns: 300 },
@@ -156,7 +109,7 @@ describe('allocation round 2 leaves no trace in a result', () => {
       layer: 101,
       discount_type: 'v',
       discount_value: '1.99',
-      groups: [{ ...group('g1', '1.00', []), promo_group_nodes: [{ node_id: 'ALL', node_type: 'i' }] }],
+      groups: [allItemsGroup('1.00')],
     });
     fc.assert(
       fc.property(arb, fc.boolean(), (r, bigints) => {
@@ -267,10 +220,8 @@ describe('allocation round 2 leaves no trace in a result', () => {
         max_application_limit: 3,
       }),
     ];
-    const numbers = bytes(request(items), promos);
-    arithmetic.forceBigint = true;
-    expect(bytes(request(items), promos)).toBe(numbers);
-    arithmetic.forceBigint = false;
+    const { numbers, bigints } = onBothPaths(() => bytes(request(items), promos));
+    expect(bigints).toBe(numbers);
     // 10,000.00 off per kg passes every unit's price: no valid set, on either path
     const r = evaluateDetailed(request(items), promos).result;
     expect(r.totals.discount).toBe(0n);

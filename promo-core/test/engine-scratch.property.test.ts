@@ -9,109 +9,22 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluateDetailed } from '../src';
-import type { EvaluationResult } from '../src/promotions/response';
 import { bigintOf } from '../src/promotions/numeric';
 import { buildUnits, type BasketItem } from '../src/promotions/request';
 import { arithmetic } from '../src/promotions/state';
 import { basketSpaceArb, spacePromoArb } from './support/promotion-space';
-import { group, line, promo, request, type Json } from './support/promotions';
+import {
+  allItemsGroup,
+  basketPromoArb,
+  detailedBytes as bytes,
+  onBothPaths,
+  requestWithZeroFlag,
+} from './support/paths';
+import { line, promo, request, type Json } from './support/promotions';
 
 afterEach(() => {
   arithmetic.forceBigint = false;
 });
-
-const money = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
-
-/** The typed result as text, records spelled out field by field (some are getters). */
-function typedBytes(r: EvaluationResult): string {
-  return JSON.stringify(
-    {
-      lines: r.lines.map((l) => ({
-        sno: l.sno,
-        sku: l.sku,
-        units: l.units.map((u) => ({
-          k: u.k,
-          pack: u.pack,
-          role: u.role,
-          discount: u.discount,
-          finalPrice: u.finalPrice,
-          records: u.records.map((x) => [
-            x.promoId,
-            x.promoIdRetailer,
-            x.title,
-            x.family,
-            x.role,
-            x.discount,
-            x.finalPrice,
-            x.layer,
-            x.setIndex,
-            x.discountApplyType,
-          ]),
-        })),
-      })),
-      totals: r.totals,
-      basketPromos: r.basketPromos,
-      appliedPromoIds: r.appliedPromoIds,
-      suggestions: r.suggestions,
-      clusters: r.clusters.map((c) => ({ ...c, originalAlgorithmDiscount: c.originalAlgorithmDiscount })),
-      diagnostics: r.diagnostics,
-    },
-    (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v),
-  );
-}
-
-/** Typed result and wire response, as bytes. */
-function bytes(req: Json, promos: Json[]): string {
-  const ev = evaluateDetailed(req, promos);
-  return `${typedBytes(ev.result)}\n${JSON.stringify(ev.response)}`;
-}
-
-function both(req: Json, promos: Json[]): { numbers: string; bigints: string } {
-  arithmetic.forceBigint = false;
-  const numbers = bytes(req, promos);
-  arithmetic.forceBigint = true;
-  const bigints = bytes(req, promos);
-  arithmetic.forceBigint = false;
-  return { numbers, bigints };
-}
-
-/** A basket-threshold (b) promotion, best-discount or priority, with caps, limits and bases drawn. */
-const spreadPromoArb = (id: string) =>
-  fc
-    .record({
-      type: fc.constantFrom('p', 'v', 'f'),
-      value: fc.integer({ min: 1, max: 8000 }),
-      threshold: fc.integer({ min: 0, max: 6000 }),
-      base: fc.constantFrom('m', 's', 'f'),
-      limit: fc.integer({ min: 1, max: 4 }),
-      cap: fc.option(fc.integer({ min: 1, max: 3000 }), { nil: null }),
-      node: fc.constantFrom('ALL', 'A', 'X'),
-      criteria: fc.constantFrom('b', 'p'),
-      applyOnDiscounted: fc.boolean(),
-      layer: fc.constantFrom(100, 101),
-    })
-    .map((r) =>
-      promo({
-        id,
-        family: 'b',
-        evaluate_criteria: r.criteria,
-        layer: r.layer,
-        discount_type: r.type,
-        discount_value: r.type === 'p' ? `${1 + (r.value % 100)}.00` : money(r.value),
-        discount_value_on: r.base,
-        max_application_limit: r.limit,
-        max_discount: r.cap === null ? null : money(r.cap),
-        apply_on_discounted_items: r.applyOnDiscounted,
-        groups: [
-          {
-            ...group('g1', money(r.threshold), []),
-            promo_group_nodes: [
-              { node_id: r.node, node_type: r.node === 'X' ? 'c1' : 'i', is_excluded: false },
-            ],
-          },
-        ],
-      }),
-    );
 
 const instanceArb = fc.record({
   items: basketSpaceArb,
@@ -121,19 +34,24 @@ const instanceArb = fc.record({
     spacePromoArb('I2', { criteria: 'b', layer: 100 }),
     spacePromoArb('I3', { criteria: 'p', layer: 101 }),
   ),
-  spread: fc.tuple(spreadPromoArb('B0'), spreadPromoArb('B1'), spreadPromoArb('B2'), spreadPromoArb('B3')),
+  spread: fc.tuple(
+    basketPromoArb('B0', ['b', 'p']),
+    basketPromoArb('B1', ['b', 'p']),
+    basketPromoArb('B2', ['b', 'p']),
+    basketPromoArb('B3', ['b', 'p']),
+  ),
   k: fc.integer({ min: 0, max: 4 }),
   zero: fc.boolean(),
 });
 
-const reqOf = (r: { items: Json[]; zero: boolean }) =>
-  request(r.items, r.zero ? { tenant_flags: { apply_zero_discount_promos: true } } : {});
+const reqOf = (r: { items: Json[]; zero: boolean }) => requestWithZeroFlag(r.items, r.zero);
 
 describe('engine scratch and typed arrays leave no trace', () => {
   it('number and bigint paths give identical bytes: typed result with every record, and the wire response', () => {
     fc.assert(
       fc.property(instanceArb, (r) => {
-        const { numbers, bigints } = both(reqOf(r), [...r.item, ...r.spread.slice(0, r.k)]);
+        const promos = [...r.item, ...r.spread.slice(0, r.k)];
+        const { numbers, bigints } = onBothPaths(() => bytes(reqOf(r), promos));
         expect(numbers).toBe(bigints);
       }),
       { numRuns: 250 },
@@ -168,14 +86,14 @@ describe('engine scratch and typed arrays leave no trace', () => {
         discount_value: value,
         max_discount: cap,
         max_application_limit: 3,
-        groups: [{ ...group('g1', '10.00', []), promo_group_nodes: [{ node_id: 'ALL', node_type: 'i' }] }],
+        groups: [allItemsGroup('10.00')],
       });
     const promos = [
       spread('P', 'p', '7.00', null),
       spread('V', 'v', '9.99', null),
       spread('F', 'f', '150.00', '12.00'),
     ];
-    const { numbers, bigints } = both(request(items), promos);
+    const { numbers, bigints } = onBothPaths(() => bytes(request(items), promos));
     expect(numbers).toBe(bigints);
     const typed = evaluateDetailed(request(items), promos).result;
     expect(typed.basketPromos).toHaveLength(1);

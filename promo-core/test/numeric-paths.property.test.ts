@@ -8,59 +8,14 @@ import { evaluate } from '../src';
 import { numericSafe, roundDivN, sortByKeys } from '../src/promotions/numeric';
 import { arithmetic } from '../src/promotions/state';
 import { basketSpaceArb, spacePromoArb } from './support/promotion-space';
-import { group, line, promo, request, type Json } from './support/promotions';
+import { allItemsGroup, basketPromoArb, onBothPaths, requestWithZeroFlag } from './support/paths';
+import { line, promo, request, type Json } from './support/promotions';
 
 afterEach(() => {
   arithmetic.forceBigint = false;
 });
 
-const money = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
-
-/** A basket-threshold promotion (b) with every option drawn. */
-const basketPromoArb = (id: string) =>
-  fc
-    .record({
-      type: fc.constantFrom('p', 'v', 'f'),
-      value: fc.integer({ min: 1, max: 8000 }),
-      threshold: fc.integer({ min: 0, max: 6000 }),
-      base: fc.constantFrom('m', 's', 'f'),
-      limit: fc.integer({ min: 1, max: 4 }),
-      cap: fc.option(fc.integer({ min: 1, max: 3000 }), { nil: null }),
-      node: fc.constantFrom('ALL', 'A', 'X'),
-      applyOnDiscounted: fc.boolean(),
-      layer: fc.constantFrom(100, 101),
-    })
-    .map((r) =>
-      promo({
-        id,
-        family: 'b',
-        evaluate_criteria: 'p',
-        layer: r.layer,
-        discount_type: r.type,
-        discount_value: r.type === 'p' ? `${1 + (r.value % 100)}.00` : money(r.value),
-        discount_value_on: r.base,
-        max_application_limit: r.limit,
-        max_discount: r.cap === null ? null : money(r.cap),
-        apply_on_discounted_items: r.applyOnDiscounted,
-        groups: [
-          {
-            ...group('g1', money(r.threshold), []),
-            promo_group_nodes: [
-              { node_id: r.node, node_type: r.node === 'X' ? 'c1' : 'i', is_excluded: false },
-            ],
-          },
-        ],
-      }),
-    );
-
-const both = (req: Json, promos: Json[]) => {
-  arithmetic.forceBigint = false;
-  const numbers = JSON.stringify(evaluate(req, promos));
-  arithmetic.forceBigint = true;
-  const bigints = JSON.stringify(evaluate(req, promos));
-  arithmetic.forceBigint = false;
-  return { numbers, bigints };
-};
+const both = (req: Json, promos: Json[]) => onBothPaths(() => JSON.stringify(evaluate(req, promos)));
 
 describe('number paths = bigint paths', () => {
   it('roundDivN is the spec roundDiv on integers up to 2^53', () => {
@@ -102,13 +57,13 @@ describe('number paths = bigint paths', () => {
         spacePromoArb('I1', { criteria: 'p', layer: 1 }),
         spacePromoArb('I2', { criteria: 'b', layer: 2 }),
       ),
-      basket: fc.tuple(basketPromoArb('B0'), basketPromoArb('B1'), basketPromoArb('B2')),
+      basket: fc.tuple(basketPromoArb('B0', ['p']), basketPromoArb('B1', ['p']), basketPromoArb('B2', ['p'])),
       k: fc.integer({ min: 1, max: 3 }),
       zero: fc.boolean(),
     });
     fc.assert(
       fc.property(arb, (r) => {
-        const req = request(r.items, r.zero ? { tenant_flags: { apply_zero_discount_promos: true } } : {});
+        const req = requestWithZeroFlag(r.items, r.zero);
         const { numbers, bigints } = both(req, [...r.item, ...r.basket.slice(0, r.k)]);
         expect(numbers).toBe(bigints);
       }),
@@ -125,7 +80,7 @@ describe('number paths = bigint paths', () => {
         layer: 100,
         discount_type: 'v',
         discount_value: '1000.01',
-        groups: [{ ...group('g1', '10.00', []), promo_group_nodes: [{ node_id: 'ALL', node_type: 'i' }] }],
+        groups: [allItemsGroup('10.00')],
       }),
     ];
     const { numbers, bigints } = both(request(items), promos);
