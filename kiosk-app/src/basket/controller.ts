@@ -16,6 +16,8 @@ import type { HubClient } from '../hub/client';
 import { HubRefusal, HubUnreachable } from '../hub/client';
 import type { HubEvents } from '../hub/events';
 import { connectHubEvents } from '../hub/events';
+import { watchLaneScale } from '../hub/scale-watch';
+import type { LaneScale } from '@kassa/store-hub/client';
 import type { Approval, BasketView, OrderView } from '../hub/schemas';
 import type { LocalStore } from '../pricing/store-data';
 import { buildLocalStore } from '../pricing/store-data';
@@ -509,6 +511,14 @@ export class KioskController {
   /** The lane's scale as the hub sees it (attached, live weight); null while the hub is away. */
   laneScale() {
     return this.opts.hub.laneScale().catch(() => null);
+  }
+
+  /**
+   * The lane's scale live while the scale screen is open: pushed over the socket, asked for by
+   * GET only while the socket is down (hub/scale-watch.ts). Returns the stop function.
+   */
+  watchLaneScale(onView: (v: LaneScale | null) => void): () => void {
+    return watchLaneScale(this.events, () => this.laneScale(), onView);
   }
 
   /**

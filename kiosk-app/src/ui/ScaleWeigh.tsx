@@ -1,6 +1,7 @@
 /**
  * "Place the item on the scale" for a weighed PLU item (loose produce found by search or PLU):
- * the live weight of the lane's scale as the hub reads it, then the line is added with the
+ * the live weight of the lane's scale as the hub reads it (pushed over the socket, or asked for
+ * every 250 ms while the socket is down), then the line is added with the
  * weight the HUB weighs — the kiosk never sends one. A lane without a scale gets `fallback`
  * (typing the weight on the keypad) instead.
  */
@@ -10,9 +11,6 @@ import type { KioskController, KioskState } from '../basket/controller';
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 type LaneScale = NonNullable<Awaited<ReturnType<KioskController['laneScale']>>>;
-
-/** The pause between two questions for the live weight while the screen is open. */
-const POLL_MS = 250;
 
 /**
  * Whether this kiosk's lane has a scale, from the hub's last answer. Remembered for the whole
@@ -56,24 +54,16 @@ export function ScaleWeigh({
   const [error, setError] = useState<{ key: string; params?: Record<string, string | number> } | null>(null);
   const addRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    // One question at a time: a slow hub must not pile up requests.
-    const ask = async (): Promise<void> => {
-      const r = await c.laneScale();
-      if (!live) return;
-      if (r) knownAttached = r.attached;
-      setScale(r);
-      setAsked(true);
-      timer = setTimeout(() => void ask(), POLL_MS);
-    };
-    void ask();
-    return () => {
-      live = false;
-      if (timer) clearTimeout(timer);
-    };
-  }, [c]);
+  useEffect(
+    () =>
+      // Pushed by the hub while the socket is up; asked for by GET only while it is down.
+      c.watchLaneScale((r) => {
+        if (r) knownAttached = r.attached;
+        setScale(r);
+        setAsked(true);
+      }),
+    [c],
+  );
 
   const attached = scale ? scale.attached : knownAttached === true;
   useEffect(() => {

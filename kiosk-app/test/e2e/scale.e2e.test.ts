@@ -4,6 +4,9 @@
  * against a REAL hub process whose hardware file gives lane K-scale an MT-SICS scale, simulated
  * at the far end of a socat pty pair. The shopper picks loose produce, sees the live weight,
  * and the line carries the weight the hub read. A lane without a scale keeps the keypad.
+ * The live weight is pushed over the kiosk's socket (`scale.watch` → `scale.reading`): no
+ * GET /v1/lane/scale while it is up, counted from the page's own requests; with the socket
+ * blocked the kiosk falls back to asking by GET.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,18 +86,30 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function openKiosk(name: string): Promise<{ page: Page; token: string }> {
+async function openKiosk(
+  name: string,
+  opts: { noSocket?: boolean } = {},
+): Promise<{ page: Page; token: string; scaleGets: () => number }> {
   const { token } = await pairKiosk({ hubUrl: hub.url, name });
   const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
+  if (opts.noSocket) {
+    // Neither of socket.io's transports gets through: the kiosk's live connection stays down.
+    await ctx.routeWebSocket(/\/socket\.io\//, (ws) => void ws.close());
+    await ctx.route(/\/socket\.io\//, (route) => route.abort());
+  }
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('[kiosk page error]', e.message));
+  let gets = 0;
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/v1/lane/scale') gets++;
+  });
   await page.goto(`${hub.url}/kiosk/index.html?db=kiosk-${name}#token=${token}`);
   await page.waitForFunction(() => (window as any).__kiosk?.getState().synced === true, null, {
     timeout: 60_000,
   });
   await page.getByRole('button', { name: 'Start' }).click();
   await page.getByRole('button', { name: 'English' }).click();
-  return { page, token };
+  return { page, token, scaleGets: () => gets };
 }
 
 /** The live weight passes the hub's poll and the kiosk's; a loaded 2-core machine needs time. */
@@ -145,7 +160,8 @@ async function axeViolations(page: Page): Promise<string[]> {
 describe('weighed PLU items on the lane scale', () => {
   it('shows the live weight, and adds the line with the weight the hub read', async () => {
     sim.set({ grams: 0, stable: true });
-    const { page, token } = await openKiosk('K-scale');
+    const { page, token, scaleGets } = await openKiosk('K-scale');
+    await page.waitForFunction(() => (window as any).__kiosk.getState().online === true, null, LIVE);
     await pickBananas(page);
     const panel = page.getByTestId('scale-panel');
     await expect.poll(() => panel.isVisible(), LIVE).toBe(true);
@@ -161,6 +177,8 @@ describe('weighed PLU items on the lane scale', () => {
     sim.set({ grams: 462, stable: true });
     await expect.poll(() => page.getByTestId('scale-status').textContent(), LIVE).toBe('Weighed');
     await expect.poll(() => page.getByTestId('scale-add').textContent(), LIVE).toBe('Add 0.462 kg');
+    // Every change above reached the page pushed over its socket: it never asked by GET.
+    expect(scaleGets()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, 'landscape-scale-weigh.png') });
     expect(await axeViolations(page)).toEqual([]);
 
@@ -215,6 +233,24 @@ describe('weighed PLU items on the lane scale', () => {
     await page.getByTestId('scale-add').click();
     await agreed(page, 2);
     expect((await hubLines(page, token)).map((l) => l.weight_g)).toEqual([null, 333]);
+  });
+
+  it('with its socket down the kiosk asks for the live weight by GET instead', async () => {
+    sim.set({ grams: 0, stable: true });
+    const { page, token, scaleGets } = await openKiosk('K-scale', { noSocket: true });
+    expect(await page.evaluate(() => (window as any).__kiosk.getState().online)).toBe(false);
+    await pickBananas(page);
+    await expect
+      .poll(() => page.getByTestId('scale-status').textContent(), LIVE)
+      .toBe('Nothing on the scale yet');
+    sim.set({ grams: 875, stable: true });
+    await expect.poll(() => page.getByTestId('scale-weight').textContent(), LIVE).toBe('0.875 kg');
+    await expect.poll(() => page.getByTestId('scale-status').textContent(), LIVE).toBe('Weighed');
+    expect(scaleGets()).toBeGreaterThan(1);
+    // Adding still goes to the hub over HTTP, which weighs it itself.
+    await page.getByTestId('scale-add').click();
+    await expect.poll(() => page.getByTestId('scale-panel').count(), { timeout: 15_000 }).toBe(0);
+    expect((await hubLines(page, token)).map((l) => l.weight_g)).toEqual([875]);
   });
 
   it('keeps typing the weight on a lane without a scale', async () => {
