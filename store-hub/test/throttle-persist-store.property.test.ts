@@ -4,11 +4,13 @@
  * and clock moves — refuses exactly what a hub that never restarted refuses, and lists the same
  * lockouts. Expired rows are pruned. The clock is the throttles' own (`now`), driven here.
  */
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Security } from '../src/modules/security/service';
 import type { Db } from '../src/platform/db/database';
-import { migrate, openDatabase } from '../src/platform/db/database';
+import { DB_FILE, migrate, openDatabase } from '../src/platform/db/database';
 import { MIGRATIONS } from '../src/platform/db/migrations';
 import { m0009 } from '../src/platform/db/migrations/0009-throttle-state';
 import { removeTempDirs, tempDataDir } from './harness';
@@ -17,9 +19,11 @@ const MIN = 60_000;
 const bus = { emitTo: () => undefined } as never;
 
 function open(dir: string): Db {
-  const db = openDatabase(dir);
-  // Until 0009 is registered after 0008 (see STATUS), apply it here on top.
-  if (!MIGRATIONS.includes(m0009)) migrate(db, [...MIGRATIONS, m0009]);
+  if (MIGRATIONS.includes(m0009)) return openDatabase(dir);
+  // Until 0009 is registered after 0008 (see STATUS): the same file, migrated with it on top.
+  const db = new Database(path.join(dir, DB_FILE));
+  db.pragma('journal_mode = WAL');
+  migrate(db, [...MIGRATIONS, m0009]);
   return db;
 }
 
@@ -105,7 +109,7 @@ describe('throttle state on disk', () => {
           db.close();
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   }, 120_000);
 

@@ -107,8 +107,14 @@ export class Throttle {
       }));
   }
 
+  /** Lifts a key's lock and failures; true when there was something in force to lift. */
   unlock(key: string): boolean {
-    return this.forget(key);
+    const e = this.entries.get(key);
+    const t = this.now();
+    // An entry that expired on its own is not "cleared" (and may already be pruned from disk).
+    const live = e !== undefined && (e.lockedUntil > t || e.failures.some((x) => x > t - this.rule.windowMs));
+    this.forget(key);
+    return live;
   }
 
   private forget(key: string): boolean {
