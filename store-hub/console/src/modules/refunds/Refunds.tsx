@@ -1,10 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/api';
 import type { Refundable, RefundPreview, RefundRecord } from '../../api/api';
+import { HubApiError } from '../../api/hub';
 import { go } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorNote, formatMoney, Money, Notice, useAction, useLoad } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
+import type { SplitProblem, SplitValues } from './SplitEditor';
+import { CASH, normalizeAmount, SplitEditor } from './SplitEditor';
 
 export function Refunds({ arg }: { arg: string | null }) {
   const { t } = useI18n();
@@ -43,6 +46,10 @@ function RefundOrder({ orderId }: { orderId: string }) {
   const [done, setDone] = useState<RefundRecord | null>(null);
   useEffect(() => setQty({}), [data]);
   const [preview, setPreview] = useState<RefundPreview | null>(null);
+  // The hub's own proposal for these lines (largest-first), and staff's changes to it (null: none).
+  const [proposal, setProposal] = useState<RefundPreview | null>(null);
+  const [split, setSplit] = useState<SplitValues | null>(null);
+  const [splitProblems, setSplitProblems] = useState<SplitProblem[]>([]);
   // Kept here: the held refund's panel goes away once the hub no longer holds it.
   const [finished, setFinished] = useState<string | null>(null);
   const wanted = JSON.stringify(
@@ -50,21 +57,53 @@ function RefundOrder({ orderId }: { orderId: string }) {
       .filter(([, n]) => n > 0)
       .map(([line_id, quantity]) => ({ line_id, quantity })),
   );
-  // The hub computes the total (the same code that will refund it); the page only shows it.
+  // Other lines or another method make a new refund: the split starts again from the proposal.
+  useEffect(() => setSplit(null), [wanted, method]);
+  const exp = proposal ? decimals(proposal.amount) : 2;
+  const splitBody =
+    split === null
+      ? null
+      : Object.entries(split).map(([k, v]) => ({
+          tender_id: k === CASH ? null : k,
+          amount: normalizeAmount(v, exp),
+        }));
+  const splitBad = splitBody?.some((p) => p.amount === null) ?? false;
+  const splitKey = splitBad ? 'bad' : splitBody ? JSON.stringify(splitBody) : '';
+  // The hub computes the total and checks a split (the same code that will refund it); the page
+  // only shows its answers.
   useEffect(() => {
     const lines = JSON.parse(wanted) as { line_id: string; quantity: number }[];
-    if (lines.length === 0) return setPreview(null);
+    if (lines.length === 0) {
+      setProposal(null);
+      return setPreview(null);
+    }
+    if (splitKey === 'bad') return setSplitProblems([]);
+    const chosen = splitKey ? (JSON.parse(splitKey) as { tender_id: string | null; amount: string }[]) : null;
     let live = true;
-    api.refundPreview({ order_id: orderId, lines, method }).then(
-      (p) => live && setPreview(p),
-      () => live && setPreview(null),
+    api.refundPreview({ order_id: orderId, lines, method, ...(chosen ? { split: chosen } : {}) }).then(
+      (p) => {
+        if (!live) return;
+        setPreview(p);
+        if (!chosen) setProposal(p);
+        setSplitProblems([]);
+      },
+      (err: unknown) => {
+        if (!live) return;
+        const problems =
+          chosen && err instanceof HubApiError && err.code === 'REFUND_SPLIT_INVALID'
+            ? (err.details as { problems?: SplitProblem[] } | null)?.problems
+            : undefined;
+        if (problems) return setSplitProblems(problems);
+        setPreview(null);
+        setSplitProblems([]);
+      },
     );
     return () => {
       live = false;
     };
-  }, [wanted, orderId, method]);
+  }, [wanted, orderId, method, splitKey]);
   const sign = store?.currency_sign ?? '';
-  const partsText = (parts: RefundPreview['parts']): string =>
+  const partsText = (parts: RefundRecord['parts']): string =>
     parts
       .map((p) =>
         p.card
@@ -77,6 +116,17 @@ function RefundOrder({ orderId }: { orderId: string }) {
   const allowed = can('can_refund');
   const chosen = data.lines.filter((l) => (qty[l.line_id] ?? 0) > 0);
   const anything = data.lines.some((l) => l.refundable_quantity > 0);
+  const cashAllowed = data.methods.includes('cash');
+  const canSplit = method === 'card' && data.tenders.length > 0 && proposal !== null;
+  const splitOk = !splitBad && splitProblems.length === 0;
+  // The fields show the proposal until staff change one, then what they typed.
+  const proposed: SplitValues = {};
+  if (proposal) {
+    const zero = asMoney(0n, exp);
+    for (const t of data.tenders)
+      proposed[t.tender_id] = proposal.parts.find((p) => p.tender_id === t.tender_id)?.amount ?? zero;
+    if (cashAllowed) proposed[CASH] = proposal.parts.find((p) => p.method === 'cash')?.amount ?? zero;
+  }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -85,10 +135,14 @@ function RefundOrder({ orderId }: { orderId: string }) {
         order_id: orderId,
         lines: chosen.map((l) => ({ line_id: l.line_id, quantity: qty[l.line_id]! })),
         method,
+        ...(canSplit && split !== null && splitBody
+          ? { split: splitBody.map((p) => ({ tender_id: p.tender_id, amount: p.amount ?? '0' })) }
+          : {}),
         reason,
       }),
     );
     if (r) {
+      setSplit(null);
       setDone(r);
       reload();
       order.reload();
@@ -193,6 +247,18 @@ function RefundOrder({ orderId }: { orderId: string }) {
                 </label>
               ))}
             </fieldset>
+            {canSplit && (
+              <SplitEditor
+                tenders={data.tenders}
+                cashAllowed={cashAllowed}
+                values={split ?? proposed}
+                edited={split !== null}
+                problems={splitProblems}
+                total={proposal.amount}
+                onChange={(key, value) => setSplit({ ...(split ?? proposed), [key]: value })}
+                onReset={() => setSplit(null)}
+              />
+            )}
             <label className="field">
               <span>{t('rf.reason')}</span>
               <input value={reason} onChange={(e) => setReason(e.target.value)} required />
@@ -204,12 +270,16 @@ function RefundOrder({ orderId }: { orderId: string }) {
                   tax: formatMoney(store?.currency_sign ?? '', preview.tax_amount),
                 })}{' '}
                 —{' '}
-                {preview.parts.length > 0
+                {preview.parts.length > 0 && splitOk
                   ? t('rf.parts', { parts: partsText(preview.parts) })
                   : t(`rf.method.${method}`)}
               </p>
             )}
-            <button type="submit" className="primary" disabled={act.busy || chosen.length === 0}>
+            <button
+              type="submit"
+              className="primary"
+              disabled={act.busy || chosen.length === 0 || (canSplit && !splitOk)}
+            >
               {t('rf.submit', {
                 amount: preview ? formatMoney(store?.currency_sign ?? '', preview.amount) : '',
               })}

@@ -1,0 +1,165 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Staff choose how a card refund is split, end to end: a real hub process with the demo store,
+ * Debian's Chromium driven from the keyboard. The Refunds screen shows the hub's proposal
+ * (largest card first) in one labelled field per card and cash, says in plain sentences when a
+ * changed split does not fit (does not add up, more than a card can take, not an amount), keeps
+ * the refund button off until it does, and refunds exactly the split staff typed.
+ * Screenshots go to test-results/screenshots/.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempDirs } from '../harness';
+import type { ConsoleWorld } from '../console/support';
+import { axeViolations, MANAGER, shoot, signIn, startConsoleWorld, TABLET } from '../console/support';
+
+let w: ConsoleWorld;
+let ctx: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  w = await startConsoleWorld();
+  ctx = await w.browser.newContext({ viewport: TABLET });
+  page = await ctx.newPage();
+  await signIn(page, w.hub.url, MANAGER);
+}, 90_000);
+
+afterAll(async () => {
+  await w?.close();
+  removeTempDirs();
+});
+
+/** An order of 3 items paid about 60 % by a first card and the rest by a second. */
+async function paidByTwoCards(): Promise<{ orderId: string; total: string }> {
+  const b = await w.kiosk.req('POST', '/v1/baskets', {});
+  const basketId = b.body.data.basket_id;
+  await w.kiosk.req('POST', `/v1/baskets/${basketId}/lines`, { code: w.codes.other, quantity: 3 });
+  const o = await w.kiosk.req('POST', '/v1/orders', { basket_id: basketId });
+  const orderId = o.body.data.order_id;
+  const first = (Math.floor(Number(o.body.data.total) * 60) / 100).toFixed(2);
+  for (const body of [{ amount: first, simulate: 'approve' }, { simulate: 'approve' }]) {
+    await w.kiosk.req('POST', `/v1/orders/${orderId}/tenders`, body);
+    await expect
+      .poll(async () => {
+        const g = await w.kiosk.req('GET', `/v1/orders/${orderId}`);
+        return g.body.data.payment.tenders.at(-1)?.status;
+      })
+      .toBe('captured');
+  }
+  return { orderId, total: o.body.data.total };
+}
+
+const refundable = async (orderId: string): Promise<any> =>
+  (await page.evaluate(async (id) => (await fetch(`/v1/console/orders/${id}/refundable`)).json(), orderId))
+    .data;
+
+describe('refund split chosen on the Refunds screen', { timeout: 60_000 }, () => {
+  it('proposes largest-first, explains a split that does not fit, and refunds the split staff typed', async () => {
+    const { orderId } = await paidByTwoCards();
+    const before = await refundable(orderId);
+    const [c1, c2] = before.tenders as any[];
+    const unit = before.lines[0].unit_paid as string; // one unit: fits on either card
+    expect(Number(c1.refundable)).toBeGreaterThan(Number(c2.refundable));
+    expect(Number(c2.refundable)).toBeGreaterThanOrEqual(Number(unit));
+
+    await page.goto(`${w.hub.url}/console/#/refunds/${orderId}`);
+    await page.getByRole('heading', { name: /Order \d+/ }).waitFor();
+    await page.getByLabel(/Refund qty/).fill('1');
+    const split = page.getByRole('group', { name: 'Where the money goes back' });
+    const card1 = split.getByLabel(`Back to card 1, ${c1.card} (can take back up to £${c1.refundable})`);
+    const card2 = split.getByLabel(`Back to card 2, ${c2.card} (can take back up to £${c2.refundable})`);
+    const cash = split.getByLabel('In cash');
+    // The hub's proposal: all on the card with the most left.
+    await expect.poll(() => card1.inputValue()).toBe(unit);
+    expect(await card2.inputValue()).toBe('0.00');
+    expect(await cash.inputValue()).toBe('0.00');
+    await split.getByText('Proposed: the card with the most left to take back first.').waitFor();
+
+    // Keyboard only from here: focus the first card's field, clear it and type.
+    await card1.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('0');
+    const problems = split.getByRole('alert');
+    await problems
+      .getByText(`The parts add up to £0.00, but the refund is £${unit}: £${unit} still has to go somewhere.`)
+      .waitFor();
+    const submit = page.getByRole('button', { name: /^Refund £/ });
+    expect(await submit.isDisabled()).toBe(true);
+    expect(await card1.getAttribute('aria-describedby')).toBeTruthy();
+    await page.getByLabel('Reason').fill('customer wants it on the other card');
+
+    // Tab to the second card (Chromium selects a field's text when tabbed into) and ask too much.
+    await card1.focus();
+    await page.keyboard.press('Tab');
+    expect(await card2.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('99');
+    await problems.getByText(`${c2.card} can take back at most £${c2.refundable}, not £99.00.`).waitFor();
+    await problems
+      .getByText(/^The parts add up to £99\.00, but the refund is £[\d.]+: that is £[\d.]+ too much\.$/)
+      .waitFor();
+    expect(await card2.getAttribute('aria-invalid')).toBe('true');
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'refund-split-problems');
+
+    // Not an amount at all.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1.2.3');
+    await problems.getByText('“1.2.3” is not an amount; write it like 3.90.').waitFor();
+    expect(await submit.isDisabled()).toBe(true);
+
+    // The proposal back with one button, then the split staff want.
+    await split.getByRole('button', { name: 'Use the proposed split' }).click();
+    await expect.poll(() => card1.inputValue()).toBe(unit);
+    await card1.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('0');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(unit);
+    await expect.poll(() => problems.count()).toBe(0);
+    await split.getByText('Split changed by you.').waitFor();
+    const preview = page.getByTestId('refund-preview');
+    await expect.poll(() => preview.textContent()).toContain(`Goes back: £${unit} to ${c2.card}`);
+    expect(await submit.isDisabled()).toBe(false);
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'refund-split-chosen');
+    await submit.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText(`Refunded £${unit}. The refund receipt is printing.`).waitFor();
+
+    // It went back to the second card, the first kept all it can take back.
+    const after = await refundable(orderId);
+    expect(after.tenders.map((t: any) => t.refundable)).toEqual([
+      c1.refundable,
+      (Number(c2.refundable) - Number(unit)).toFixed(2),
+    ]);
+    const d = (await page.evaluate(
+      async (id) => (await fetch(`/v1/console/orders/${id}`)).json(),
+      orderId,
+    )) as any;
+    expect(d.data.refunds[0].parts.map((p: any) => [p.amount, p.status])).toEqual([[unit, 'REFUNDED']]);
+    await shoot(page, 'refund-split-done');
+  });
+
+  it('says it in German too', async () => {
+    const { orderId } = await paidByTwoCards();
+    await page.evaluate(() => localStorage.setItem('kassa.console.lang', 'de'));
+    try {
+      await page.goto(`${w.hub.url}/console/#/refunds/${orderId}`);
+      await page.reload();
+      await page.getByRole('heading', { name: /Bestellung \d+/ }).waitFor();
+      await page.getByLabel(/Menge erstatten/).fill('1');
+      const split = page.getByRole('group', { name: 'Wohin das Geld zurückgeht' });
+      const card1 = split.getByLabel(/^Zurück auf Karte 1, /);
+      await expect.poll(async () => Number(await card1.inputValue())).toBeGreaterThan(0);
+      await card1.fill('0');
+      await split
+        .getByRole('alert')
+        .getByText(/^Die Teile ergeben £0\.00, die Erstattung beträgt aber £[\d.]+: £[\d.]+ fehlen noch\.$/)
+        .waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, 'refund-split-problems-de');
+    } finally {
+      await page.evaluate(() => localStorage.setItem('kassa.console.lang', 'en'));
+    }
+  });
+});
