@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/database';
 import type { BasketLineInput } from '../catalog/pricing';
+import { joinPricedJson } from '../catalog/pricing';
 import type { BasketState } from './schemas';
 
 export interface BasketRow {
@@ -30,17 +31,6 @@ export interface PricedPart {
 /** A basket's stored priced state: the head and its lines in order, or a pre-0007 whole JSON. */
 export type StoredPriced =
   { version: number; head: string; lines: PricedPart[] } | { version: number; head: null; whole: string };
-
-/**
- * The canonical priced JSON from its head and the lines' texts in order — what promo-core's
- * `PricingState.json()` gives. `"lines":[]` can only be the head's top-level key: inside a JSON
- * string every quote is escaped.
- */
-export function joinPricedJson(head: string, lineTexts: readonly string[]): string {
-  const at = head.indexOf('"lines":[]');
-  if (at < 0) throw new Error('a priced head has "lines":[]');
-  return `${head.slice(0, at)}"lines":[${lineTexts.join(',')}]${head.slice(at + 10)}`;
-}
 
 /** Every SQL statement on baskets, lines and kiosk sessions, prepared once. */
 export class BasketRepo {

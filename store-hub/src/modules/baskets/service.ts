@@ -22,6 +22,7 @@ import type { LineResolution } from '../catalog/pricing';
 import {
   formatMoney,
   isPricingError,
+  joinPricedJson,
   price,
   pricedToJson,
   repriceBasket,
@@ -33,7 +34,7 @@ import type { StoreDataCache } from '../catalog/store-data';
 import type { PairedClient } from '../clients/repo';
 import type { Interventions } from '../interventions/service';
 import type { BasketHead } from './repo';
-import { BasketRepo, joinPricedJson } from './repo';
+import { BasketRepo } from './repo';
 import type { AddLine, Basket, BasketDelta } from './schemas';
 import { enqueueOutbox } from '../../outbox';
 

@@ -32,7 +32,14 @@ import {
   taxTableRowSchema,
 } from '@kassa/promo-core';
 
-export { formatMoney, parseMoney, PricingError, repriceBasket, startPricing } from '@kassa/promo-core';
+export {
+  formatMoney,
+  joinPricedJson,
+  parseMoney,
+  PricingError,
+  repriceBasket,
+  startPricing,
+} from '@kassa/promo-core';
 export type { BasketChange, PricingState } from '@kassa/promo-core';
 export type {
   BasketInput,
