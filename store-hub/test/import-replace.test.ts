@@ -95,36 +95,44 @@ describe('store-hub import --replace', () => {
       promotions: demo.promotions.filter((p) => p.id !== gonePromo),
     });
 
-    // Without --replace: only the repriced item changes, nothing is deleted.
-    const plain = cli('import', smaller);
-    expect(plain.code, plain.out + plain.err).toBe(0);
-    const afterPlain = await pullAll('items', checkpointOf(items));
-    expect(afterPlain.map((d) => [d.id, d._deleted])).toEqual([[repriced.item_id, false]]);
-    expect(await pullAll('promotions', checkpointOf(promotions))).toEqual([]);
-
-    // The kiosk's socket hears of the replace live (the hub notices the CLI's write).
+    // The kiosk's socket hears of each import live (the hub notices the CLI's writes to its
+    // database on its own schedule, so every wait below is for an announcement, not a time).
     const socket = io(hub.url, { auth: { token: kiosk.token }, transports: ['websocket'] });
     const changed: any[] = [];
     socket.on('replication.changed', (p: any) => changed.push(p));
     await new Promise<void>((r) => socket.once('connect', () => r()));
-    const itemsBefore = checkpointOf(afterPlain);
-
-    const replaced = cli('import', smaller, '--replace');
-    expect(replaced.code, replaced.out + replaced.err).toBe(0);
-    const report = JSON.parse(replaced.out);
-    expect(report).toMatchObject({ applied: true, rejected: [] });
-
     const live = (collection: string): [string, boolean][] =>
       changed.flatMap((e) =>
         ((e.changes ?? []) as any[])
           .filter((c) => c.collection === collection)
           .flatMap((c) => c.documents.map((d: Doc) => [d.id, d._deleted])),
       );
-    const deadline = Date.now() + 20_000;
-    while (live('items').length < 2 || live('promotions').length < 1) {
-      if (Date.now() > deadline) throw new Error(`no tombstones announced: ${JSON.stringify(changed)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const announced = async (what: string, done: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`${what} not announced: ${JSON.stringify(changed)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    // Without --replace: only the repriced item changes, nothing is deleted.
+    const plain = cli('import', smaller);
+    expect(plain.code, plain.out + plain.err).toBe(0);
+    await announced('the plain import', () => live('items').length >= 1);
+    expect(live('items')).toEqual([[repriced.item_id, false]]);
+    expect(live('promotions')).toEqual([]);
+    const afterPlain = await pullAll('items', checkpointOf(items));
+    expect(afterPlain.map((d) => [d.id, d._deleted])).toEqual([[repriced.item_id, false]]);
+    expect(await pullAll('promotions', checkpointOf(promotions))).toEqual([]);
+    const itemsBefore = checkpointOf(afterPlain);
+    changed.length = 0;
+
+    const replaced = cli('import', smaller, '--replace');
+    expect(replaced.code, replaced.out + replaced.err).toBe(0);
+    const report = JSON.parse(replaced.out);
+    expect(report).toMatchObject({ applied: true, rejected: [] });
+
+    await announced('the replace', () => live('items').length >= 2 && live('promotions').length >= 1);
     socket.close();
     expect(live('items').sort()).toEqual(goneItems.map((id) => [id, true]));
     expect(live('promotions')).toEqual([[gonePromo, true]]);
