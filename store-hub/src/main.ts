@@ -318,7 +318,7 @@ export function buildServices(
       orders,
       payments,
       receipts,
-      security: new Security(bus),
+      security: new Security(bus, db),
       terminal,
       printerFor,
       lanes,

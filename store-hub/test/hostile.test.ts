@@ -16,6 +16,7 @@ import {
   FIXTURE,
   importFile,
   pairKiosk,
+  pairingCode,
   removeTempDirs,
   staffClient,
   startHubProcess,
@@ -180,6 +181,59 @@ describe('guessable secrets', () => {
     expectError(await first.client.req('POST', '/v1/baskets', {}), 401, 'DEVICE_UNAUTHENTICATED');
     expect((await second.client.req('POST', '/v1/baskets', {})).status).toBe(201);
   }, 60_000);
+});
+
+describe('lockouts survive a restart', () => {
+  it('a hub SIGKILLed after the guesses still refuses the locked account and address, lists them, and lets them in once the lock ends', async () => {
+    const d = tempDataDirWith(dir);
+    let h = await startHubProcess(d);
+    try {
+      const staff = await staffClient(h.url); // a session from before the attack
+      const anon = new Client(h.url);
+      for (let i = 0; i < 5; i++)
+        expectError(
+          await anon.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '000000' }),
+          401,
+          'STAFF_LOGIN_FAILED',
+        );
+      const pair = (code: string) => ({ code, name: 'X', retailer_device_id: `X-${code}` });
+      for (let i = 0; i < 10; i++)
+        expectError(
+          await anon.req('POST', '/v1/devices/pair', pair(String(20_000_000 + i))),
+          401,
+          'PAIRING_CODE_INVALID',
+        );
+      await h.stop('SIGKILL');
+
+      h = await startHubProcess(d);
+      const again = new Client(h.url);
+      expectError(
+        await again.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '123456' }),
+        429,
+        'TOO_MANY_ATTEMPTS',
+      );
+      const good = pairingCode(d);
+      expectError(await again.req('POST', '/v1/devices/pair', pair(good)), 429, 'TOO_MANY_ATTEMPTS');
+      const before = new Client(h.url);
+      before.token = staff.token;
+      const list = await before.req('GET', '/v1/staff/lockouts');
+      expect(list.status, JSON.stringify(list.body)).toBe(200);
+      const scopes = (list.body.data as any[]).map((l) => `${l.scope}:${l.key}`);
+      expect(scopes).toContain('staff_account:manager');
+      expect(scopes.some((s) => s.startsWith('pairing_address:'))).toBe(true);
+      await h.stop();
+
+      // 16 minutes later (the locks last 15): the right PIN and a valid code are taken again.
+      h = await startHubProcess(d, [], { KASSA_SECURITY_CLOCK_OFFSET_MS: String(16 * 60_000) });
+      const later = new Client(h.url);
+      expect(
+        (await later.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '123456' })).status,
+      ).toBe(201);
+      expect((await later.req('POST', '/v1/devices/pair', pair(good))).status).toBe(201);
+    } finally {
+      await h.stop();
+    }
+  }, 90_000);
 });
 
 describe('one item, one line; limits that agree', () => {

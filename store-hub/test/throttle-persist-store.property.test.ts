@@ -1,30 +1,21 @@
 /**
- * The throttles' SQLite store (migration 0009) on a real database file: a hub that closes the
+ * The throttles' SQLite store (migration 0008) on a real database file: a hub that closes the
  * file and opens it again — at any point of any sequence of guesses, successes, manual unlocks
  * and clock moves — refuses exactly what a hub that never restarted refuses, and lists the same
  * lockouts. Expired rows are pruned. The clock is the throttles' own (`now`), driven here.
  */
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Security } from '../src/modules/security/service';
 import type { Db } from '../src/platform/db/database';
-import { DB_FILE, migrate, openDatabase } from '../src/platform/db/database';
-import { MIGRATIONS } from '../src/platform/db/migrations';
-import { m0009 } from '../src/platform/db/migrations/0009-throttle-state';
+import { openDatabase } from '../src/platform/db/database';
 import { removeTempDirs, tempDataDir } from './harness';
 
 const MIN = 60_000;
 const bus = { emitTo: () => undefined } as never;
 
 function open(dir: string): Db {
-  if (MIGRATIONS.includes(m0009)) return openDatabase(dir);
-  // Until 0009 is registered after 0008 (see STATUS): the same file, migrated with it on top.
-  const db = new Database(path.join(dir, DB_FILE));
-  db.pragma('journal_mode = WAL');
-  migrate(db, [...MIGRATIONS, m0009]);
-  return db;
+  return openDatabase(dir);
 }
 
 afterAll(() => removeTempDirs());

@@ -1,5 +1,5 @@
 /**
- * The throttles' entries in SQLite (migration 0009): written through on every failure, lock,
+ * The throttles' entries in SQLite (migration 0008): written through on every failure, lock,
  * success after failures and manual unlock, and loaded when the hub starts, so a restart keeps
  * every lockout and every failure still in its window. Prepared once; each write is its own
  * autocommit statement (a wrong guess is rare, and must be on disk before the answer).

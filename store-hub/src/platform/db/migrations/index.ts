@@ -17,8 +17,9 @@ import { m0004 } from './0004-staff-console';
 import { m0005 } from './0005-sync-inbox';
 import { m0006 } from './0006-refund-parts';
 import { m0007 } from './0007-basket-priced-parts';
+import { m0008 } from './0008-throttle-state';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];

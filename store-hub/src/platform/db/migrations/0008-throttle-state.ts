@@ -6,8 +6,8 @@ import type { Migration } from './types';
  * a crash a guesser provokes — does not forgive the guesser. Times are ms since the epoch.
  * Rows neither locked nor with a failure in the window are pruned (at start and as keys pile up).
  */
-export const m0009: Migration = {
-  version: 9,
+export const m0008: Migration = {
+  version: 8,
   name: 'throttle state: PIN and pairing-code lockouts survive a restart',
   sql: `
 CREATE TABLE throttle_entries (
