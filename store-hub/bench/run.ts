@@ -29,6 +29,7 @@ import {
   rawCommitsPerSec,
   scanSizes,
   startStore,
+  storagePathCommits,
 } from './store-load';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 300);
@@ -51,6 +52,9 @@ export interface Figures {
   rawFull: number;
   /** Raw at synchronous=NORMAL: the durability the hub's scan commits have (README "Durability"). */
   rawNormal: number;
+  /** The hub's storage path (Tx.group + Idempotency + BasketRepo, no HTTP or pricing), scans/s. */
+  path1?: number;
+  pathMany?: { kiosks: number; scansPerSec: number; commitsPerSec: number; perCommit: number };
 }
 
 async function checkoutThroughput(
@@ -222,9 +226,23 @@ async function main(): Promise<void> {
     figures.hubCps = hubCps;
     figures.rawFull = rawFull;
     figures.rawNormal = rawNormal;
+    const writes = sizes.parts
+      ? `line row ${sizes.lineBytes} B, priced head ${sizes.headBytes} B + ${sizes.partsPerScan} changed priced line(s) of ${sizes.partBytes} B, idempotency record ${sizes.answerBytes} B, at the 30th line`
+      : `line row ${sizes.lineBytes} B, priced basket ${sizes.pricedBytes} B, idempotency record ${sizes.answerBytes} B, at the 30th line`;
     say(
-      `Commits: hub scans back to back (4 kiosks, closed loop, ${commitS} s) ${hubCps.toFixed(0)} commits/s; raw better-sqlite3, the same writes per scan (line row ${sizes.lineBytes} B, priced basket ${sizes.pricedBytes} B, idempotency record ${sizes.answerBytes} B at 30 lines) on the hub schema: ${rawFull.toFixed(0)}/s at synchronous=FULL, ${rawNormal.toFixed(0)}/s at NORMAL. Hub / raw NORMAL (the hub's scans commit at NORMAL) = ${((100 * hubCps) / rawNormal).toFixed(0)} %, hub / raw FULL = ${((100 * hubCps) / rawFull).toFixed(0)} % (load ${la()}).`,
+      `Commits, end to end: hub scans back to back (4 kiosks, closed loop, HTTP + validation + pricing + commit, ${commitS} s) ${hubCps.toFixed(0)}/s; raw better-sqlite3 running the same SQL per scan (${writes}) on the hub schema, one transaction each: ${rawFull.toFixed(0)}/s at synchronous=FULL, ${rawNormal.toFixed(0)}/s at NORMAL. Hub / raw NORMAL (the hub's scans commit at NORMAL) = ${((100 * hubCps) / rawNormal).toFixed(0)} % (load ${la()}).`,
     );
+    say('');
+    const manyKiosks = 20;
+    const one = await storagePathCommits(commitS, sizes, 1);
+    const many = await storagePathCommits(commitS, sizes, manyKiosks);
+    if (one && many) {
+      figures.path1 = one.scansPerSec;
+      figures.pathMany = { kiosks: manyKiosks, ...many };
+      say(
+        `Commits, the hub's storage path (its Tx with group commit, Idempotency and BasketRepo statements, the same writes, no HTTP or pricing, NORMAL, ${commitS} s): 1 kiosk ${one.scansPerSec.toFixed(0)} scans/s = ${((100 * one.scansPerSec) / rawNormal).toFixed(0)} % of raw NORMAL; ${manyKiosks} kiosks writing at once ${many.scansPerSec.toFixed(0)} scans/s in ${many.commitsPerSec.toFixed(0)} commits/s (${many.perCommit.toFixed(1)} scans per commit) = ${((100 * many.scansPerSec) / rawNormal).toFixed(0)} % of raw NORMAL (load ${la()}).`,
+      );
+    } else say(`Commits, the hub's storage path: n/a (this tree has no group commit or priced parts).`);
     say('');
   } finally {
     await store.stop();

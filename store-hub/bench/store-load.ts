@@ -344,14 +344,35 @@ export async function hubCommitsPerSec(store: StoreHub, c: number, seconds: numb
   return n / ((performance.now() - t0) / 1000);
 }
 
+/** What one scan writes, measured on the real hub (see scanSizes). */
+export interface ScanWrites {
+  lineBytes: number;
+  /** The whole priced JSON (a tree before migration 0007 stores it in one column). */
+  pricedBytes: number;
+  /** Since 0007: the priced JSON's head, and the lines whose JSON changed with this scan. */
+  headBytes: number;
+  partBytes: number;
+  partsPerScan: number;
+  answerBytes: number;
+  /** Whether this tree's schema stores the priced state by parts (0007). */
+  parts: boolean;
+}
+
+const hasPricedParts = (db: Database.Database): boolean =>
+  (db.prepare(`PRAGMA table_info(baskets)`).all() as { name: string }[]).some(
+    (c) => c.name === 'priced_head',
+  );
+
 /**
- * The same writes a scan commits, straight through better-sqlite3 on the hub's schema and
- * pragmas: the line row, the basket row with its priced JSON (`pricedBytes`), and the
- * idempotency record (`answerBytes`) — one transaction per scan.
+ * The SQL one scan's transaction runs, straight through better-sqlite3 with statements prepared
+ * once, on the hub's schema and pragmas — the idempotency lookup, the next line number, the line
+ * row, the priced head (or, before 0007, the whole priced JSON), the changed priced lines and
+ * the idempotency record — one BEGIN IMMEDIATE … COMMIT per scan. The baseline for the hub's
+ * own storage path (storagePathCommits) and for its end-to-end scans (hubCommitsPerSec).
  */
 export function rawCommitsPerSec(
   seconds: number,
-  sizes: { pricedBytes: number; answerBytes: number; lineBytes: number },
+  sizes: ScanWrites,
   synchronous: 'FULL' | 'NORMAL' = 'FULL',
 ): number {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-bench-raw-'));
@@ -362,32 +383,53 @@ export function rawCommitsPerSec(
     db.prepare(
       `INSERT INTO devices(device_id, retailer_device_id, kind, platform, name, token_hash, paired_at) VALUES (?, 'raw', 'self_checkout', 'android_kiosk', 'raw', 'x', '2026-01-01')`,
     ).run(device);
-    const pricedJson = 'x'.repeat(sizes.pricedBytes);
+    const parts = sizes.parts && hasPricedParts(db);
+    const head = 'h'.repeat(parts ? sizes.headBytes : sizes.pricedBytes);
+    const part = 'p'.repeat(sizes.partBytes);
     const answer = 'y'.repeat(sizes.answerBytes);
     const line = 'z'.repeat(sizes.lineBytes);
     const insBasket = db.prepare(
       `INSERT INTO baskets(basket_id, device_id, session_id, state, version, created_at, updated_at) VALUES (?, ?, NULL, 'active', 0, ?, ?)`,
     );
+    const find = db.prepare(
+      `SELECT request_hash, status, response FROM idempotency WHERE device_id = ? AND key = ?`,
+    );
+    const nextSeq = db.prepare(`SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM basket_lines WHERE basket_id = ?`);
     const insLine = db.prepare(
       `INSERT INTO basket_lines(line_id, basket_id, seq, input, created_at) VALUES (?, ?, ?, ?, ?)`,
     );
     const upd = db.prepare(
-      `UPDATE baskets SET priced = ?, pricing_error = NULL, requires_approval = 0, version = version + 1, updated_at = ? WHERE basket_id = ?`,
+      parts
+        ? `UPDATE baskets SET priced_head = ?, priced = '{}', pricing_error = NULL, requires_approval = 0, version = version + 1, updated_at = ? WHERE basket_id = ? RETURNING version`
+        : `UPDATE baskets SET priced = ?, pricing_error = NULL, requires_approval = 0, version = version + 1, updated_at = ? WHERE basket_id = ? RETURNING version`,
     );
+    const putPart = parts
+      ? db.prepare(
+          `INSERT INTO basket_priced_lines(basket_id, line_id, pos, json) VALUES (?, ?, ?, ?)
+           ON CONFLICT(basket_id, line_id) DO UPDATE SET pos = excluded.pos, json = excluded.json`,
+        )
+      : null;
     const idem = db.prepare(
       `INSERT OR IGNORE INTO idempotency(device_id, key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
     );
     let basket = '';
-    let seq = 0;
+    let lines = 0;
     let n = 0;
     const scan = db.transaction(() => {
       const at = new Date().toISOString();
-      if (seq % MAX_LINES === 0) {
+      if (lines % MAX_LINES === 0) {
         basket = `b${n}`;
+        lines = 0;
         insBasket.run(basket, device, at, at);
       }
-      insLine.run(`l${n}`, basket, ++seq, line, at);
-      upd.run(pricedJson, at, basket);
+      find.get(device, `k${n}`);
+      const seq = (nextSeq.get(basket) as { s: number }).s;
+      insLine.run(`l${n}`, basket, seq, line, at);
+      lines++;
+      upd.get(head, at, basket);
+      // The new line and (partsPerScan - 1) earlier ones whose JSON changed with it.
+      for (let i = 0; putPart && i < sizes.partsPerScan; i++)
+        putPart.run(basket, `l${n - Math.min(i, lines - 1)}`, seq - Math.min(i, lines - 1), part);
       idem.run(device, `k${n}`, 'h', 201, answer, at);
     });
     const end = performance.now() + seconds * 1000;
@@ -403,33 +445,175 @@ export function rawCommitsPerSec(
   }
 }
 
-/** Typical payload sizes of a mid-basket scan (30 lines), read back from the hub's database. */
-export async function scanSizes(
-  store: StoreHub,
-): Promise<{ pricedBytes: number; answerBytes: number; lineBytes: number }> {
+/**
+ * The hub's own storage path for the same writes, in-process and without HTTP or pricing: the
+ * hub's Tx (group commit, savepoint per member, after-commit queue), its Idempotency (lookup,
+ * record) and its BasketRepo statements, with `kiosks` simulated kiosks each writing its next
+ * scan as soon as the previous one is committed (closed loop), at synchronous=NORMAL like the
+ * hub's basket edits. Members that arrive in one event-loop turn share one commit. Returns
+ * null on a tree without group commit or priced parts (the BEFORE hub of older A/B runs).
+ */
+export async function storagePathCommits(
+  seconds: number,
+  sizes: ScanWrites,
+  kiosks: number,
+): Promise<{ scansPerSec: number; commitsPerSec: number; perCommit: number } | null> {
+  const txMod = (await import('../src/platform/db/tx')) as Record<string, unknown>;
+  const Tx = txMod.Tx as (new (db: unknown) => Record<string, unknown>) | undefined;
+  if (!Tx || typeof Tx.prototype.group !== 'function') return null;
+  const { Idempotency } = await import('../src/platform/http/idempotency');
+  const { BasketRepo } = await import('../src/modules/baskets/repo');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-bench-path-'));
+  const db = openDatabase(dir);
+  try {
+    if (!hasPricedParts(db)) return null;
+    const tx = new Tx(db) as unknown as {
+      group<T>(fn: () => T, o?: { relaxed?: boolean }): Promise<T>;
+      run<T>(fn: () => T, o?: { relaxed?: boolean }): T;
+      groupStats: { commits: number; members: number };
+    };
+    const idem = new Idempotency(db, tx as never);
+    const repo = new BasketRepo(db) as unknown as {
+      insertLine(b: string, l: unknown, at: string): void;
+      storePricedHead(b: string, head: string, approval: boolean, at: string): number;
+      putPart(b: string, l: string, pos: number, json: string): void;
+    };
+    const head = 'h'.repeat(sizes.headBytes);
+    const part = 'p'.repeat(sizes.partBytes);
+    const answer = { data: 'y'.repeat(Math.max(0, sizes.answerBytes - 11)) };
+    const line = { line_id: '', code: 'z'.repeat(Math.max(0, sizes.lineBytes - 40)) };
+    const insBasket = db.prepare(
+      `INSERT INTO baskets(basket_id, device_id, session_id, state, version, created_at, updated_at) VALUES (?, ?, NULL, 'active', 0, ?, ?)`,
+    );
+    const insDevice = db.prepare(
+      `INSERT INTO devices(device_id, retailer_device_id, kind, platform, name, token_hash, paired_at) VALUES (?, ?, 'self_checkout', 'android_kiosk', ?, ?, '2026-01-01')`,
+    );
+    let n = 0;
+    const one = (k: number, basket: string, lines: number): Promise<unknown> => {
+      const i = ++n;
+      const device = `dev-${k}`;
+      return tx.group(
+        () =>
+          idem.runSync(device, `k${i}`, 'h', () => {
+            const at = new Date().toISOString();
+            repo.insertLine(basket, { ...line, line_id: `l${i}` }, at);
+            repo.storePricedHead(basket, head, false, at);
+            for (let j = 0; j < sizes.partsPerScan; j++)
+              repo.putPart(basket, `l${i - Math.min(j, lines)}`, lines - Math.min(j, lines), part);
+            return { status: 201, body: answer };
+          }),
+        { relaxed: true },
+      );
+    };
+    const loop = async (k: number, end: number): Promise<void> => {
+      let basket = '';
+      let lines = MAX_LINES;
+      while (performance.now() < end) {
+        if (lines >= MAX_LINES) {
+          basket = `b${k}-${n}`;
+          const at = new Date().toISOString();
+          tx.run(() => insBasket.run(basket, `dev-${k}`, at, at), { relaxed: true });
+          lines = 0;
+        }
+        await one(k, basket, lines);
+        lines++;
+      }
+    };
+    for (let k = 0; k < kiosks; k++) insDevice.run(`dev-${k}`, `r${k}`, `K${k}`, `token-${k}`);
+    await Promise.all(Array.from({ length: kiosks }, (_, k) => loop(k, performance.now() + 1000))); // warm-up
+    const c0 = tx.groupStats.commits;
+    const n0 = n;
+    const t0 = performance.now();
+    const end = t0 + seconds * 1000;
+    await Promise.all(Array.from({ length: kiosks }, (_, k) => loop(k, end)));
+    const s = (performance.now() - t0) / 1000;
+    const commits = tx.groupStats.commits - c0;
+    return {
+      scansPerSec: (n - n0) / s,
+      commitsPerSec: commits / s,
+      perCommit: (n - n0) / Math.max(1, commits),
+    };
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What a mid-basket scan (the 30th line) writes, read back from the hub's database: the line
+ * row, the priced state (whole, or head + the priced lines the scan changed) and the idempotency
+ * record.
+ */
+export async function scanSizes(store: StoreHub): Promise<ScanWrites> {
   const k = store.kiosks[0]!;
   await newBasket(k);
-  for (let i = 0; i < 30; i++)
-    await call(
+  const file = path.join(store.hub.dataDir, 'kassa-hub.sqlite');
+  const scan = (i: number) =>
+    call(
       k,
       'POST',
       `/v1/baskets/${k.basket}/lines`,
       { code: store.codes[(i * 53) % store.codes.length]! },
       key(),
     );
-  const db = new Database(path.join(store.hub.dataDir, 'kassa-hub.sqlite'), { readonly: true });
-  try {
-    const b = db.prepare(`SELECT length(priced) AS n FROM baskets WHERE basket_id = ?`).get(k.basket) as {
-      n: number;
-    };
+  for (let i = 0; i < 29; i++) await scan(i);
+  const read = <T>(f: (db: Database.Database) => T): T => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return f(db);
+    } finally {
+      db.close();
+    }
+  };
+  const parts = read(hasPricedParts);
+  const partsNow = (): Map<string, string> =>
+    parts
+      ? read(
+          (db) =>
+            new Map(
+              (
+                db
+                  .prepare(`SELECT line_id, json FROM basket_priced_lines WHERE basket_id = ?`)
+                  .all(k.basket) as {
+                  line_id: string;
+                  json: string;
+                }[]
+              ).map((r) => [r.line_id, r.json]),
+            ),
+        )
+      : new Map();
+  const before = partsNow();
+  await scan(29);
+  const after = partsNow();
+  const changed = [...after].filter(([id, json]) => before.get(id) !== json);
+  return read((db) => {
+    const whole = db
+      .prepare(
+        parts
+          ? `SELECT length(priced_head) AS head, length(priced) AS whole FROM baskets WHERE basket_id = ?`
+          : `SELECT 0 AS head, length(priced) AS whole FROM baskets WHERE basket_id = ?`,
+      )
+      .get(k.basket) as { head: number; whole: number };
     const l = db
       .prepare(`SELECT CAST(avg(length(input)) AS INTEGER) AS n FROM basket_lines WHERE basket_id = ?`)
       .get(k.basket) as { n: number };
     const a = db
       .prepare(`SELECT length(response) AS n FROM idempotency ORDER BY rowid DESC LIMIT 1`)
-      .get() as { n: number };
-    return { pricedBytes: b.n, answerBytes: a.n, lineBytes: l.n };
-  } finally {
-    db.close();
-  }
+      .get() as {
+      n: number;
+    };
+    const partBytes = changed.length
+      ? Math.round(changed.reduce((t, [, j]) => t + j.length, 0) / changed.length)
+      : 0;
+    const allParts = [...after.values()].reduce((t, j) => t + j.length, 0);
+    return {
+      lineBytes: l.n,
+      pricedBytes: parts ? whole.head + allParts : whole.whole,
+      headBytes: whole.head,
+      partBytes,
+      partsPerScan: changed.length,
+      answerBytes: a.n,
+      parts,
+    };
+  });
 }
