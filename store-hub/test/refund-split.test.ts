@@ -39,6 +39,10 @@ describe('a card refund split as staff choose', { timeout: 90_000 }, () => {
       [tenders[1], '3.90', '3.90'],
     ]);
     expect(rf.tenders[0].card).toMatch(/••/);
+    // Numbered paid first first: the simulator's two cards share brand and last digits.
+    expect(rf.tenders.map((t: any) => t.card_no)).toEqual([1, 2]);
+    expect(rf.tenders[1].card).toBe(rf.tenders[0].card);
+    expect(rf.refund_parts).toEqual([]);
     const lines = [{ line_id: lineId, quantity: 4 }]; // 3.96
     const proposed = await w.staff.req('POST', '/v1/console/refunds/preview', {
       order_id: orderId,
@@ -58,9 +62,9 @@ describe('a card refund split as staff choose', { timeout: 90_000 }, () => {
       split,
     });
     expect(chosen.status, JSON.stringify(chosen.body)).toBe(200);
-    expect(chosen.body.data.parts.map((p: any) => [p.tender_id, p.amount])).toEqual([
-      [tenders[1], '3.90'],
-      [tenders[0], '0.06'],
+    expect(chosen.body.data.parts.map((p: any) => [p.tender_id, p.card_no, p.amount])).toEqual([
+      [tenders[1], 2, '3.90'],
+      [tenders[0], 1, '0.06'],
     ]);
     const r = await w.staff.req('POST', '/v1/console/refunds', {
       order_id: orderId,
@@ -84,9 +88,16 @@ describe('a card refund split as staff choose', { timeout: 90_000 }, () => {
           .get(orderId) as any,
     );
     expect(audit.what).toMatch(/split chosen by staff/);
-    // What each card can still take back follows.
+    expect(audit.what).toMatch(/: 3\.90 to card 2 \(\S+ ••\S+\) and 0\.06 to card 1 \(\S+ ••\S+\) /);
+    // What each card can still take back follows, and which card each part of the refund went to.
     const after = (await w.staff.req('GET', `/v1/console/orders/${orderId}/refundable`)).body.data;
     expect(after.tenders.map((t: any) => t.refundable)).toEqual(['5.94', '0.00']);
+    expect(
+      after.refund_parts.map((p: any) => [p.refund_id, p.method, p.tender_id, p.card_no, p.amount, p.status]),
+    ).toEqual([
+      [r.body.data.refund_id, 'card', tenders[1], 2, '3.90', 'REFUNDED'],
+      [r.body.data.refund_id, 'card', tenders[0], 1, '0.06', 'REFUNDED'],
+    ]);
     // A later default refund is largest-first again.
     const next = await w.staff.req('POST', '/v1/console/refunds/preview', {
       order_id: orderId,
@@ -130,11 +141,13 @@ describe('a card refund split as staff choose', { timeout: 90_000 }, () => {
     ]);
     expect(over.status).toBe(422);
     expect(over.body.error.code).toBe('REFUND_SPLIT_INVALID');
-    expect(over.body.error.message).toMatch(/^\S+ ••\S+ can take back at most 3\.90, not 4\.90$/);
+    // Named as the console's split fields name it: by number, the two cards share brand and digits.
+    expect(over.body.error.message).toMatch(/^card 2 \(\S+ ••\S+\) can take back at most 3\.90, not 4\.90$/);
     expect(over.body.error.details.problems).toEqual([
       {
         kind: 'over_tender',
         tender_id: tenders[1],
+        card_no: 2,
         card: expect.stringMatching(/••/),
         amount: '4.90',
         left: '3.90',
@@ -153,7 +166,7 @@ describe('a card refund split as staff choose', { timeout: 90_000 }, () => {
       { tender_id: tenders[1], amount: '3.90' },
     ]);
     expect(both.body.error.message).toMatch(
-      /can take back at most 6\.00, not 7\.00; the parts add up to 10\.90 but the refund is 9\.90: that is 1\.00 too much$/,
+      /^card 1 \(\S+ ••\S+\) can take back at most 6\.00, not 7\.00; the parts add up to 10\.90 but the refund is 9\.90: that is 1\.00 too much$/,
     );
     expect(both.body.error.details.problems.map((p: any) => p.kind)).toEqual(['over_tender', 'sum']);
 

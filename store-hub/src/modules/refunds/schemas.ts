@@ -33,7 +33,11 @@ export const refundRequestSchema = z.object({
 });
 
 /** A planned part as the preview shows it: with its tender, so the console can offer to change it. */
-export const plannedPartSchema = refundPartSchema.extend({ tender_id: z.string().nullable() });
+export const plannedPartSchema = refundPartSchema.extend({
+  tender_id: z.string().nullable(),
+  /** The card's number on the Refunds screen ("Card 2"), null for cash; see `refundableSchema.tenders`. */
+  card_no: z.number().int().nullable(),
+});
 
 export const refundFinishSchema = z.object({
   action: z.enum(['retry', 'cash', 'cancel']),
@@ -59,10 +63,23 @@ export const refundableSchema = z.object({
     }),
   ),
   methods: z.array(z.enum(['card', 'cash'])),
-  /** The order's captured card tenders, paid first first: what each paid and can still take back. */
+  /**
+   * The order's captured card tenders, paid first first: what each paid and can still take back.
+   * `card_no` (1, 2, …) is how staff tell them apart: "Card 2 (visa ••4242)" on the split
+   * fields, in REFUND_SPLIT_INVALID and in the list of refunds, also when two cards share a
+   * brand and last four digits.
+   */
   tenders: z.array(
-    z.object({ tender_id: z.string(), card: z.string(), paid: z.string(), refundable: z.string() }),
+    z.object({
+      tender_id: z.string(),
+      card_no: z.number().int(),
+      card: z.string(),
+      paid: z.string(),
+      refundable: z.string(),
+    }),
   ),
+  /** Every part of the order's refunds, oldest refund first: where each refund's money went. */
+  refund_parts: z.array(plannedPartSchema.extend({ refund_id: z.string() })),
   partial_allowed: z.boolean(),
   /** The store's return window in days (0 = none). */
   return_window_days: z.number().int(),

@@ -238,12 +238,14 @@ export class Refunds {
         ...(policy.card_allowed && tenders.length > 0 ? (['card'] as const) : []),
         ...(policy.cash_allowed ? (['cash'] as const) : []),
       ],
-      tenders: tenders.map((t) => ({
+      tenders: tenders.map((t, i) => ({
         tender_id: t.tenderId,
+        card_no: i + 1,
         card: this.cardLabel(t.tenderId)!,
         paid: this.money(t.paid),
         refundable: this.money(tenderLeft(t)),
       })),
+      refund_parts: this.orderParts(orderId),
       partial_allowed: policy.partial_allowed,
       return_window_days: policy.return_window_days,
     };
@@ -263,6 +265,61 @@ export class Refunds {
 
   private cardLabel(tenderId: string | null): string | null {
     return tenderId ? (this.cardLabelOf(tenderId) ?? 'card ••????') : null;
+  }
+
+  /**
+   * A card tender's number among its order's captured card tenders, paid first first (the order
+   * of `cardTenders`, so the same number the console puts on the split fields), or null when it
+   * is not one of them. Two cards of one brand and last four digits (a shared card) differ only
+   * by it.
+   */
+  private cardNo(tenderId: string | null): number | null {
+    if (tenderId === null) return null;
+    const r = this.d.db
+      .prepare<[string], { n: number }>(
+        `SELECT (SELECT COUNT(*) FROM tenders u WHERE u.order_id = t.order_id AND u.status = 'captured' AND u.method = 'card'
+                  AND (u.created_at < t.created_at OR (u.created_at = t.created_at AND u.tender_id <= t.tender_id))) AS n
+         FROM tenders t WHERE t.tender_id = ? AND t.status = 'captured' AND t.method = 'card'`,
+      )
+      .get(tenderId);
+    return r ? r.n : null;
+  }
+
+  /** How the hub's sentences name a tender: "card 2 (visa ••4242)", as the console does (en, de). */
+  private tenderName(tenderId: string | null): string {
+    if (tenderId === null) return 'cash';
+    const label = this.cardLabelOf(tenderId);
+    const no = this.cardNo(tenderId);
+    if (label === null) return `tender ${tenderId}`;
+    return no === null ? label : `card ${no} (${label})`;
+  }
+
+  /** Every part of every refund of the order, oldest refund first: which tender (or cash) got what. */
+  private orderParts(orderId: string) {
+    return this.d.db
+      .prepare<
+        [string],
+        {
+          refund_id: string;
+          method: 'card' | 'cash';
+          tender_id: string | null;
+          amount: number;
+          status: PartRow['status'];
+        }
+      >(
+        `SELECT p.refund_id, p.method, p.tender_id, p.amount, p.status FROM refund_parts p JOIN refunds r USING (refund_id)
+         WHERE r.order_id = ? ORDER BY r.created_at, r.refund_id, p.seq`,
+      )
+      .all(orderId)
+      .map((p) => ({
+        refund_id: p.refund_id,
+        method: p.method,
+        tender_id: p.tender_id,
+        card_no: this.cardNo(p.tender_id),
+        card: this.cardLabel(p.tender_id),
+        amount: this.money(p.amount),
+        status: p.status,
+      }));
   }
 
   /** R1 (§2.6) with the store's refund policy: the order's status, the return window, partial refunds. */
@@ -364,14 +421,13 @@ export class Refunds {
   }
 
   private problemText(p: SplitProblem): string {
-    const where = (id: string | null) => (id === null ? 'cash' : (this.cardLabelOf(id) ?? `tender ${id}`));
     switch (p.kind) {
       case 'unknown_tender':
         return `tender ${p.tenderId} is not a card payment of this order`;
       case 'tender_twice':
-        return `${where(p.tenderId)} is named more than once`;
+        return `${this.tenderName(p.tenderId)} is named more than once`;
       case 'over_tender':
-        return `${where(p.tenderId)} can take back at most ${this.money(p.left)}, not ${this.money(p.amount)}`;
+        return `${this.tenderName(p.tenderId)} can take back at most ${this.money(p.left)}, not ${this.money(p.amount)}`;
       case 'cash_not_allowed':
         return `this store does not give refunds in cash, so ${this.money(p.amount)} cannot go back in cash`;
       case 'sum':
@@ -388,11 +444,17 @@ export class Refunds {
       case 'unknown_tender':
         return { kind, tender_id: p.tenderId };
       case 'tender_twice':
-        return { kind, tender_id: p.tenderId, card: p.tenderId && this.cardLabelOf(p.tenderId) };
+        return {
+          kind,
+          tender_id: p.tenderId,
+          card_no: this.cardNo(p.tenderId),
+          card: p.tenderId && this.cardLabelOf(p.tenderId),
+        };
       case 'over_tender':
         return {
           kind,
           tender_id: p.tenderId,
+          card_no: this.cardNo(p.tenderId),
           card: this.cardLabelOf(p.tenderId),
           amount: this.money(p.amount),
           left: this.money(p.left),
@@ -418,6 +480,7 @@ export class Refunds {
     return parts.map((p) => ({
       method: p.method,
       tender_id: p.tenderId,
+      card_no: this.cardNo(p.tenderId),
       card: this.cardLabel(p.tenderId),
       amount: this.money(p.amount),
       status: 'PROCESSING' as const,
@@ -431,7 +494,7 @@ export class Refunds {
     amount: string;
     tax_amount: string;
     mode: 'F' | 'P';
-    parts: (RefundPartView & { tender_id: string | null })[];
+    parts: (RefundPartView & { tender_id: string | null; card_no: number | null })[];
   } {
     const o = this.order(req.order_id);
     const priced = JSON.parse(o.priced) as StoredPriced;
@@ -544,7 +607,7 @@ export class Refunds {
         ),
       );
       const where = parts
-        .map((p) => `${this.money(p.amount)} to ${p.method === 'cash' ? 'cash' : this.cardLabel(p.tenderId)}`)
+        .map((p) => `${this.money(p.amount)} to ${this.tenderName(p.method === 'cash' ? null : p.tenderId)}`)
         .join(' and ');
       this.d.audit.write({
         staff,
@@ -637,7 +700,7 @@ export class Refunds {
             now,
           ),
         );
-        what = `retried ${this.money(rest)} to ${r.parts.map((p) => this.cardLabel(p.tenderId)).join(' and ')}`;
+        what = `retried ${this.money(rest)} to ${r.parts.map((p) => this.tenderName(p.tenderId)).join(' and ')}`;
       } else if (req.action === 'cash') {
         if (!this.settings.refundPolicy().cash_allowed)
           throw new HubError('REFUND_METHOD_NOT_ALLOWED', 'this store does not give refunds in cash', {
@@ -947,7 +1010,7 @@ export class Refunds {
         return;
       }
       if (uncovered > 0n) {
-        const msg = `${moved.map((p) => `${this.money(p.amount)} went back to ${p.method === 'cash' ? 'cash' : this.cardLabel(p.tender_id)}`).join(', ')}; ${failed.map((p) => `${this.money(p.amount)} to ${p.method === 'cash' ? 'cash' : this.cardLabel(p.tender_id)} failed (${p.failure ?? 'declined'})`).join(', ')}`;
+        const msg = `${moved.map((p) => `${this.money(p.amount)} went back to ${this.tenderName(p.method === 'cash' ? null : p.tender_id)}`).join(', ')}; ${failed.map((p) => `${this.money(p.amount)} to ${this.tenderName(p.method === 'cash' ? null : p.tender_id)} failed (${p.failure ?? 'declined'})`).join(', ')}`;
         this.d.db
           .prepare(`UPDATE refunds SET failure = ?, updated_at = ? WHERE refund_id = ?`)
           .run(`${INCOMPLETE}${msg}`, now, refundId);
