@@ -389,7 +389,8 @@ export class KioskController {
     this.saveChain = this.saveChain
       .catch(() => undefined)
       .then(() =>
-        this.opts.db.closed
+        // The collection closes first while the database closes, so both are checked.
+        this.opts.db.closed || this.opts.db.baskets.closed
           ? undefined
           : this.opts.db.baskets.upsert({ ...doc, updatedAt: doc.updatedAt ?? 0 }),
       );
@@ -829,6 +830,8 @@ export class KioskController {
           this.retry();
           return;
         }
+        // Stopped while replaying (the app is closing): nothing to report or retry.
+        if (this.disposed || this.opts.db.closed) return;
         console.warn('kiosk: replay stopped', err);
         this.retry();
         return;
