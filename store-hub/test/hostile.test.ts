@@ -118,16 +118,21 @@ describe('malformed amounts and bodies', () => {
   });
 });
 
+/** `n` sign-ins as the manager with a wrong PIN, each refused as a failed login. */
+const wrongPins = async (anon: Client, n: number): Promise<void> => {
+  for (let i = 0; i < n; i++)
+    expectError(
+      await anon.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '000000' }),
+      401,
+      'STAFF_LOGIN_FAILED',
+    );
+};
+
 describe('guessable secrets', () => {
   it('locks a staff account after 5 wrong PINs (even the right PIN), visible to other staff', async () => {
     const staff = await staffClient(hub.url); // signed in before the attack
     const anon = new Client(hub.url);
-    for (let i = 0; i < 5; i++)
-      expectError(
-        await anon.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '000000' }),
-        401,
-        'STAFF_LOGIN_FAILED',
-      );
+    await wrongPins(anon, 5);
     const locked = await anon.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '123456' });
     expectError(locked, 429, 'TOO_MANY_ATTEMPTS');
     expect(locked.body.error.details.retry_after_s).toBeGreaterThan(0);
@@ -190,12 +195,7 @@ describe('lockouts survive a restart', () => {
     try {
       const staff = await staffClient(h.url); // a session from before the attack
       const anon = new Client(h.url);
-      for (let i = 0; i < 5; i++)
-        expectError(
-          await anon.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '000000' }),
-          401,
-          'STAFF_LOGIN_FAILED',
-        );
+      await wrongPins(anon, 5);
       const pair = (code: string) => ({ code, name: 'X', retailer_device_id: `X-${code}` });
       for (let i = 0; i < 10; i++)
         expectError(
