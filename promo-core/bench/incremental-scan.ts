@@ -95,6 +95,8 @@ interface Variant {
   api: Api;
   store: StoreData;
   times: Map<number, number[]>;
+  /** Process CPU time of the call (ms): what the call cost when the machine is shared. */
+  cpu: Map<number, number[]>;
   bytes: Map<number, number[]>;
   withGc: Map<number, number>;
   json: string[];
@@ -116,6 +118,7 @@ function scanBasket(v: Variant, seed: number, record: boolean): void {
     const line = lines[k - 1]!;
     const mark = record && (MARKS as readonly number[]).includes(k);
     const heap0 = mark ? getHeapStatistics().used_heap_size : 0;
+    const cpu0 = mark ? process.cpuUsage() : null;
     const t0 = performance.now();
     const next = v.api.repriceBasket(state, [{ op: 'add', line }], v.store, fields(k));
     // What the hub writes after pricing a scan: the head and the lines that changed.
@@ -124,6 +127,8 @@ function scanBasket(v: Variant, seed: number, record: boolean): void {
     for (const id of next.changedLines(state).changed) next.lineJson(byId.get(id)!);
     const t = performance.now() - t0;
     if (mark) {
+      const cpu = process.cpuUsage(cpu0!);
+      v.cpu.get(k)!.push((cpu.user + cpu.system) / 1000);
       const delta = getHeapStatistics().used_heap_size - heap0;
       v.times.get(k)!.push(t);
       if (delta < 0) v.withGc.set(k, v.withGc.get(k)! + 1);
@@ -145,6 +150,7 @@ function variant(name: string, api: Api): Variant {
     api,
     store: storeData(api),
     times: new Map(MARKS.map((m) => [m, []])),
+    cpu: new Map(MARKS.map((m) => [m, []])),
     bytes: new Map(MARKS.map((m) => [m, []])),
     withGc: new Map(MARKS.map((m) => [m, 0])),
     json: [],
@@ -182,9 +188,11 @@ console.log(
 );
 for (const v of variants) {
   const [m5, m60] = MARKS.map((m) => median(v.times.get(m)!));
+  const [c5, c60] = MARKS.map((m) => median(v.cpu.get(m)!));
   const [b5, b60] = MARKS.map((m) => median(v.bytes.get(m)!));
   console.log(
     `${v.name.padEnd(8)} 5th line ${ms(m5!)} (${kb(b5!)}, GC in ${pct(v.withGc.get(5)!)})  ` +
-      `60th line ${ms(m60!)} (${kb(b60!)}, GC in ${pct(v.withGc.get(60)!)})  ratio ${(m60! / m5!).toFixed(2)}×`,
+      `60th line ${ms(m60!)} (${kb(b60!)}, GC in ${pct(v.withGc.get(60)!)})  ratio ${(m60! / m5!).toFixed(2)}×  ` +
+      `| CPU time: ${ms(c5!)} / ${ms(c60!)}, ${(c60! / c5!).toFixed(2)}×`,
   );
 }

@@ -27,15 +27,18 @@
  */
 import { localDate } from '../barcodes/resolve';
 import type { EvaluationResult } from '../promotions/response';
-import type { TaxResult } from '../tax/types';
+import { TaxLedgerMemo } from '../tax/engine';
+import type { TaxLevelLedger, TaxResult } from '../tax/types';
 import { joinPricedJson, pricedJsonReplacer } from './json';
 import type { Draft, PricingMemo } from './price-basket';
 import { priceValidated } from './price-basket';
 import type {
+  AllocatedDiscount,
   Basket,
   BasketInput,
   BasketLine,
   BasketLineInput,
+  LinePromotion,
   PricedBasket,
   PricedLine,
   Refusal,
@@ -109,6 +112,8 @@ interface DraftCache {
   channel: Basket['channel'];
   day: string;
   drafts: WeakMap<BasketLine, Draft>;
+  /** Tax ledger entries of this chain's lines (bound to the store's table and tax config). */
+  tax: TaxLedgerMemo;
 }
 
 /** Priced lines' JSON texts, shared by every state (a priced line object never changes). */
@@ -181,20 +186,51 @@ class State implements PricingState {
   }
 }
 
-function sameShallow(a: object, b: object): boolean {
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i]!;
-    if (k !== kb[i] || (a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
-  }
+/**
+ * The fields of each compared kind, checked at compile time to be all of its type's fields (a
+ * field added to the type and not here fails the build, so no field can be missed). Key order
+ * needs no check: each kind is made by one object literal (a basket promotion's line record by
+ * spreading that literal), so its keys always come in that literal's order.
+ */
+type Fields<T> = readonly (keyof T)[];
+type Covers<T, K extends Fields<T>> = Exclude<keyof T, K[number]> extends never ? K : never;
+const fields =
+  <T>() =>
+  <K extends Fields<T>>(k: Covers<T, K>): Fields<T> =>
+    k;
+const PROMOTION_FIELDS = fields<LinePromotion>()([
+  'promo_id',
+  'promo_id_retailer',
+  'title',
+  'family',
+  'layer',
+  'discount_apply_type',
+  'units',
+  'discount',
+  'level',
+] as const);
+const ALLOCATED_FIELDS = fields<AllocatedDiscount>()(['source', 'id', 'label', 'amount'] as const);
+const LEVEL_FIELDS = fields<TaxLevelLedger>()([
+  'taxCode',
+  'taxLevel',
+  'retailerTaxLevelId',
+  'ratePpm',
+  'tableRatePpm',
+  'exempt',
+  'tax4',
+] as const);
+
+/** Field by field over the type's listed fields (no key arrays: they were a sizeable share of a scan's allocation). */
+function sameFields<T>(a: T, b: T, keys: Fields<T>): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < keys.length; i++) if (a[keys[i]!] !== b[keys[i]!]) return false;
   return true;
 }
 
-function sameList<T extends object>(a: readonly T[], b: readonly T[]): boolean {
+function sameList<T>(a: readonly T[], b: readonly T[], keys: Fields<T>): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameShallow(a[i]!, b[i]!)) return false;
+  for (let i = 0; i < a.length; i++) if (!sameFields(a[i]!, b[i]!, keys)) return false;
   return true;
 }
 
@@ -214,7 +250,7 @@ function sameTax(a: TaxResult['lines'][number], b: TaxResult['lines'][number]): 
     a.taxMinor !== b.taxMinor
   )
     return false;
-  return sameList(a.levels, b.levels);
+  return sameList(a.levels, b.levels, LEVEL_FIELDS);
 }
 
 function price(basket: Basket, store: StoreData, prev: State | null): State {
@@ -226,10 +262,11 @@ function price(basket: Basket, store: StoreData, prev: State | null): State {
     prev.cache.day === day;
   const cache: DraftCache = keep
     ? prev.cache
-    : { store, channel: basket.channel, day, drafts: new WeakMap() };
+    : { store, channel: basket.channel, day, drafts: new WeakMap(), tax: new TaxLedgerMemo() };
   const before = keep ? prev.assembly : null;
   const assembly = new Map<string, AssemblyInputs>();
   const memo: PricingMemo = {
+    tax: cache.tax,
     draft(line, make) {
       const tpl = cache.drafts.get(line);
       if (tpl) {
@@ -264,8 +301,8 @@ function price(basket: Basket, store: StoreData, prev: State | null): State {
         p.from === d.from &&
         p.regulated === d.regulated &&
         sameStrings(p.explanation, d.explanation) &&
-        sameList(p.promotions, d.promotions) &&
-        sameList(p.basketDiscounts, d.basketDiscounts) &&
+        sameList(p.promotions, d.promotions, PROMOTION_FIELDS) &&
+        sameList(p.basketDiscounts, d.basketDiscounts, ALLOCATED_FIELDS) &&
         sameTax(p.tax, t)
           ? p.out
           : make();

@@ -14,10 +14,11 @@ import { QuantityLimiter } from '../catalog/regulations';
 import { parseItem, type Item } from '../catalog/schema';
 import { formatDecimal, formatMoney, parseDecimal, roundDiv } from '../money';
 import { EvaluateRequestError, evaluateBuilt } from '../promotions/evaluate';
+import type { BasketItem } from '../promotions/request';
 import type { EvaluationResult } from '../promotions/response';
 import { BASKET_FAMILIES } from '../promotions/types';
 import type { Family } from '../promotions/types';
-import { computeTax, formatTaxPercent } from '../tax/engine';
+import { computeTax, formatTaxPercent, type TaxLedgerMemo } from '../tax/engine';
 import { TaxError } from '../tax/errors';
 import type { TaxExemption, TaxLineKind, TaxResult } from '../tax/types';
 import { allocateLargestRemainder } from './allocation';
@@ -42,6 +43,8 @@ export interface PricingMemo {
   draft(line: BasketLine, make: () => Draft | Refusal): Draft | Refusal;
   /** The priced line: the previous object when every input of `assemble` is equal, else `make()`. */
   assembled(d: Draft, t: TaxResult['lines'][number], make: () => PricedLine): PricedLine;
+  /** Per-line tax ledger entries kept across pricings of one basket (see TaxLedgerMemo). */
+  tax?: TaxLedgerMemo;
   /** The engine's result of this pricing and the lines it was given (kiosk hints reuse it). */
   evaluated?(result: EvaluationResult, lines: readonly { line_id: string; item_id: string }[]): void;
 }
@@ -217,25 +220,28 @@ export function priceValidated(basket: Basket, store: StoreData, memo: PricingMe
   const scale = 10n ** BigInt(4 - exp);
   let tax: TaxResult;
   try {
-    tax = computeTax({
-      pricesIncludeTax: store.tax.config.pricesIncludeTax,
-      rounding: store.tax.config.rounding,
-      taxTable: store.tax.table,
-      exemption,
-      lines: drafts.map((d) => ({
-        lineId: d.input.line_id,
-        amount4: payableOf(d) * scale,
-        taxCode: d.item.tax_code,
-        kind: taxKind(d),
-        ...(store.tax.config.source === 'item_rate' &&
-          d.item.vat_rate_bp !== null && { ratePpm: d.item.vat_rate_bp * 100n }),
-      })),
-      ...(store.tax.config.defaultTaxCode !== undefined && {
-        defaultTaxCode: store.tax.config.defaultTaxCode,
-      }),
-      codesForSpecialLines: store.tax.config.codesForSpecialLines,
-      currencyExponent: exp,
-    });
+    tax = computeTax(
+      {
+        pricesIncludeTax: store.tax.config.pricesIncludeTax,
+        rounding: store.tax.config.rounding,
+        taxTable: store.tax.table,
+        exemption,
+        lines: drafts.map((d) => ({
+          lineId: d.input.line_id,
+          amount4: payableOf(d) * scale,
+          taxCode: d.item.tax_code,
+          kind: taxKind(d),
+          ...(store.tax.config.source === 'item_rate' &&
+            d.item.vat_rate_bp !== null && { ratePpm: d.item.vat_rate_bp * 100n }),
+        })),
+        ...(store.tax.config.defaultTaxCode !== undefined && {
+          defaultTaxCode: store.tax.config.defaultTaxCode,
+        }),
+        codesForSpecialLines: store.tax.config.codesForSpecialLines,
+        currencyExponent: exp,
+      },
+      memo?.tax,
+    );
   } catch (err) {
     if (err instanceof TaxError) {
       throw new PricingError(
@@ -522,6 +528,26 @@ function draftLine(
   };
 }
 
+/** Engine request items by the cached draft template they were made from (see applyPromotions). */
+const engineItems = new WeakMap<Draft, BasketItem>();
+
+function engineItem(d: Draft, store: StoreData, exp: number): BasketItem {
+  return {
+    id: d.input.line_id,
+    item_id: d.item.item_id,
+    sku: d.sku!,
+    barcode: d.item.product_identifier,
+    mrp: formatMoney(d.mrp, exp),
+    sp: formatMoney(d.sp, exp),
+    qty: d.quantity,
+    // Values quoted per kg apply to the measured weight (spec/promotions.md §7.1).
+    ...(d.weightG !== null && { weight: formatDecimal(BigInt(d.weightG), 3) }),
+    ...(d.item.pack_size > 1 && { pack_size: d.item.pack_size }),
+    categories: store.catalog.promoCategoriesOf(d.item),
+    item_type: 'REGULAR' as const,
+  };
+}
+
 function applyPromotions(
   lines: Draft[],
   basket: Basket,
@@ -539,20 +565,18 @@ function applyPromotions(
     special_promos: basket.special_promos,
     basket: {
       id: basket.basket_id,
-      items: lines.map((d) => ({
-        id: d.input.line_id,
-        item_id: d.item.item_id,
-        sku: d.sku!,
-        barcode: d.item.product_identifier,
-        mrp: formatMoney(d.mrp, exp),
-        sp: formatMoney(d.sp, exp),
-        qty: d.quantity,
-        // Values quoted per kg apply to the measured weight (spec/promotions.md §7.1).
-        ...(d.weightG !== null && { weight: formatDecimal(BigInt(d.weightG), 3) }),
-        ...(d.item.pack_size > 1 && { pack_size: d.item.pack_size }),
-        categories: store.catalog.promoCategoriesOf(d.item),
-        item_type: 'REGULAR' as const,
-      })),
+      items: lines.map((d) => {
+        // The request item reads only the draft's resolution fields (line id, item, sku, prices,
+        // quantity, weight), which a cached template shares with every clone made from it
+        // (clones differ only in explanation, promotions, basket shares and the regulated flag),
+        // and the store's catalogue and exponent, fixed for the template's store. So the item
+        // made for a template holds for every later pricing of its clones; the engine only reads
+        // request items (it builds its own units from them).
+        if (d.from === null) return engineItem(d, store, exp);
+        let it = engineItems.get(d.from);
+        if (it === undefined) engineItems.set(d.from, (it = engineItem(d, store, exp)));
+        return it;
+      }),
     },
   };
   let result: EvaluationResult;
@@ -581,58 +605,72 @@ function applyPromotions(
     perLine: Map<number, { weight: bigint; engine: bigint; units: number }>;
   }
   const basketPromos = new Map<string, BasketPromo>();
+  // The record of a promotion on a line: made once per promotion and line (not once per unit).
+  const recordOf = (
+    r: (typeof result.lines)[number]['units'][number]['records'][number],
+    basketLevel: boolean,
+  ): LinePromotion => ({
+    promo_id: r.promoId,
+    promo_id_retailer: r.promoIdRetailer,
+    title: r.title,
+    family: r.family,
+    layer: r.layer,
+    discount_apply_type: r.discountApplyType,
+    units: 0,
+    discount: 0n,
+    level: basketLevel ? 'basket' : 'item',
+  });
   result.lines.forEach((lr, i) => {
     const d = lines[i]!;
-    const item = new Map<string, LinePromotion>();
+    // Most lines carry no item promotion: the map is made for the first one.
+    let item: Map<string, LinePromotion> | null = null;
     for (const u of lr.units) {
       for (const r of u.records) {
         const basketLevel = BASKET_FAMILIES.has(r.family as Family);
         // A basket promotion's receiver that the engine's rounding left at 0 still shares in the re-spread.
         if (r.discount === 0n && !(basketLevel && r.role === 'target')) continue;
-        const sum = summaries.get(r.promoId) ?? {
-          promo_id: r.promoId,
-          promo_id_retailer: r.promoIdRetailer,
-          title: r.title,
-          family: r.family,
-          discount_apply_type: r.discountApplyType,
-          discount: 0n,
-        };
+        let sum = summaries.get(r.promoId);
+        if (sum === undefined) {
+          sum = {
+            promo_id: r.promoId,
+            promo_id_retailer: r.promoIdRetailer,
+            title: r.title,
+            family: r.family,
+            discount_apply_type: r.discountApplyType,
+            discount: 0n,
+          };
+          summaries.set(r.promoId, sum);
+        }
         sum.discount += r.discount;
-        summaries.set(r.promoId, sum);
-        const rec: LinePromotion = {
-          promo_id: r.promoId,
-          promo_id_retailer: r.promoIdRetailer,
-          title: r.title,
-          family: r.family,
-          layer: r.layer,
-          discount_apply_type: r.discountApplyType,
-          units: 0,
-          discount: 0n,
-          level: basketLevel ? 'basket' : 'item',
-        };
-        if (rec.level === 'item') {
-          const lp = item.get(r.promoId) ?? rec;
+        if (!basketLevel) {
+          item ??= new Map();
+          let lp = item.get(r.promoId);
+          if (lp === undefined) item.set(r.promoId, (lp = recordOf(r, false)));
           lp.units += 1;
           lp.discount += r.discount;
-          item.set(r.promoId, lp);
         } else {
-          const bp = basketPromos.get(r.promoId) ?? { title: r.title, rec, total: 0n, perLine: new Map() };
+          let bp = basketPromos.get(r.promoId);
+          if (bp === undefined)
+            basketPromos.set(
+              r.promoId,
+              (bp = { title: r.title, rec: recordOf(r, true), total: 0n, perLine: new Map() }),
+            );
           bp.total += r.discount;
-          const pl = bp.perLine.get(i) ?? { weight: 0n, engine: 0n, units: 0 };
+          let pl = bp.perLine.get(i);
+          if (pl === undefined) bp.perLine.set(i, (pl = { weight: 0n, engine: 0n, units: 0 }));
           pl.weight += r.finalPrice + r.discount;
           pl.engine += r.discount;
           pl.units += 1;
-          bp.perLine.set(i, pl);
-          basketPromos.set(r.promoId, bp);
         }
       }
     }
-    for (const lp of item.values()) {
-      d.promotions.push(lp);
-      d.explanation.push(
-        `promotion ${lp.promo_id_retailer || lp.promo_id} "${lp.title}" (${lp.family}, layer ${lp.layer}): −${fmt(lp.discount)} on ${lp.units} unit${lp.units === 1 ? '' : 's'}`,
-      );
-    }
+    if (item !== null)
+      for (const lp of item.values()) {
+        d.promotions.push(lp);
+        d.explanation.push(
+          `promotion ${lp.promo_id_retailer || lp.promo_id} "${lp.title}" (${lp.family}, layer ${lp.layer}): −${fmt(lp.discount)} on ${lp.units} unit${lp.units === 1 ? '' : 's'}`,
+        );
+      }
   });
 
   const allocations = new Map<string, Map<number, bigint>>();

@@ -149,16 +149,101 @@ function ledgerForLine(
     : { levels, tax4, net4: a, gross4: a + tax4 };
 }
 
+/** One line's 4-dp ledger entry and the inputs it was computed from (see TaxLedgerMemo). */
+interface MemoLedger {
+  amount4: bigint;
+  taxCode: string | null | undefined;
+  kind: TaxLineKind | undefined;
+  ratePpm: bigint | undefined;
+  exempt: boolean;
+  entry: LedgerLine;
+}
+
+/**
+ * Per-line ledger entries kept from one `computeTax` to the next (incremental pricing: a scan
+ * re-taxes a basket whose other lines did not change). A line's entry (step 3) depends on its
+ * id, amount, tax code, kind and item rate, on whether the exemption covers its resolved code,
+ * and on the basket-wide inputs: the table, the special-line and default codes, the item-rate
+ * level and whether prices include tax. The memo is bound to those basket-wide inputs by
+ * identity (`computeTax` starts it afresh when any differs) and an entry is reused only when
+ * every per-line input is equal, so a reused entry is the one step 3 would compute again. What
+ * spans lines — the breakup rows, the rounding to minor units and the largest-remainder
+ * apportionment of the total (steps 4–6) — is always recomputed over the whole basket.
+ * The caller must not change the table or the code maps in place while it keeps the memo.
+ */
+export class TaxLedgerMemo {
+  private bound: {
+    taxTable: TaxInput['taxTable'];
+    codes: TaxInput['codesForSpecialLines'];
+    defaultTaxCode: string | undefined;
+    itemRateLevel: TaxInput['itemRateLevel'];
+    pricesIncludeTax: boolean;
+    table: Map<string, TaxLevel[]>;
+  } | null = null;
+  private lines = new Map<string, MemoLedger>();
+
+  /** The indexed table for `input`, dropping every entry when the basket-wide inputs changed. */
+  tableFor(input: TaxInput): Map<string, TaxLevel[]> {
+    const b = this.bound;
+    if (
+      b !== null &&
+      b.taxTable === input.taxTable &&
+      b.codes === input.codesForSpecialLines &&
+      b.defaultTaxCode === input.defaultTaxCode &&
+      b.itemRateLevel === input.itemRateLevel &&
+      b.pricesIncludeTax === input.pricesIncludeTax
+    )
+      return b.table;
+    this.lines.clear();
+    const table = indexTaxTable(input.taxTable);
+    this.bound = {
+      taxTable: input.taxTable,
+      codes: input.codesForSpecialLines,
+      defaultTaxCode: input.defaultTaxCode,
+      itemRateLevel: input.itemRateLevel,
+      pricesIncludeTax: input.pricesIncludeTax,
+      table,
+    };
+    return table;
+  }
+
+  entry(line: TaxLineInput, exemption: TaxExemption | null, make: () => LedgerLine): LedgerLine {
+    const m = this.lines.get(line.lineId);
+    if (
+      m !== undefined &&
+      m.amount4 === line.amount4 &&
+      m.taxCode === line.taxCode &&
+      m.kind === line.kind &&
+      m.ratePpm === line.ratePpm &&
+      m.exempt === isExempt(exemption, m.entry.taxCode)
+    )
+      return m.entry;
+    const entry = make();
+    this.lines.set(line.lineId, {
+      amount4: line.amount4,
+      taxCode: line.taxCode,
+      kind: line.kind,
+      ratePpm: line.ratePpm,
+      exempt: isExempt(exemption, entry.taxCode),
+      entry,
+    });
+    // Lines gone from the basket would otherwise pile up in a long-lived memo.
+    if (this.lines.size > 4 * 1024) this.lines.clear();
+    return entry;
+  }
+}
+
 /**
  * Computes tax for a priced basket. Throws `TaxError` for a line without a usable tax code
- * (spec §4.3 step 2: never tax silently at 0) or an inconsistent table.
+ * (spec §4.3 step 2: never tax silently at 0) or an inconsistent table. With `memo`, lines whose
+ * inputs did not change since the memo's last use keep their ledger entry (the result is the same).
  */
-export function computeTax(input: TaxInput): TaxResult {
+export function computeTax(input: TaxInput, memo?: TaxLedgerMemo): TaxResult {
   const rounding = input.rounding ?? DEFAULT_TAX_ROUNDING;
   const exponent = input.currencyExponent ?? 2;
   const perMinor = ledgerUnitsPerMinor(exponent);
   const exemption = input.exemption ?? null;
-  const table = indexTaxTable(input.taxTable);
+  const table = memo ? memo.tableFor(input) : indexTaxTable(input.taxTable);
   const ids = new Set<string>();
   for (const l of input.lines) {
     if (ids.has(l.lineId)) {
@@ -167,7 +252,7 @@ export function computeTax(input: TaxInput): TaxResult {
     ids.add(l.lineId);
   }
 
-  const ledger = input.lines.map((line): LedgerLine => {
+  const make = (line: TaxLineInput): LedgerLine => {
     const resolved = resolveLevels(line, input, table);
     const l = ledgerForLine(resolved, input.pricesIncludeTax, exemption);
     return {
@@ -180,7 +265,10 @@ export function computeTax(input: TaxInput): TaxResult {
       tax4: l.tax4,
       levels: l.levels,
     };
-  });
+  };
+  const ledger = input.lines.map((line): LedgerLine =>
+    memo ? memo.entry(line, exemption, () => make(line)) : make(line),
+  );
   const summary = summariseLedger(ledger, input.pricesIncludeTax, rounding, perMinor);
   return {
     pricesIncludeTax: input.pricesIncludeTax,
@@ -218,6 +306,7 @@ export function summariseLedger(
   // Keyed by level id, then by rate (bigint Map keys compare by value).
   const rows = new Map<string, Map<bigint, Row>>();
   const rowList: Row[] = [];
+  const byLine = rounding.unit === 'line';
   ledger.forEach((c, li) => {
     c.levels.forEach((lv, vi) => {
       let byRate = rows.get(lv.retailerTaxLevelId);
@@ -245,7 +334,8 @@ export function summariseLedger(
       row.net4 += c.net4;
       row.tax4 += lv.tax4;
       row.exempt &&= lv.exempt;
-      row.members.push({ line: li, level: vi });
+      // Only per-line rounding reads which entries make up a row.
+      if (byLine) row.members.push({ line: li, level: vi });
     });
   });
 

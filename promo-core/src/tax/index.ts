@@ -4,6 +4,7 @@ export * from './errors';
 export { apportion, ledgerToMinor, ledgerUnitsPerMinor } from './rounding';
 export {
   computeTax,
+  TaxLedgerMemo,
   formatTaxPercent,
   indexTaxTable,
   isExempt,
