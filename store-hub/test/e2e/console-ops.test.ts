@@ -127,17 +127,24 @@ describe('staff console (session 3 actions)', { timeout: 40_000 }, () => {
     await page.getByLabel(/Refund qty/).fill('3');
     await page.getByLabel('Reason').fill('changed their mind');
     const preview = page.getByTestId('refund-preview');
-    await expect.poll(() => preview.textContent()).toMatch(/Goes back: .* to visa ••4242, .* to visa ••4242/);
-    expect(await preview.textContent()).toContain(`£${first}`);
+    // The two cards share brand and last digits: their numbers tell them apart.
+    const both = new RegExp(
+      `£${esc(first)} to Card 1 \\(visa ••4242\\), £[\\d.]+ to Card 2 \\(visa ••4242\\)$`,
+    );
+    await expect.poll(() => preview.textContent()).toMatch(/^Refund total .* — Goes back: /);
+    expect(await preview.textContent()).toMatch(both);
     await page.getByRole('button', { name: /^Refund £/ }).click();
     await page.getByText(/^Refunded £/).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    await shoot(page, 'refunds-two-cards');
     const d = (await page.evaluate(
       async (id) => (await fetch(`/v1/console/orders/${id}`)).json(),
       orderId,
     )) as any;
     expect(d.data.refunds[0].parts.map((p: any) => p.status)).toEqual(['REFUNDED', 'REFUNDED']);
+    // The list of refunds says how much went to each card.
+    const listed = page.getByTestId(`refund-history-${d.data.refunds[0].refund_id}`);
+    await expect.poll(() => listed.textContent()).toMatch(both);
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'refunds-two-cards');
     expect(d.data.order_status).toBe('refunded');
   });
 
@@ -162,11 +169,23 @@ describe('staff console (session 3 actions)', { timeout: 40_000 }, () => {
       ).json();
     }, orderId)) as any;
     expect(held.data.status).toBe('PROCESSING');
+    // Which card declined, by its number: both are visa ••4242.
+    expect(held.data.failure).toMatch(
+      /^incomplete: [\d.]+ went back to card 1 \(visa ••4242\); [\d.]+ to card 2 \(visa ••4242\) failed/,
+    );
     await page.goto(`${w.hub.url}/console/#/refunds/${orderId}`);
     const panel = page.getByTestId('held-refund');
     await panel
       .getByRole('heading', { name: /stopped halfway: £[\d.]+ went back, £[\d.]+ is still owed/ })
       .waitFor();
+    // Another order than the last test's: that refund's "Refunded …" notice is not carried over.
+    expect(await page.getByText(/^Refunded £/).allTextContents()).toEqual([]);
+    // Listed with each part's state: the second card's part failed.
+    await expect
+      .poll(() => page.getByTestId(`refund-history-${held.data.refund_id}`).textContent())
+      .toMatch(
+        /· £[\d.]+ to Card 1 \(visa ••4242\), £[\d.]+ to Card 2 \(visa ••4242\): failed · incomplete: /,
+      );
     const retry = panel.getByRole('button', { name: 'Try the card again' });
     expect(await retry.isDisabled()).toBe(true); // a reason first
     await panel.getByLabel('Reason for finishing').fill('customer tries the card again');
@@ -184,8 +203,19 @@ describe('staff console (session 3 actions)', { timeout: 40_000 }, () => {
     expect(d.data.refunds[0].parts.map((p: any) => p.status)).toEqual(['REFUNDED', 'FAILED', 'REFUNDED']);
     expect(d.data.refunds[0].status).toBe('REFUNDED');
     expect(d.data.order_status).toBe('refunded');
+    // Listed with what went back to each card in the end; the declined part is history.
+    const [p1, , p3] = d.data.refunds[0].parts;
+    await expect
+      .poll(() => page.getByTestId(`refund-history-${d.data.refunds[0].refund_id}`).textContent())
+      .toMatch(
+        new RegExp(
+          `£${esc(p1.amount)} to Card 1 \\(visa ••4242\\), £${esc(p3.amount)} to Card 2 \\(visa ••4242\\)( ·|$)`,
+        ),
+      );
   });
 });
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** An order of 3 items paid about 60 % by a first card and the rest by a second. */
 async function paidByTwoCards(): Promise<string> {

@@ -4,7 +4,10 @@
  * Debian's Chromium driven from the keyboard. The Refunds screen shows the hub's proposal
  * (largest card first) in one labelled field per card and cash, says in plain sentences when a
  * changed split does not fit (does not add up, more than a card can take, not an amount), keeps
- * the refund button off until it does, and refunds exactly the split staff typed.
+ * the refund button off until it does, and refunds exactly the split staff typed. A card is named
+ * the same way in its field, in the hub's problems, in the preview and in the list of refunds
+ * ("Card 2 (visa ••4242)"): the simulator's two cards share brand and last digits, so only the
+ * number tells them apart.
  * Screenshots go to test-results/screenshots/.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -49,6 +52,8 @@ async function paidByTwoCards(): Promise<{ orderId: string; total: string }> {
   return { orderId, total: o.body.data.total };
 }
 
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const refundable = async (orderId: string): Promise<any> =>
   (await page.evaluate(async (id) => (await fetch(`/v1/console/orders/${id}/refundable`)).json(), orderId))
     .data;
@@ -61,13 +66,17 @@ describe('refund split chosen on the Refunds screen', { timeout: 60_000 }, () =>
     const unit = before.lines[0].unit_paid as string; // one unit: fits on either card
     expect(Number(c1.refundable)).toBeGreaterThan(Number(c2.refundable));
     expect(Number(c2.refundable)).toBeGreaterThanOrEqual(Number(unit));
+    expect([c1.card_no, c2.card_no]).toEqual([1, 2]);
+    expect(c2.card).toBe(c1.card); // a shared card: brand and last digits alike
+    const name1 = `Card 1 (${c1.card})`;
+    const name2 = `Card 2 (${c2.card})`;
 
     await page.goto(`${w.hub.url}/console/#/refunds/${orderId}`);
     await page.getByRole('heading', { name: /Order \d+/ }).waitFor();
     await page.getByLabel(/Refund qty/).fill('1');
     const split = page.getByRole('group', { name: 'Where the money goes back' });
-    const card1 = split.getByLabel(`Back to card 1, ${c1.card} (can take back up to £${c1.refundable})`);
-    const card2 = split.getByLabel(`Back to card 2, ${c2.card} (can take back up to £${c2.refundable})`);
+    const card1 = split.getByLabel(`Back to ${name1}, up to £${c1.refundable}`, { exact: true });
+    const card2 = split.getByLabel(`Back to ${name2}, up to £${c2.refundable}`, { exact: true });
     const cash = split.getByLabel('In cash');
     // The hub's proposal: all on the card with the most left.
     await expect.poll(() => card1.inputValue()).toBe(unit);
@@ -93,7 +102,9 @@ describe('refund split chosen on the Refunds screen', { timeout: 60_000 }, () =>
     await page.keyboard.press('Tab');
     expect(await card2.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.type('99');
-    await problems.getByText(`${c2.card} can take back at most £${c2.refundable}, not £99.00.`).waitFor();
+    await problems
+      .getByText(`${name2} can take back at most £${c2.refundable}, not £99.00.`, { exact: true })
+      .waitFor();
     await problems
       .getByText(/^The parts add up to £99\.00, but the refund is £[\d.]+: that is £[\d.]+ too much\.$/)
       .waitFor();
@@ -118,7 +129,7 @@ describe('refund split chosen on the Refunds screen', { timeout: 60_000 }, () =>
     await expect.poll(() => problems.count()).toBe(0);
     await split.getByText('Split changed by you.').waitFor();
     const preview = page.getByTestId('refund-preview');
-    await expect.poll(() => preview.textContent()).toContain(`Goes back: £${unit} to ${c2.card}`);
+    await expect.poll(() => preview.textContent()).toContain(`Goes back: £${unit} to ${name2}`);
     expect(await submit.isDisabled()).toBe(false);
     expect(await axeViolations(page)).toEqual([]);
     await shoot(page, 'refund-split-chosen');
@@ -137,6 +148,10 @@ describe('refund split chosen on the Refunds screen', { timeout: 60_000 }, () =>
       orderId,
     )) as any;
     expect(d.data.refunds[0].parts.map((p: any) => [p.amount, p.status])).toEqual([[unit, 'REFUNDED']]);
+    // The list of refunds says which card it went to, named as the field was.
+    const listed = page.getByTestId(`refund-history-${d.data.refunds[0].refund_id}`);
+    await expect.poll(() => listed.textContent()).toMatch(new RegExp(`· £${unit} to ${esc(name2)}$`));
+    expect(await axeViolations(page)).toEqual([]);
     await shoot(page, 'refund-split-done');
   });
 
@@ -149,12 +164,24 @@ describe('refund split chosen on the Refunds screen', { timeout: 60_000 }, () =>
       await page.getByRole('heading', { name: /Bestellung \d+/ }).waitFor();
       await page.getByLabel(/Menge erstatten/).fill('1');
       const split = page.getByRole('group', { name: 'Wohin das Geld zurückgeht' });
-      const card1 = split.getByLabel(/^Zurück auf Karte 1, /);
+      const [c1, c2] = (await refundable(orderId)).tenders as any[];
+      const card1 = split.getByLabel(`Zurück auf Karte 1 (${c1.card}), höchstens £${c1.refundable}`, {
+        exact: true,
+      });
+      const card2 = split.getByLabel(`Zurück auf Karte 2 (${c2.card}), höchstens £${c2.refundable}`, {
+        exact: true,
+      });
       await expect.poll(async () => Number(await card1.inputValue())).toBeGreaterThan(0);
       await card1.fill('0');
-      await split
-        .getByRole('alert')
+      const problems = split.getByRole('alert');
+      await problems
         .getByText(/^Die Teile ergeben £0\.00, die Erstattung beträgt aber £[\d.]+: £[\d.]+ fehlen noch\.$/)
+        .waitFor();
+      await card2.fill('99');
+      await problems
+        .getByText(`Auf Karte 2 (${c2.card}) können höchstens £${c2.refundable} zurückgehen, nicht £99.00.`, {
+          exact: true,
+        })
         .waitFor();
       expect(await axeViolations(page)).toEqual([]);
       await shoot(page, 'refund-split-problems-de');

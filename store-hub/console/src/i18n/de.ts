@@ -275,6 +275,8 @@ export const de: Record<MessageKey, string> = {
   'rf.parts': 'Geht zurück: {parts}',
   'rf.part.card': '{amount} auf {card}',
   'rf.part.cash': '{amount} bar',
+  'rf.part.FAILED': '{part}: fehlgeschlagen',
+  'rf.part.PROCESSING': '{part}: in Bearbeitung',
   'rf.wholeOnly': 'Dieser Markt erstattet nur ganze Bestellungen: jede Zeile mit allen Stück.',
   'rf.window': 'Rückgaben werden bis {days} Tage nach dem Kauf angenommen.',
   'err.returnWindow':

@@ -271,6 +271,8 @@ export const en = {
   'rf.parts': 'Goes back: {parts}',
   'rf.part.card': '{amount} to {card}',
   'rf.part.cash': '{amount} in cash',
+  'rf.part.FAILED': '{part}: failed',
+  'rf.part.PROCESSING': '{part}: in progress',
   'rf.wholeOnly': 'This store refunds whole orders only: every line with all its units.',
   'rf.window': 'Returns are taken for {days} days after the sale.',
   'err.returnWindow':

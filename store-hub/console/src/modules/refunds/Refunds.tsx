@@ -8,6 +8,7 @@ import { ErrorNote, formatMoney, Money, Notice, useAction, useLoad } from '../..
 import { useI18n } from '../../i18n/i18n';
 import type { SplitProblem, SplitValues } from './SplitEditor';
 import { CASH, normalizeAmount, SplitEditor } from './SplitEditor';
+import { tenderName } from './split-text';
 
 export function Refunds({ arg }: { arg: string | null }) {
   const { t } = useI18n();
@@ -29,13 +30,14 @@ export function Refunds({ arg }: { arg: string | null }) {
         <button type="submit">{t('rf.open')}</button>
       </form>
       <ErrorNote error={find.error} />
-      {arg && <RefundOrder orderId={arg} />}
+      {/* Keyed: another order starts afresh (no “Refunded …” notice left from the last one). */}
+      {arg && <RefundOrder key={arg} orderId={arg} />}
     </section>
   );
 }
 
 function RefundOrder({ orderId }: { orderId: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { can, store } = useSession();
   const { data, error, reload } = useLoad(() => api.refundable(orderId), [orderId]);
   const order = useLoad(() => api.order(orderId), [orderId]);
@@ -52,6 +54,9 @@ function RefundOrder({ orderId }: { orderId: string }) {
   const [splitProblems, setSplitProblems] = useState<SplitProblem[]>([]);
   // Kept here: the held refund's panel goes away once the hub no longer holds it.
   const [finished, setFinished] = useState<string | null>(null);
+  // A refund the hub answered as no longer held: its panel goes with that answer, not a moment
+  // later with the order's re-read (no buttons left to press for a refund that is done).
+  const [settled, setSettled] = useState<string | null>(null);
   const wanted = JSON.stringify(
     Object.entries(qty)
       .filter(([, n]) => n > 0)
@@ -103,13 +108,15 @@ function RefundOrder({ orderId }: { orderId: string }) {
     };
   }, [wanted, orderId, method, splitKey]);
   const sign = store?.currency_sign ?? '';
-  const partsText = (parts: RefundRecord['parts']): string =>
+  const partsText = (parts: RefundPreview['parts'], withStatus = false): string =>
     parts
-      .map((p) =>
-        p.card
-          ? t('rf.part.card', { amount: formatMoney(sign, p.amount), card: p.card })
-          : t('rf.part.cash', { amount: formatMoney(sign, p.amount) }),
-      )
+      .map((p) => {
+        const part =
+          p.method === 'card'
+            ? t('rf.part.card', { amount: formatMoney(sign, p.amount), card: tenderName(lang, p) })
+            : t('rf.part.cash', { amount: formatMoney(sign, p.amount) });
+        return withStatus && p.status !== 'REFUNDED' ? t(`rf.part.${p.status}`, { part }) : part;
+      })
       .join(', ');
   if (error) return <ErrorNote error={error} />;
   if (!data) return <p>{t('app.loading')}</p>;
@@ -149,7 +156,7 @@ function RefundOrder({ orderId }: { orderId: string }) {
     }
   };
 
-  const held = order.data?.refunds.filter(isHeld) ?? [];
+  const held = order.data?.refunds.filter((r) => isHeld(r) && r.refund_id !== settled) ?? [];
   return (
     <>
       {held.map((r) => (
@@ -159,6 +166,7 @@ function RefundOrder({ orderId }: { orderId: string }) {
           cashAllowed={data.methods.includes('cash')}
           allowed={allowed}
           onDone={(r, action) => {
+            if (!isHeld(r)) setSettled(r.refund_id);
             setFinished(
               r.status !== 'REFUNDED'
                 ? t('rf.failed', { message: r.failure ?? r.status })
@@ -297,24 +305,22 @@ function RefundOrder({ orderId }: { orderId: string }) {
         {order.data && order.data.refunds.length > 0 && (
           <>
             <h3>{t('rf.history')}</h3>
-            <ul>
-              {order.data.refunds.map((r) => (
-                <li key={r.refund_id}>
-                  {new Date(r.created_at).toLocaleString()} · {r.status} · {r.method} ·{' '}
-                  <Money value={r.amount} /> ({t('as.tax')} <Money value={r.tax_amount} />)
-                  {/* A finished refund names where money went; retried or replaced failed parts are history. */}
-                  {r.parts.length > 1 && (
-                    <>
-                      {' '}
-                      ·{' '}
-                      {partsText(
-                        r.status === 'REFUNDED' ? r.parts.filter((p) => p.status === 'REFUNDED') : r.parts,
-                      )}
-                    </>
-                  )}
-                  {r.failure && <> · {r.failure}</>}
-                </li>
-              ))}
+            <ul data-testid="refund-history">
+              {order.data.refunds.map((r) => {
+                // Per tender from the refundable answer: the order's record names a card by brand
+                // and last digits only, which two cards can share.
+                const parts = data.refund_parts.filter((p) => p.refund_id === r.refund_id);
+                // A finished refund names where money went; retried or replaced failed parts are history.
+                const shown = r.status === 'REFUNDED' ? parts.filter((p) => p.status === 'REFUNDED') : parts;
+                return (
+                  <li key={r.refund_id} data-testid={`refund-history-${r.refund_id}`}>
+                    {new Date(r.created_at).toLocaleString()} · {r.status} · {r.method} ·{' '}
+                    <Money value={r.amount} /> ({t('as.tax')} <Money value={r.tax_amount} />)
+                    {shown.length > 0 && <> · {partsText(shown, r.status !== 'REFUNDED')}</>}
+                    {r.failure && <> · {r.failure}</>}
+                  </li>
+                );
+              })}
             </ul>
           </>
         )}

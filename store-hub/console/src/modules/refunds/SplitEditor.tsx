@@ -9,7 +9,7 @@ import type { Refundable } from '../../api/api';
 import { useSession } from '../../app/session';
 import { formatMoney } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
-import { splitText } from './split-text';
+import { splitText, tenderName } from './split-text';
 
 /** Field key per part: a tender id, or CASH. */
 export const CASH = 'cash';
@@ -19,6 +19,8 @@ export type SplitValues = Record<string, string>;
 export interface SplitProblem {
   kind: string;
   tender_id?: string | null;
+  /** The card's number on this screen (see `tenderName`). */
+  card_no?: number | null;
   card?: string | null;
   amount?: string;
   left?: string;
@@ -87,7 +89,7 @@ export function SplitEditor({
         }
         case 'over_tender':
           return splitText(lang, 'over_tender', {
-            card: p.card ?? '',
+            name: tenderName(lang, p),
             left: money(p.left ?? ''),
             amount: money(p.amount ?? ''),
           });
@@ -127,10 +129,10 @@ export function SplitEditor({
       <p className="muted">{splitText(lang, edited ? 'edited' : 'proposed')}</p>
       <div className="inline">
         {/* Numbered: two cards of one brand and last digits (a shared card) must still differ. */}
-        {tenders.map((t, i) =>
+        {tenders.map((t) =>
           field(
             t.tender_id,
-            splitText(lang, 'cardLabel', { n: String(i + 1), card: t.card, left: money(t.refundable) }),
+            splitText(lang, 'cardLabel', { name: tenderName(lang, t), left: money(t.refundable) }),
           ),
         )}
         {cashAllowed && field(CASH, splitText(lang, 'cashLabel'))}
