@@ -7,26 +7,11 @@
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTempDirs } from './harness';
-import { RefundWorld } from './refund-support';
+import { describe, expect, it } from 'vitest';
+import { refundWorldWithShift } from './refund-setup';
 
 // The retried part is approved 4 s after the terminal got it (`delay`): ample time to kill the hub first.
-const w = new RefundWorld(4000);
-
-beforeAll(async () => {
-  await w.setUp({ refund_policy: { return_window_days: 30 } });
-  const shift = await w.staff.req('POST', '/v1/console/shifts', {
-    device_id: w.kioskDeviceId,
-    denominations: { '10.00': 2 },
-  });
-  expect(shift.status, JSON.stringify(shift.body)).toBe(201);
-}, 60_000);
-
-afterAll(async () => {
-  await w.hub?.stop();
-  removeTempDirs();
-});
+const w = refundWorldWithShift(4000);
 
 /** 10 colas (9.90) paid 6.00 + 3.90, refunded whole; the 3.90 card declines: held for staff. */
 async function held() {

@@ -7,25 +7,11 @@
  * and in details, and nothing is recorded or paid.
  */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE, removeTempDirs } from './harness';
-import { RefundWorld } from './refund-support';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE } from './harness';
+import { refundWorldWithShift } from './refund-setup';
 
-const w = new RefundWorld();
-
-beforeAll(async () => {
-  await w.setUp({ refund_policy: { return_window_days: 30 } });
-  const shift = await w.staff.req('POST', '/v1/console/shifts', {
-    device_id: w.kioskDeviceId,
-    denominations: { '10.00': 2 },
-  });
-  expect(shift.status, JSON.stringify(shift.body)).toBe(201);
-}, 60_000);
-
-afterAll(async () => {
-  await w.hub?.stop();
-  removeTempDirs();
-});
+const w = refundWorldWithShift();
 
 const refundsOf = (orderId: string) =>
   w.hubDb((db) => db.prepare(`SELECT COUNT(*) AS n FROM refunds WHERE order_id = ?`).get(orderId) as any).n;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs } from '../harness';
 import type { ConsoleWorld } from '../console/support';
 import { axeViolations, MANAGER, shoot, signIn, startConsoleWorld, TABLET } from '../console/support';
+import { paidByTwoCards } from '../refund-setup';
 
 const UNKNOWN = '4006381333931'; // a valid EAN-13 the demo catalogue does not have
 
@@ -106,22 +107,7 @@ describe('staff console (session 3 actions)', { timeout: 40_000 }, () => {
   });
 
   it('refunds an order paid by two cards back to both, largest first', async () => {
-    const b = await w.kiosk.req('POST', '/v1/baskets', {});
-    const basketId = b.body.data.basket_id;
-    await w.kiosk.req('POST', `/v1/baskets/${basketId}/lines`, { code: w.codes.other, quantity: 3 });
-    const o = await w.kiosk.req('POST', '/v1/orders', { basket_id: basketId });
-    const orderId = o.body.data.order_id;
-    const total = Number(o.body.data.total);
-    const first = (Math.floor(total * 60) / 100).toFixed(2); // about 60 % on the first card
-    for (const body of [{ amount: first, simulate: 'approve' }, { simulate: 'approve' }]) {
-      await w.kiosk.req('POST', `/v1/orders/${orderId}/tenders`, body);
-      await expect
-        .poll(async () => {
-          const g = await w.kiosk.req('GET', `/v1/orders/${orderId}`);
-          return g.body.data.payment.tenders.at(-1)?.status;
-        })
-        .toBe('captured');
-    }
+    const { orderId, first } = await paidByTwoCards(w.kiosk, w.codes.other); // about 60 % on the first card
     await page.goto(`${w.hub.url}/console/#/refunds/${orderId}`);
     await page.getByRole('heading', { name: /Order \d+/ }).waitFor();
     await page.getByLabel(/Refund qty/).fill('3');
@@ -149,7 +135,7 @@ describe('staff console (session 3 actions)', { timeout: 40_000 }, () => {
   });
 
   it('finishes a split refund held after the second card declined by trying the card again', async () => {
-    const orderId = await paidByTwoCards();
+    const { orderId } = await paidByTwoCards(w.kiosk, w.codes.other);
     // The held refund is made through the staff session's API (the simulator scenario is not a
     // console control); finishing it is what staff click.
     const held = (await page.evaluate(async (id) => {
@@ -216,23 +202,3 @@ describe('staff console (session 3 actions)', { timeout: 40_000 }, () => {
 });
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** An order of 3 items paid about 60 % by a first card and the rest by a second. */
-async function paidByTwoCards(): Promise<string> {
-  const b = await w.kiosk.req('POST', '/v1/baskets', {});
-  const basketId = b.body.data.basket_id;
-  await w.kiosk.req('POST', `/v1/baskets/${basketId}/lines`, { code: w.codes.other, quantity: 3 });
-  const o = await w.kiosk.req('POST', '/v1/orders', { basket_id: basketId });
-  const orderId = o.body.data.order_id;
-  const first = (Math.floor(Number(o.body.data.total) * 60) / 100).toFixed(2);
-  for (const body of [{ amount: first, simulate: 'approve' }, { simulate: 'approve' }]) {
-    await w.kiosk.req('POST', `/v1/orders/${orderId}/tenders`, body);
-    await expect
-      .poll(async () => {
-        const g = await w.kiosk.req('GET', `/v1/orders/${orderId}`);
-        return g.body.data.payment.tenders.at(-1)?.status;
-      })
-      .toBe('captured');
-  }
-  return orderId;
-}

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs } from '../harness';
 import type { ConsoleWorld } from '../console/support';
 import { axeViolations, MANAGER, shoot, signIn, startConsoleWorld, TABLET } from '../console/support';
+import { paidByTwoCards } from '../refund-setup';
 
 let w: ConsoleWorld;
 let ctx: BrowserContext;
@@ -32,26 +33,6 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-/** An order of 3 items paid about 60 % by a first card and the rest by a second. */
-async function paidByTwoCards(): Promise<{ orderId: string; total: string }> {
-  const b = await w.kiosk.req('POST', '/v1/baskets', {});
-  const basketId = b.body.data.basket_id;
-  await w.kiosk.req('POST', `/v1/baskets/${basketId}/lines`, { code: w.codes.other, quantity: 3 });
-  const o = await w.kiosk.req('POST', '/v1/orders', { basket_id: basketId });
-  const orderId = o.body.data.order_id;
-  const first = (Math.floor(Number(o.body.data.total) * 60) / 100).toFixed(2);
-  for (const body of [{ amount: first, simulate: 'approve' }, { simulate: 'approve' }]) {
-    await w.kiosk.req('POST', `/v1/orders/${orderId}/tenders`, body);
-    await expect
-      .poll(async () => {
-        const g = await w.kiosk.req('GET', `/v1/orders/${orderId}`);
-        return g.body.data.payment.tenders.at(-1)?.status;
-      })
-      .toBe('captured');
-  }
-  return { orderId, total: o.body.data.total };
-}
-
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const refundable = async (orderId: string): Promise<any> =>
@@ -60,7 +41,7 @@ const refundable = async (orderId: string): Promise<any> =>
 
 describe('refund split chosen on the Refunds screen', { timeout: 60_000 }, () => {
   it('proposes largest-first, explains a split that does not fit, and refunds the split staff typed', async () => {
-    const { orderId } = await paidByTwoCards();
+    const { orderId } = await paidByTwoCards(w.kiosk, w.codes.other);
     const before = await refundable(orderId);
     const [c1, c2] = before.tenders as any[];
     const unit = before.lines[0].unit_paid as string; // one unit: fits on either card
@@ -156,7 +137,7 @@ describe('refund split chosen on the Refunds screen', { timeout: 60_000 }, () =>
   });
 
   it('says it in German too', async () => {
-    const { orderId } = await paidByTwoCards();
+    const { orderId } = await paidByTwoCards(w.kiosk, w.codes.other);
     await page.evaluate(() => localStorage.setItem('kassa.console.lang', 'de'));
     try {
       await page.goto(`${w.hub.url}/console/#/refunds/${orderId}`);
