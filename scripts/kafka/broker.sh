@@ -85,7 +85,10 @@ cmd_format() {
     scram+=(--add-scram "SCRAM-SHA-512=[name=$name,password=$pw]")
   done
   # A fixed-format random cluster id saves the JVM start of `StorageTool random-uuid`.
-  local cid; cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  # An id starting with '-' reads as an option to StorageTool ("expected one argument"): 1 in 64
+  # ids did, failing a test's broker start now and then. Draw again until it does not.
+  local cid="-"
+  while [[ "$cid" == -* ]]; do cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"; done
   java_ kafka.tools.StorageTool format -t "$cid" -c "$DIR/server.properties" -g "${scram[@]}" > "$DIR/format.log" 2>&1 \
     || { cat "$DIR/format.log" >&2; die "formatting storage failed"; }
 }
