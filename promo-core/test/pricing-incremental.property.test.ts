@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateDemoStore } from '../../scripts/demo-data/generate';
+import { DEMO_STORE_ID, generateDemoStore } from '../../scripts/demo-data/generate';
 import {
   CatalogIndex,
   PricingError,
@@ -89,7 +89,8 @@ const TAX = [
 
 function makeStore(version: string, inclusive: boolean): StoreData {
   return {
-    store_id: 'store-1',
+    // The demo promotions are linked to the demo store only: any other id prices with none.
+    store_id: DEMO_STORE_ID,
     timezone: 'Europe/London',
     catalog: CatalogIndex.build({ items: [...demo.items, ...EXTRA], categories: demo.categories }).index,
     promotions: createPromotionSet(demo.promotions),
@@ -109,6 +110,8 @@ function makeStore(version: string, inclusive: boolean): StoreData {
 }
 // Two data versions (one exclusive of tax): a change of StoreData mid-sequence drops every cache.
 const STORES = [makeStore('v1', true), makeStore('v2', false)];
+/** The same stores under an id no promotion is linked to: lines that no promotion ties together. */
+const PLAIN: StoreData[] = STORES.map((st) => ({ ...st, store_id: 'store-without-promotions' }));
 
 const counted = demo.items
   .filter((i) => (i.unit_of_measure ?? 'each') === 'each')
@@ -345,7 +348,7 @@ describe('incremental pricing', () => {
   }, 120_000);
 
   it('keeps unchanged lines (same priced line object and JSON) and re-assembles the changed one', () => {
-    const store = STORES[0]!;
+    const store = PLAIN[0]!;
     // Items outside every promotion group, so nothing links the lines.
     const lines: BasketLineInput[] = [
       { line_id: 'a', scanned_code: '1000000000047' },
@@ -364,7 +367,7 @@ describe('incremental pricing', () => {
     expect(s1.engine?.lines.map((l) => l.line_id)).toEqual(['a', 'b', 'c']);
     expect(Array.isArray(s1.engine?.suggestions)).toBe(true);
     // A new data version reuses nothing.
-    const s2 = repriceBasket(s1, [], STORES[1]!);
+    const s2 = repriceBasket(s1, [], PLAIN[1]!);
     expect(s2.priced.lines[0]).not.toBe(s1.priced.lines[0]);
     expect(s2.json()).toBe(
       pricedBasketToJson(
@@ -374,7 +377,7 @@ describe('incremental pricing', () => {
             evaluation_time: '2025-06-02T10:01:00Z',
             lines: lines.map((l) => (l.line_id === 'b' ? { ...l, quantity: 2 } : l)),
           },
-          STORES[1]!,
+          PLAIN[1]!,
         ),
       ),
     );

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateDemoStore } from '../../scripts/demo-data/generate';
+import { DEMO_STORE_ID, generateDemoStore } from '../../scripts/demo-data/generate';
 import {
   CatalogIndex,
   PricingError,
@@ -59,7 +59,8 @@ const barcodes = barcodeConfigSchema.parse({
 
 function makeStore(version: string, inclusive: boolean, mode: string, unit: string): StoreData {
   return {
-    store_id: 'store-1',
+    // The demo promotions are linked to the demo store only: any other id prices with none.
+    store_id: DEMO_STORE_ID,
     timezone: 'Europe/London',
     catalog,
     promotions,
@@ -83,6 +84,8 @@ const STORES = [
   makeStore('v2', false, 'half_even', 'line'),
   makeStore('v3', true, 'down', 'basket'),
 ];
+/** The same stores under an id no promotion is linked to: lines that no promotion ties together. */
+const PLAIN: StoreData[] = STORES.map((st) => ({ ...st, store_id: 'store-without-promotions' }));
 
 const counted = demo.items
   .filter((i) => (i.unit_of_measure ?? 'each') === 'each')
@@ -274,17 +277,17 @@ describe('priced JSON by parts', () => {
       { line_id: 'b', scanned_code: '1000000000054' },
       { line_id: 'c', scanned_code: '1000000000061' },
     ];
-    const s0 = startPricing({ basket_id: 'b', evaluation_time: '2025-06-02T10:00:00Z', lines }, STORES[0]!);
-    const s1 = repriceBasket(s0, { op: 'quantity', line_id: 'b', quantity: 2 }, STORES[0]!);
+    const s0 = startPricing({ basket_id: 'b', evaluation_time: '2025-06-02T10:00:00Z', lines }, PLAIN[0]!);
+    const s1 = repriceBasket(s0, { op: 'quantity', line_id: 'b', quantity: 2 }, PLAIN[0]!);
     expect(s1.changedLines(s0)).toEqual({ changed: ['b'], removed: [] });
-    const s2 = repriceBasket(s1, { op: 'remove', line_id: 'a' }, STORES[0]!);
+    const s2 = repriceBasket(s1, { op: 'remove', line_id: 'a' }, PLAIN[0]!);
     expect(s2.changedLines(s1)).toEqual({ changed: [], removed: ['a'] });
     // The same data under a new StoreData object: every line is re-made, no text differs.
-    const s3 = repriceBasket(s2, [], STORES[1]!);
+    const s3 = repriceBasket(s2, [], PLAIN[1]!);
     expect(s3.priced.lines[0]).not.toBe(s2.priced.lines[0]);
     expect(s3.changedLines(s2)).toEqual({ changed: [], removed: [] });
     // Another rounding and inclusive/exclusive: every line's tax differs.
-    const s4 = repriceBasket(s3, [], STORES[2]!);
+    const s4 = repriceBasket(s3, [], PLAIN[2]!);
     expect(s4.changedLines(s3)).toEqual({ changed: ['b', 'c'], removed: [] });
   });
 
