@@ -128,6 +128,19 @@ const wrongPins = async (anon: Client, n: number): Promise<void> => {
     );
 };
 
+/** A pairing request for `code`, from a device named after it. */
+const pairBody = (code: string) => ({ code, name: 'X', retailer_device_id: `X-${code}` });
+
+/** `n` pairings with wrong codes (from, from + 1, …), each refused as an invalid code. */
+const wrongCodes = async (anon: Client, n: number, from: number): Promise<void> => {
+  for (let i = 0; i < n; i++)
+    expectError(
+      await anon.req('POST', '/v1/devices/pair', pairBody(String(from + i))),
+      401,
+      'PAIRING_CODE_INVALID',
+    );
+};
+
 describe('guessable secrets', () => {
   it('locks a staff account after 5 wrong PINs (even the right PIN), visible to other staff', async () => {
     const staff = await staffClient(hub.url); // signed in before the attack
@@ -153,20 +166,14 @@ describe('guessable secrets', () => {
   it('locks a client address after 10 wrong pairing codes, even for a valid code', async () => {
     const anon = new Client(hub.url);
     const good = await newCode();
-    const body = (code: string) => ({ code, name: 'X', retailer_device_id: `X-${code}` });
-    for (let i = 0; i < 10; i++)
-      expectError(
-        await anon.req('POST', '/v1/devices/pair', body(String(10_000_000 + i))),
-        401,
-        'PAIRING_CODE_INVALID',
-      );
-    expectError(await anon.req('POST', '/v1/devices/pair', body(good)), 429, 'TOO_MANY_ATTEMPTS');
+    await wrongCodes(anon, 10, 10_000_000);
+    expectError(await anon.req('POST', '/v1/devices/pair', pairBody(good)), 429, 'TOO_MANY_ATTEMPTS');
     const staff = await staffClient(hub.url);
     const list = await staff.req('GET', '/v1/staff/lockouts');
     const mine = list.body.data.find((l: any) => l.scope === 'pairing_address');
     expect(mine).toBeDefined();
     await staff.req('POST', '/v1/staff/lockouts/clear', { scope: 'pairing_address', key: mine.key });
-    expect((await anon.req('POST', '/v1/devices/pair', body(good))).status).toBe(201);
+    expect((await anon.req('POST', '/v1/devices/pair', pairBody(good))).status).toBe(201);
   }, 60_000);
 
   it('refuses a second pairing of a live retailer_device_id unless it explicitly replaces (and revokes) it', async () => {
@@ -196,13 +203,7 @@ describe('lockouts survive a restart', () => {
       const staff = await staffClient(h.url); // a session from before the attack
       const anon = new Client(h.url);
       await wrongPins(anon, 5);
-      const pair = (code: string) => ({ code, name: 'X', retailer_device_id: `X-${code}` });
-      for (let i = 0; i < 10; i++)
-        expectError(
-          await anon.req('POST', '/v1/devices/pair', pair(String(20_000_000 + i))),
-          401,
-          'PAIRING_CODE_INVALID',
-        );
+      await wrongCodes(anon, 10, 20_000_000);
       await h.stop('SIGKILL');
 
       h = await startHubProcess(d);
@@ -213,7 +214,7 @@ describe('lockouts survive a restart', () => {
         'TOO_MANY_ATTEMPTS',
       );
       const good = pairingCode(d);
-      expectError(await again.req('POST', '/v1/devices/pair', pair(good)), 429, 'TOO_MANY_ATTEMPTS');
+      expectError(await again.req('POST', '/v1/devices/pair', pairBody(good)), 429, 'TOO_MANY_ATTEMPTS');
       const before = new Client(h.url);
       before.token = staff.token;
       const list = await before.req('GET', '/v1/staff/lockouts');
@@ -229,7 +230,7 @@ describe('lockouts survive a restart', () => {
       expect(
         (await later.req('POST', '/v1/staff/sessions', { username: 'manager', pin: '123456' })).status,
       ).toBe(201);
-      expect((await later.req('POST', '/v1/devices/pair', pair(good))).status).toBe(201);
+      expect((await later.req('POST', '/v1/devices/pair', pairBody(good))).status).toBe(201);
     } finally {
       await h.stop();
     }
